@@ -1,0 +1,51 @@
+"""Options and helpers shared by every subcommand."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def catalog_option(f: Callable) -> Callable:
+    """`--catalog DIR` on every subcommand (default ./catalog, or $ATLAS_CATALOG)."""
+    return click.option(
+        "--catalog",
+        "catalog_dir",
+        default=None,
+        type=click.Path(file_okay=False),
+        help="Catalog directory (default ./catalog or $ATLAS_CATALOG).",
+    )(f)
+
+
+def json_option(f: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")(f)
+
+
+def resolve_catalog_dir(catalog_dir: str | None) -> Path:
+    if catalog_dir:
+        return Path(catalog_dir)
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.obj and ctx.obj.get("catalog_dir"):
+            return Path(ctx.obj["catalog_dir"])
+        ctx = ctx.parent
+    return Path(os.environ.get("ATLAS_CATALOG", "catalog"))
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=False, default=str))
+
+
+def fail(message: str, code: int = EXIT_FINDINGS) -> None:
+    """Print one clear line on stderr and exit: never a traceback."""
+    click.echo(f"atlas: {message}", err=True)
+    sys.exit(code)

@@ -1,0 +1,79 @@
+"""Health statuses and results: the contract between the health core, triage, CLI and TUI.
+
+Pure data; no I/O, no Google imports.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Status(str, enum.Enum):
+    OK = "OK"
+    WARN = "WARN"
+    CRIT = "CRIT"
+    NO_DATA = "NO_DATA"
+    STALE = "STALE"
+    ERROR = "ERROR"
+
+    @property
+    def failing(self) -> bool:
+        """Statuses that count as 'something is wrong here' for triage."""
+        return self in (Status.WARN, Status.CRIT, Status.STALE)
+
+    @property
+    def severity(self) -> int:
+        """Ordering for roll-up: the worst status wins."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Status.OK: 0,
+    Status.NO_DATA: 1,
+    Status.ERROR: 2,
+    Status.STALE: 3,
+    Status.WARN: 4,
+    Status.CRIT: 5,
+}
+
+
+@dataclass(slots=True)
+class SignalStatus:
+    component: str
+    name: str  # the signal template id
+    status: Status
+    reason: str  # a sentence a person can read: "system_lag 412 s > crit 300 s, 2 min ago"
+    value: float | None = None
+    unit: str = ""
+    observed_at: float | None = None  # epoch seconds of the point the value came from
+    points: list[tuple[float, float]] = field(default_factory=list)  # (epoch s, value), oldest first
+    warn: float | None = None
+    crit: float | None = None
+    direction: str = "above"
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "value": self.value,
+            "unit": self.unit,
+            "observed_at": self.observed_at,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class ComponentHealth:
+    id: str
+    status: Status
+    reason: str
+    signals: list[SignalStatus] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "status": self.status.value,
+            "reason": self.reason,
+            "signals": [s.to_json() for s in self.signals],
+        }
