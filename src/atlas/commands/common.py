@@ -49,3 +49,28 @@ def fail(message: str, code: int = EXIT_FINDINGS) -> None:
     """Print one clear line on stderr and exit: never a traceback."""
     click.echo(f"atlas: {message}", err=True)
     sys.exit(code)
+
+
+def problem_base() -> Path:
+    """Problems name files relative to the current directory when they are under it."""
+    return Path.cwd()
+
+
+def load_or_exit(catalog_dir: str | Path | None, *, show_warnings: bool = False):
+    """Load the catalog or exit: errors are printed on stderr, one line each, then exit 1
+    (exit 2 when the catalog directory itself is missing). Warnings are `atlas lint`'s
+    business and only printed with show_warnings. Returns the `Catalog`."""
+    from atlas.catalog.loader import load_catalog
+
+    root = resolve_catalog_dir(str(catalog_dir) if catalog_dir else None)
+    result = load_catalog(root)
+    base = problem_base()
+    shown = [p for p in result.problems if p.is_error or show_warnings]
+    for problem in shown:
+        click.echo(problem.format(base), err=True)
+    if not result.ok:
+        if any(p.code == "catalog-missing" for p in result.problems):
+            sys.exit(EXIT_USAGE)
+        n = len(result.errors)
+        fail(f"{n} error{'s' if n != 1 else ''} in catalog {root}: fix them first (atlas lint --catalog {root})")
+    return result.catalog

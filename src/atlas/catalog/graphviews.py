@@ -1,0 +1,142 @@
+"""The neighbourhood of one component (upstream, downstream or both, to a depth) and the
+ways `atlas graph` prints it: an indented tree, JSON, Graphviz DOT and Mermaid."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from atlas.catalog.model import Catalog
+
+DIRECTIONS = ("upstream", "downstream", "both")
+
+
+@dataclass(slots=True)
+class Neighbourhood:
+    root: str
+    direction: str
+    depth: int | None
+    upstream: dict[str, int] = field(default_factory=dict)  # id -> hops
+    downstream: dict[str, int] = field(default_factory=dict)
+    edges: list[tuple[str, str]] = field(default_factory=list)  # (dependency, dependent)
+
+
+def neighbourhood(graph: Any, root: str, direction: str = "both", depth: int | None = None) -> Neighbourhood:
+    """Raises the graph's UnknownComponent for an unknown root."""
+    n = Neighbourhood(root, direction, depth)
+    if direction in ("upstream", "both"):
+        n.upstream = graph.upstream(root, depth)
+    if direction in ("downstream", "both"):
+        n.downstream = graph.downstream(root, depth)
+    for side in (n.upstream, n.downstream):
+        members = set(side) | {root}
+        for node in sorted(members, key=graph.sort_key):
+            for dependent in graph.dependents(node):
+                if dependent in members:
+                    edge = (node, dependent)
+                    if edge not in n.edges:
+                        n.edges.append(edge)
+    return n
+
+
+def to_json(catalog: Catalog, n: Neighbourhood) -> dict[str, Any]:
+    def node(cid: str, depth: int, side: str) -> dict[str, Any]:
+        c = catalog.components[cid]
+        return {"id": cid, "depth": depth, "direction": side, "kind": c.kind, "system": c.system, "owner": c.owner}
+
+    nodes = [node(n.root, 0, "root")]
+    nodes += [node(cid, d, "upstream") for cid, d in n.upstream.items()]
+    nodes += [node(cid, d, "downstream") for cid, d in n.downstream.items()]
+    return {
+        "root": n.root,
+        "direction": n.direction,
+        "depth": n.depth,
+        "nodes": nodes,
+        "edges": [{"from": a, "to": b} for a, b in n.edges],
+    }
+
+
+def _tree_rows(graph: Any, root: str, hops: dict[str, int], upstream: bool) -> list[tuple[str, str, int]]:
+    """(tree prefix, id, hop) rows; each node hangs under its first neighbour one hop nearer."""
+    children: dict[str, list[str]] = {}
+    for cid, d in hops.items():
+        nearer = graph.dependents(cid) if upstream else graph.dependencies(cid)
+        parent = next((p for p in nearer if (p == root and d == 1) or hops.get(p) == d - 1), root)
+        children.setdefault(parent, []).append(cid)
+    for kids in children.values():
+        kids.sort(key=graph.sort_key)
+    rows: list[tuple[str, str, int]] = []
+    stack: list[tuple[str, str, bool]] = [(cid, "", i == len(children.get(root, [])) - 1)
+                                          for i, cid in enumerate(children.get(root, []))][::-1]
+    while stack:
+        cid, indent, last = stack.pop()
+        rows.append((indent + ("└─ " if last else "├─ "), cid, hops[cid]))
+        kids = children.get(cid, [])
+        deeper = indent + ("   " if last else "│  ")
+        for i, kid in reversed(list(enumerate(kids))):
+            stack.append((kid, deeper, i == len(kids) - 1))
+    return rows
+
+
+def to_text(catalog: Catalog, graph: Any, n: Neighbourhood) -> str:
+    comps = catalog.components
+    sections: list[tuple[str, list[tuple[str, str, int]]]] = []
+    limit = f", depth <= {n.depth}" if n.depth is not None else ""
+    if n.direction in ("upstream", "both"):
+        sections.append((f"upstream (depends on): {len(n.upstream)}{limit}",
+                         _tree_rows(graph, n.root, n.upstream, upstream=True)))
+    if n.direction in ("downstream", "both"):
+        sections.append((f"downstream (affected if it fails): {len(n.downstream)}{limit}",
+                         _tree_rows(graph, n.root, n.downstream, upstream=False)))
+    all_rows = [r for _, rows in sections for r in rows]
+    name_w = max([len(p) + len(c) for p, c, _ in all_rows] + [4])
+    kind_w = max([len(comps[c].kind) for _, c, _ in all_rows] + [4])
+    sys_w = max([len(comps[c].system) for _, c, _ in all_rows] + [6])
+    root = comps[n.root]
+    head = f"{n.root}  {root.kind}"
+    if root.system:
+        head += f"  system {root.system}"
+    if root.owner:
+        head += f"  owner {root.owner}"
+    lines = [head]
+    for title, rows in sections:
+        lines.append("")
+        lines.append(title)
+        if not rows:
+            lines.append("  (none)")
+        for prefix, cid, hop in rows:
+            c = comps[cid]
+            lines.append(f"  {prefix + cid:<{name_w}}  hop {hop:<2}  {c.kind:<{kind_w}}  {c.system or '-':<{sys_w}}  "
+                         f"{c.owner or '-'}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text)  # a DOT/Mermaid-safe double-quoted string
+
+
+def to_dot(catalog: Catalog, n: Neighbourhood) -> str:
+    ids = [n.root, *n.upstream, *n.downstream]
+    lines = [f"digraph {_quote(n.root)} {{", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
+    for cid in ids:
+        c = catalog.components[cid]
+        style = ", style=bold" if cid == n.root else ""
+        lines.append(f"  {_quote(cid)} [label={_quote(cid + chr(10) + c.kind)}{style}];")
+    for a, b in n.edges:
+        lines.append(f"  {_quote(a)} -> {_quote(b)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_mermaid(catalog: Catalog, n: Neighbourhood) -> str:
+    ids = [n.root, *n.upstream, *n.downstream]
+    key = {cid: f"n{i}" for i, cid in enumerate(ids)}  # Mermaid ids cannot hold every id character
+    lines = ["flowchart LR"]
+    for cid in ids:
+        label = f"{cid}<br/>{catalog.components[cid].kind}"
+        lines.append(f"  {key[cid]}[{_quote(label)}]")
+    for a, b in n.edges:
+        lines.append(f"  {key[a]} --> {key[b]}")
+    lines.append(f"  style {key[n.root]} stroke-width:3px")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""Lint: the gaps a loadable catalog can still have. All warnings: they show what to fix
+during a handover, they do not stop anyone (errors come from the loader).
+
+Knowledge held by one person only is the handover view's business, not lint's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from atlas.catalog.locate import with_lines
+from atlas.catalog.model import KINDS, Catalog, Component, SignalTemplate
+from atlas.catalog.problems import Problem
+
+if TYPE_CHECKING:  # the graph module imports networkx; lint only needs its answers
+    from atlas.graph import CatalogGraph
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")
+_BUILTIN = {"id", "project"}
+
+
+def _warn(code: str, message: str, comp: Component | None, field: str = "", hint: str = "",
+          entity: str = "", file=None) -> Problem:
+    if comp is not None:
+        entity, file = f"component {comp.id}", comp.source
+    return Problem("warning", code, message, file, entity, field, hint)
+
+
+def _needed_labels(signal: SignalTemplate) -> set[str]:
+    needed = set(signal.resource_labels)
+    needed.update(_PLACEHOLDER.findall(signal.log_filter))
+    return needed - _BUILTIN
+
+
+def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
+    out: list[Problem] = []
+    teams = catalog.teams
+    orphans = set(graph.orphans()) if len(catalog.components) > 1 else set()
+    label_cache: dict[str, set[str]] = {}
+    for comp in sorted(catalog.components.values(), key=lambda c: (str(c.source), c.id)):
+        if not comp.owner:
+            out.append(_warn("no-owner", "no owner: nobody is paged when it breaks", comp, "owner",
+                             "set owner to a team id"))
+        if not comp.system:
+            out.append(_warn("no-system", "not part of any system", comp, "system"))
+        if not comp.runbook:
+            out.append(_warn("no-runbook", "no runbook", comp, "runbook",
+                             f"write runbooks/{comp.id}.md and set runbook to it"))
+        signals = catalog.signals_for(comp)
+        if not signals and comp.kind in KINDS:  # a bad kind is already a loader error
+            out.append(_warn("no-signals", f"no health signals for kind {comp.kind}", comp, "signals",
+                             "add a [[signal]] for this kind or list signals explicitly"))
+        for signal in signals:
+            needed = label_cache.get(signal.id)
+            if needed is None:
+                needed = label_cache[signal.id] = _needed_labels(signal)
+            missing = sorted(n for n in needed if n not in comp.labels)
+            if missing:
+                out.append(_warn("missing-label", f"signal {signal.id} needs label {', '.join(missing)}",
+                                 comp, "labels"))
+        if comp.id in orphans:
+            out.append(_warn("orphan", "no dependencies and nothing depends on it", comp, "depends_on"))
+    owners = {c.owner for c in catalog.components.values()} | {s.owner for s in catalog.systems.values()}
+    for team in sorted(teams.values(), key=lambda t: t.id):
+        if not team.oncall and team.id in owners:
+            out.append(_warn("no-oncall", "owns components but has no on-call reference", None, "oncall",
+                             hint='set oncall = "pagerduty:SCHEDULE" or a URL',
+                             entity=f"team {team.id}", file=team.source))
+    return with_lines(out)
+

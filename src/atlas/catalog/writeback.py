@@ -1,0 +1,142 @@
+"""Format-preserving edits of catalog files.
+
+tomlkit keeps comments, blank lines, key order and quoting, so an edit atlas makes
+(marking knowledge learned, recording an experiment's PRs) changes only the bytes of the
+edited entity. Files are written atomically: a crash leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from atlas.fsutil import atomic_write_text
+
+
+class WritebackError(ValueError):
+    """A catalog edit that cannot be made; the message names the file, table and id."""
+
+
+def _parse(path: Path):
+    import tomlkit  # lazy: ~30 ms, only when something is written
+    from tomlkit.exceptions import ParseError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WritebackError(f"{path}: file does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WritebackError(f"{path}: cannot read: {exc}") from None
+    try:
+        return tomlkit.parse(text)
+    except ParseError as exc:
+        raise WritebackError(f"{path}: TOML syntax error: {exc}") from None
+
+
+def _find(doc, path: Path, table: str, entity_id: str):
+    entries = doc.get(table)
+    if entries is None or not isinstance(entries, list):
+        raise WritebackError(f"{path}: no [[{table}]] entries in this file")
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("id") == entity_id:
+            return entry
+    raise WritebackError(f'{path}: no [[{table}]] with id "{entity_id}"')
+
+
+def edit_entity(file: str | Path, table: str, entity_id: str, updates: Callable[[Any], None]) -> None:
+    """Apply `updates(entity_table)` to the [[table]] entry with this id and save atomically.
+
+    `updates` receives the tomlkit table of the entity and edits it in place.
+    """
+    path = Path(file)
+    doc = _parse(path)
+    entry = _find(doc, path, table, entity_id)
+    updates(entry)
+    atomic_write_text(path, doc.as_string())
+
+
+def set_in_entity(file: str | Path, table: str, entity_id: str, dotted_path: list[str], value: Any) -> None:
+    """Set entity[a][b]...[z] = value, creating sub-tables on the way when missing.
+
+    A value of None removes the key (and nothing else).
+    """
+    if not dotted_path:
+        raise WritebackError(f"{file}: {table} {entity_id}: empty field path")
+
+    def update(entry: Any) -> None:
+        import tomlkit
+
+        node = entry
+        created = None  # the outermost sub-table this edit adds
+        for key in dotted_path[:-1]:
+            child = node.get(key)
+            if child is None:
+                if value is None:
+                    return
+                node[key] = tomlkit.table()
+                child = node[key]
+                created = created if created is not None else child
+            elif not isinstance(child, dict):
+                where = ".".join(dotted_path[: dotted_path.index(key) + 1])
+                raise WritebackError(f"{file}: {table} {entity_id}: {where} is not a table")
+            node = child
+        last = dotted_path[-1]
+        if value is None:
+            if last in node:
+                del node[last]
+        else:
+            _set_key(node, last, value)
+        if created is not None:
+            created.add(tomlkit.nl())  # keep a blank line before whatever header follows
+
+    edit_entity(file, table, entity_id, update)
+
+
+def _set_key(table: Any, key: str, value: Any) -> None:
+    """table[key] = value; a new key goes right after the table's last key/value line.
+
+    tomlkit appends at the very end of a table's body, i.e. after its trailing blank lines
+    and comments, which usually belong to whatever follows (a comment above the next
+    [[component]]). Inserting after the last real key keeps those where they are.
+    """
+    from tomlkit.container import Container
+    from tomlkit.items import AoT, Table
+
+    container = getattr(table, "value", None)
+    if key in table or not isinstance(container, Container):
+        table[key] = value
+        return
+    body = container.body
+    last = None
+    for i, (k, item) in enumerate(body):
+        if k is not None and not isinstance(item, (Table, AoT)):
+            last = i
+    if last is None or last == len(body) - 1 or any(isinstance(item, (Table, AoT)) for _, item in body):
+        table[key] = value  # empty table, nothing trailing, or sub-tables: tomlkit places it well
+        return
+    container._insert_at(last + 1, key, value)
+
+
+def append_entity(file: str | Path, table: str, data: dict[str, Any]) -> None:
+    """Append a new [[table]] entry (creating the file when needed), keeping the rest as is."""
+    import tomlkit
+
+    path = Path(file)
+    if path.exists():
+        doc = _parse(path)
+    else:
+        doc = tomlkit.document()
+    entity_id = data.get("id")
+    entries = doc.get(table)
+    if entries is None:
+        entries = tomlkit.aot()
+        doc.append(table, entries)
+        entries = doc[table]
+    elif not isinstance(entries, list):
+        raise WritebackError(f"{path}: {table} is not an array of tables")
+    if entity_id is not None and any(isinstance(e, dict) and e.get("id") == entity_id for e in entries):
+        raise WritebackError(f'{path}: [[{table}]] with id "{entity_id}" already exists')
+    if len(entries):
+        entries[-1].add(tomlkit.nl())  # a blank line between the previous entry and the new one
+    entries.append(data)
+    atomic_write_text(path, doc.as_string())
