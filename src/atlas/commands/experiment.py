@@ -1,0 +1,391 @@
+"""`atlas experiment ...`: new, plan, apply, status, merge, abort, verify, list.
+
+Thin: the work is in atlas.experiments. Every failure is one line on stderr (the token
+scrubbed) and exit 1; usage errors exit 2."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from atlas.commands.common import EXIT_FINDINGS, catalog_option, emit_json, fail, json_option, resolve_catalog_dir
+
+
+def _ws(catalog_dir: str | None):
+    from atlas.experiments.workspace import ExperimentWorkspace
+
+    return ExperimentWorkspace.load(resolve_catalog_dir(catalog_dir))
+
+
+def _guard(fn):
+    """Turn the core's errors into one clear line each and exit 1 (never a traceback)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from atlas.experiments.errors import ExperimentError, ManifestError
+        from atlas.experiments.token import scrub
+
+        try:
+            return fn(*args, **kwargs)
+        except ManifestError as exc:
+            for problem in exc.problems:
+                click.echo(f"atlas: {scrub(problem)}", err=True)
+            sys.exit(EXIT_FINDINGS)
+        except ExperimentError as exc:
+            fail(scrub(str(exc)))
+        except OSError as exc:  # a manifest or journal that cannot be written
+            fail(scrub(f"{exc.filename or ''}: {exc.strerror or exc}"))
+
+    return wrapper
+
+
+def _forge():
+    from atlas.experiments.forge import open_forge
+
+    return open_forge()
+
+
+@click.group()
+def experiment() -> None:
+    """A/B experiments: one manifest in, coordinated pull requests in every repo out."""
+
+
+# ---------------------------------------------------------------------------- new
+
+
+def _parse_sets(template, sets: tuple[str, ...]):
+    from atlas.experiments.errors import ManifestError
+    from atlas.experiments.template import check_value, parse_value
+
+    top: dict = {}
+    params: dict = {}
+    arms: dict[str, dict] = {}
+    errors = []
+    for item in sets:
+        if "=" not in item:
+            errors.append(f"--set {item!r}: expected KEY=VALUE (e.g. treatment.learning_rate=0.03)")
+            continue
+        key, text = item.split("=", 1)
+        key = key.strip()
+        if key in ("hypothesis", "owner"):
+            top[key] = text
+            continue
+        if key == "coverage":
+            try:
+                top[key] = float(text)
+            except ValueError:
+                errors.append(f"--set coverage: {text!r} must be a number in (0, 1]")
+            continue
+        if "." in key:
+            arm, name = key.split(".", 1)
+            if name == "weight":
+                try:
+                    arms.setdefault(arm, {})["weight"] = float(text)
+                except ValueError:
+                    errors.append(f"--set {key}: {text!r} must be a number")
+                continue
+            spec = template.param(name)
+            if spec is None or spec.scope != "arm":
+                errors.append(f"--set {key}: {name!r} is not an arm parameter of template {template.id}")
+                continue
+            target = arms.setdefault(arm, {}).setdefault("params", {})
+        else:
+            spec = template.param(key)
+            if spec is None or spec.scope != "experiment":
+                errors.append(f"--set {key}: unknown parameter of template {template.id}")
+                continue
+            target = params
+            name = key
+        try:
+            value = parse_value(spec, text)
+        except ValueError as exc:
+            errors.append(f"--set {key}: {exc}")
+            continue
+        problem = check_value(spec, value)
+        if problem:
+            errors.append(f"--set {key}: {problem}")
+            continue
+        target[name] = value
+    if errors:
+        raise ManifestError(errors)
+    return top, params, arms
+
+
+@experiment.command("new")
+@catalog_option
+@click.option("--template", "template_id", default=None, help="Template id (default: the only one).")
+@click.option("--id", "experiment_id", required=True, help="Experiment id, e.g. exp-ranker-dwell-v3.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="A parameter (seed=7), an arm parameter (treatment.learning_rate=0.03), "
+                   "an arm weight (control.weight=0.5), coverage, hypothesis or owner. Repeatable.")
+@_guard
+def new(catalog_dir: str | None, template_id: str | None, experiment_id: str, sets: tuple[str, ...]) -> None:
+    """Write a draft manifest: catalog/experiments/ID.toml."""
+    from atlas.experiments.errors import ManifestError
+    from atlas.experiments.manifest import Arm, ID_RE, new_manifest_text, parse_manifest, write_new_manifest
+
+    ws = _ws(catalog_dir)
+    if ws.template_errors:
+        raise ManifestError(ws.template_errors)
+    if template_id is None:
+        if len(ws.templates) != 1:
+            fail(f"pick a template with --template ({', '.join(sorted(ws.templates)) or 'none in the catalog'})", 2)
+        template_id = next(iter(ws.templates))
+    template = ws.templates.get(template_id)
+    if template is None:
+        from atlas.experiments.manifest import did_you_mean
+
+        fail(f"unknown template {template_id!r}{did_you_mean(template_id, ws.templates)}")
+    if not ID_RE.match(experiment_id):
+        fail(f"--id {experiment_id!r}: must be a lowercase id like exp-ranker-dwell-v3", 2)
+    path = ws.manifest_path(experiment_id)
+    if path.exists():
+        fail(f"{path}: already exists; pick another --id or edit it")
+    top, params, arm_sets = _parse_sets(template, sets)
+    arms = [
+        Arm("control", 0.5, True),
+        Arm("treatment", 0.5, False, {p.name: p.default for p in template.arm_params if p.default is not None}),
+    ]
+    for name, values in arm_sets.items():
+        arm = next((a for a in arms if a.name == name), None)
+        if arm is None:
+            arm = Arm(name, 0.0, False, {p.name: p.default for p in template.arm_params if p.default is not None})
+            arms.append(arm)
+        arm.weight = values.get("weight", arm.weight)
+        arm.params.update(values.get("params", {}))
+    text = new_manifest_text(
+        template,
+        experiment_id,
+        hypothesis=top.get("hypothesis", ""),
+        owner=top.get("owner", ""),
+        coverage=top.get("coverage", 0.1),
+        params=params,
+        arms=arms,
+    )
+    import tomllib
+
+    parse_manifest(tomllib.loads(text), ws.templates, path)  # refuse to write a bad manifest
+    write_new_manifest(path, text)
+    click.echo(f"wrote {path} (state draft); next: atlas experiment plan {experiment_id}")
+
+
+# ---------------------------------------------------------------------------- plan
+
+
+@experiment.command("plan")
+@catalog_option
+@json_option
+@click.argument("manifest")
+@_guard
+def plan_cmd(catalog_dir: str | None, as_json: bool, manifest: str) -> None:
+    """Show the diff per repo and run the cross-repo checks (writes nothing to the repos)."""
+    from atlas.experiments.plan import make_plan, plan_to_json, render_plan
+
+    ws = _ws(catalog_dir)
+    m = ws.load_manifest(manifest)
+    template = ws.template_for(m)
+    plan = make_plan(m, template, ws.repos, _forge())
+    if as_json:
+        emit_json(plan_to_json(plan))
+    else:
+        click.echo(render_plan(plan), nl=False)
+    if not plan.ok:
+        if not as_json:
+            click.echo(f"atlas: {m.id}: {len(plan.problems)} problem(s); nothing can be applied", err=True)
+        sys.exit(EXIT_FINDINGS)
+    # The bases the diffs were made against: apply refuses if a default branch moves.
+    ws.journal(m.id).record_plan(plan.bases)
+
+
+# ---------------------------------------------------------------------------- apply
+
+
+@experiment.command("apply")
+@catalog_option
+@json_option
+@click.option("--rollback", is_flag=True, help="Close the PRs and delete the branches a failed run left.")
+@click.argument("manifest")
+@_guard
+def apply_cmd(catalog_dir: str | None, as_json: bool, rollback: bool, manifest: str) -> None:
+    """Open (or reconcile) one cross-linked pull request per repo."""
+    from atlas.experiments.apply import PlanRefused, Progress, apply_experiment
+    from atlas.experiments.apply import rollback as do_rollback
+
+    ws = _ws(catalog_dir)
+    m = ws.load_manifest(manifest)
+    forge = _forge()
+    journal = ws.journal(m.id)
+
+    def show(p: Progress) -> None:
+        if not as_json and p.status != "start":
+            click.echo(f"  {p.repo:<16} {p.step:<18} {p.status:<5} {p.detail}")
+
+    if rollback:
+        lines = do_rollback(m, ws.repos, forge, journal, show)
+        if as_json:
+            emit_json({"experiment": m.id, "rolled_back": lines})
+        else:
+            click.echo("\n".join(lines) if lines else "nothing to roll back")
+            click.echo(f"{m.id}: rolled back; manifest state draft")
+        return
+    try:
+        result = apply_experiment(m, ws.template_for(m), ws.repos, forge, journal, show)
+    except PlanRefused as exc:
+        for problem in exc.plan.problems:
+            click.echo(f"atlas: {problem}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    except Exception as exc:
+        from atlas.experiments.errors import ExperimentError
+        from atlas.experiments.token import scrub
+
+        if not isinstance(exc, ExperimentError):
+            raise
+        fail(
+            f"apply stopped: {scrub(str(exc))}. Re-run `atlas experiment apply {manifest}` to resume, "
+            f"or add --rollback to remove what was made"
+        )
+    if as_json:
+        emit_json(
+            {
+                "experiment": m.id,
+                "changed": result.changed,
+                "prs": {r: {"github": p.github, "number": p.number, "url": p.url} for r, p in result.prs.items()},
+            }
+        )
+        return
+    if result.no_op:
+        click.echo(f"{m.id}: already applied, nothing changed")
+    for repo, pr in result.prs.items():
+        click.echo(f"{repo:<16} #{pr.number:<5} {pr.url}")
+
+
+# ---------------------------------------------------------------------------- status / merge / abort
+
+
+@experiment.command("status")
+@catalog_option
+@json_option
+@click.argument("experiment_id")
+@_guard
+def status_cmd(catalog_dir: str | None, as_json: bool, experiment_id: str) -> None:
+    """Every PR's state, review and checks; a loud PARTIALLY MERGED when the set is split."""
+    from atlas.experiments.lifecycle import render_status, set_status, sync_state
+
+    ws = _ws(catalog_dir)
+    m = ws.load_manifest(experiment_id)
+    status = set_status(m, ws.template_for(m), _forge())
+    sync_state(m, status)
+    if as_json:
+        emit_json(
+            {
+                "experiment": m.id,
+                "overall": status.overall,
+                "partially_merged": status.partial,
+                "prs": [
+                    {"repo": r, "github": p.github, "number": p.number, "url": p.url, "state": p.display_state,
+                     "review": p.review, "checks": p.checks}
+                    for r, p in status.prs
+                ],
+            }
+        )
+    else:
+        click.echo(render_status(status), nl=False)
+    if status.partial:
+        sys.exit(EXIT_FINDINGS)
+
+
+@experiment.command("merge")
+@catalog_option
+@click.argument("experiment_id")
+@_guard
+def merge_cmd(catalog_dir: str | None, experiment_id: str) -> None:
+    """Merge pipeline, then training, then serving, each at its recorded head sha."""
+    from atlas.experiments.lifecycle import merge_set, render_merge
+
+    ws = _ws(catalog_dir)
+    m = ws.load_manifest(experiment_id)
+    report = merge_set(m, ws.template_for(m), _forge())
+    text = render_merge(m, report)
+    if report.failure:
+        click.echo(text, nl=False, err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(text, nl=False)
+
+
+@experiment.command("abort")
+@catalog_option
+@click.argument("experiment_id")
+@_guard
+def abort_cmd(catalog_dir: str | None, experiment_id: str) -> None:
+    """Close the PRs, delete the branches, mark the manifest aborted."""
+    from atlas.experiments.lifecycle import abort_set
+
+    ws = _ws(catalog_dir)
+    m = ws.load_manifest(experiment_id)
+    for line in abort_set(m, ws.template_for(m), _forge()):
+        click.echo(line)
+    click.echo(f"{m.id}: aborted")
+
+
+# ---------------------------------------------------------------------------- verify / list
+
+
+@experiment.command("verify")
+@catalog_option
+@json_option
+@_guard
+def verify_cmd(catalog_dir: str | None, as_json: bool) -> None:
+    """CI gate: every active experiment present and consistent on all default branches."""
+    from atlas.experiments.verify import CachedReader, verify_all
+
+    ws = _ws(catalog_dir)
+    if ws.template_errors:
+        from atlas.experiments.errors import ManifestError
+
+        raise ManifestError(ws.template_errors)
+    manifests, bad = ws.manifests()
+    verdicts = verify_all(manifests, ws.templates, ws.repos, CachedReader(_forge()))
+    ok = not bad and all(v.ok for v in verdicts)
+    if as_json:
+        emit_json({"ok": ok, "experiments": [v.to_json() for v in verdicts], "invalid_manifests": bad})
+    else:
+        for line in bad:
+            click.echo(f"FAIL {line}")
+        for v in verdicts:
+            click.echo(f"{'ok  ' if v.ok else 'FAIL'} {v.experiment} ({v.state})")
+            for p in v.problems:
+                click.echo(f"       - {p}")
+        if not verdicts and not bad:
+            click.echo("no active experiments")
+    if not ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+@experiment.command("list")
+@catalog_option
+@json_option
+@_guard
+def list_cmd(catalog_dir: str | None, as_json: bool) -> None:
+    """Every manifest with its state and PRs (no GitHub calls)."""
+    ws = _ws(catalog_dir)
+    manifests, bad = ws.manifests()
+    if as_json:
+        emit_json(
+            {
+                "experiments": [
+                    {"id": m.id, "template": m.template, "state": m.state,
+                     "prs": {r: p.url for r, p in m.prs.items()}}
+                    for m in manifests
+                ],
+                "invalid_manifests": bad,
+            }
+        )
+        return
+    for m in manifests:
+        click.echo(f"{m.id:<28} {m.state:<17} {m.template:<10} {len(m.prs)} PR(s)")
+    for line in bad:
+        click.echo(f"atlas: {line}", err=True)
+    if bad:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,75 @@
+"""Format-preserving edits, one module per format, behind one small interface:
+`apply_edit(format, op, text, entries) -> text` (the same text object when nothing changes,
+so a second run is a byte-for-byte no-op), `load_document(format, text)` (plain data for the
+checks) and `entry_state(...)` (is the experiment's entry present, absent or different)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlas.experiments.errors import EditError
+
+
+def _module(fmt: str):
+    if fmt == "toml":
+        from atlas.experiments.edits import toml as mod
+    elif fmt == "yaml":
+        from atlas.experiments.edits import yaml as mod
+    elif fmt == "json":
+        from atlas.experiments.edits import json as mod
+    else:
+        raise EditError(f"unknown format {fmt!r}")
+    return mod
+
+
+def apply_edit(fmt: str, op: str, text: str, entries) -> str:
+    return _module(fmt).apply(text, op, entries)
+
+
+def load_document(fmt: str, text: str) -> Any:
+    return _module(fmt).load(text)
+
+
+def _at(doc: Any, at) -> Any:
+    node = doc
+    for key in at:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _contains(value: Any, needle: str) -> bool:
+    if isinstance(value, str):
+        return value == needle
+    if isinstance(value, dict):
+        return any(_contains(v, needle) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains(v, needle) for v in value)
+    return False
+
+
+def entry_state(doc: Any, op: str, entry, experiment_id: str) -> str:
+    """'present' (exactly as the manifest says), 'absent', or 'differs' (there, but not equal)."""
+    node = _at(doc, entry.at)
+    if op == "set":
+        if not isinstance(node, dict):
+            return "absent"
+        equal = [node.get(k) == v for k, v in entry.value.items()]
+        if all(equal):
+            return "present"
+        marked = any(_contains(node.get(k), experiment_id) for k in entry.value)
+        return "differs" if marked else "absent"
+    if op == "put":
+        if not isinstance(node, dict) or entry.key not in node:
+            return "absent"
+        return "present" if node[entry.key] == entry.value else "differs"
+    if op == "append":
+        if not isinstance(node, list):
+            return "absent"
+        want = entry.value.get(entry.match)
+        found = [el for el in node if isinstance(el, dict) and el.get(entry.match) == want]
+        if not found:
+            return "absent"
+        return "present" if found[-1] == entry.value else "differs"
+    raise EditError(f"unknown edit {op!r}")

@@ -1,0 +1,361 @@
+"""The forge adapter: the only module that talks to GitHub (through PyGithub, imported
+lazily). Every call is wrapped so a failure becomes one ForgeError line with the token
+scrubbed; rate limits (403 secondary, 429 with Retry-After) and 5xx are retried for every
+method including PATCH, by a urllib3 Retry given to PyGithub."""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+from urllib.parse import urlparse
+
+from atlas.experiments.errors import ForgeError
+from atlas.experiments.token import Secret, remember, scrub
+
+DEFAULT_API_URL = "https://api.github.com"
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class PrInfo:
+    github: str
+    number: int
+    url: str
+    state: str  # open | closed
+    merged: bool
+    draft: bool
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    body: str = ""
+    labels: list[str] = field(default_factory=list)
+    review: str = ""  # approved | changes requested | pending review | ""
+    checks: str = ""  # success | pending | failure | ""
+
+    @property
+    def display_state(self) -> str:
+        if self.merged:
+            return "merged"
+        if self.state == "closed":
+            return "closed"
+        return "draft" if self.draft else "open"
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
+def api_url_from_env(env=None) -> str:
+    env = os.environ if env is None else env
+    return (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+
+
+class Forge:
+    """GitHub through PyGithub, with the retry, pacing and error policy atlas wants."""
+
+    def __init__(
+        self,
+        token: Secret,
+        base_url: str | None = None,
+        *,
+        pacing: bool | None = None,
+        retries: int = 4,
+        backoff: float = 0.5,
+        secondary_rate_wait: float = 60.0,
+        timeout: int = 20,
+    ) -> None:
+        from github import Auth, Github
+        from github.GithubRetry import GithubRetry
+
+        remember(token)
+        self._secret = token
+        self.base_url = (base_url or api_url_from_env()).rstrip("/")
+        if pacing is None:
+            # Pacing protects the public API from bursts; loopback emulators need none.
+            pacing = os.environ.get("ATLAS_GITHUB_PACING", "") != "0" and not _is_loopback(self.base_url)
+        retry = GithubRetry(
+            total=retries,
+            backoff_factor=backoff,
+            backoff_max=120,
+            # 5xx and 429 for every verb (PATCH and PUT too); GithubRetry adds 403 and only
+            # retries it when it is a rate limit; Retry-After is honoured.
+            status_forcelist=[429, 500, 502, 503, 504],
+            allowed_methods=None,
+            respect_retry_after_header=True,
+            raise_on_status=True,
+            secondary_rate_wait=secondary_rate_wait,
+        )
+        kwargs: dict[str, Any] = {"auth": Auth.Token(token.value), "retry": retry, "timeout": timeout}
+        if self.base_url != DEFAULT_API_URL:
+            kwargs["base_url"] = self.base_url
+        if not pacing:
+            kwargs["seconds_between_requests"] = 0
+            kwargs["seconds_between_writes"] = 0
+        kwargs["lazy"] = True  # objects fetch on first use: no GET just to hold a repo or PR
+        self._gh = Github(**kwargs)
+        self._repos: dict[str, Any] = {}
+        self._pulls: dict[tuple[str, int], Any] = {}  # PR objects this run already holds
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        import requests
+        from github import GithubException
+
+        try:
+            return fn()
+        except GithubException as exc:
+            message = ""
+            if isinstance(exc.data, dict):
+                message = str(exc.data.get("message", ""))
+                errors = exc.data.get("errors")
+                if errors:
+                    details = [e.get("message", "") if isinstance(e, dict) else str(e) for e in errors]
+                    message += " (" + "; ".join(d for d in details if d) + ")"
+            elif exc.data:
+                message = str(exc.data)[:200]
+            status = exc.status
+            retriable = status >= 500 or status in (403, 429)
+            raise ForgeError(
+                scrub(f"{what}: GitHub answered {status}" + (f": {message}" if message else "")),
+                retriable=retriable,
+                status=status,
+            ) from None
+        except requests.exceptions.RetryError as exc:
+            reason = _short_reason(exc)
+            raise ForgeError(scrub(f"{what}: GitHub still failing after retries ({reason})"), retriable=True) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            reason = _short_reason(exc)
+            host = urlparse(self.base_url).netloc
+            raise ForgeError(scrub(f"{what}: connection to {host} failed ({reason})"), retriable=True) from None
+
+    def repo(self, github: str) -> Any:
+        if github not in self._repos:
+            self._repos[github] = self._gh.get_repo(github)
+        return self._repos[github]
+
+    # ------------------------------------------------------------------ reading
+
+    def head_sha(self, github: str, branch: str) -> str:
+        return self._call(
+            f"{github}: read branch {branch}", lambda: self.repo(github).get_git_ref(f"heads/{branch}").object.sha
+        )
+
+    def branch_sha(self, github: str, branch: str) -> str | None:
+        """The branch head, or None when the branch does not exist."""
+        try:
+            return self.head_sha(github, branch)
+        except ForgeError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def read_file(self, github: str, path: str, ref: str) -> str | None:
+        def get() -> Any:
+            return self.repo(github).get_contents(path, ref=ref)
+
+        try:
+            content = self._call(f"{github}: read {path}", get)
+        except ForgeError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if isinstance(content, list):
+            raise ForgeError(f"{github}: {path} is a directory, not a file")
+        raw = base64.b64decode(self._call(f"{github}: read {path}", lambda: content.content) or "")
+        return raw.decode("utf-8")
+
+    # ------------------------------------------------------------------ writing
+
+    def commit_files(self, github: str, base_sha: str, files: dict[str, str], message: str) -> str:
+        """One commit on top of base_sha with the given files (git data API); returns its sha."""
+        from github import InputGitTreeElement
+
+        repo = self.repo(github)
+        def read_base() -> Any:
+            commit = repo.get_git_commit(base_sha)
+            commit.tree  # noqa: B018 - completes a lazy object inside the error handling
+            return commit
+
+        base = self._call(f"{github}: read commit {base_sha[:12]}", read_base)
+        elements = []
+        for path, text in files.items():
+            blob = self._call(f"{github}: create blob for {path}", lambda t=text: repo.create_git_blob(t, "utf-8"))
+            elements.append(InputGitTreeElement(path, "100644", "blob", sha=blob.sha))
+        tree = self._call(f"{github}: create tree", lambda: repo.create_git_tree(elements, base_tree=base.tree))
+        commit = self._call(f"{github}: create commit", lambda: repo.create_git_commit(message, tree, [base]))
+        return commit.sha
+
+    def create_branch(self, github: str, branch: str, sha: str) -> None:
+        self._call(f"{github}: create branch {branch}", lambda: self.repo(github).create_git_ref(f"refs/heads/{branch}", sha))
+
+    def move_branch(self, github: str, branch: str, sha: str) -> None:
+        def move() -> None:
+            ref = self.repo(github).get_git_ref(f"heads/{branch}")
+            ref.object  # noqa: B018 - complete it: the API's own url is the one to PATCH
+            ref.edit(sha, force=True)
+
+        self._call(f"{github}: move branch {branch}", move)
+
+    def delete_branch(self, github: str, branch: str) -> bool:
+        """Delete a branch; False when it was already gone."""
+
+        def delete() -> None:
+            ref = self.repo(github).get_git_ref(f"heads/{branch}")
+            ref.object  # noqa: B018 - complete it: the API's own url is the one to DELETE
+            ref.delete()
+
+        try:
+            self._call(f"{github}: delete branch {branch}", delete)
+        except ForgeError as exc:
+            if exc.status in (404, 422):
+                return False
+            raise
+        return True
+
+    # ------------------------------------------------------------------ pull requests
+
+    def _pull(self, github: str, number: int) -> Any:
+        key = (github, number)
+        if key not in self._pulls:
+            self._pulls[key] = self.repo(github).get_pull(number)
+        return self._pulls[key]
+
+    def _info(self, github: str, pr: Any) -> PrInfo:
+        self._pulls[(github, pr.number)] = pr
+        return PrInfo(
+            github=github,
+            number=pr.number,
+            url=pr.html_url,
+            state=pr.state,
+            merged=bool(pr.merged),
+            draft=bool(pr.draft),
+            head_ref=pr.head.ref,
+            head_sha=pr.head.sha,
+            base_ref=pr.base.ref,
+            body=pr.body or "",
+            labels=[label.name for label in pr.labels],
+        )
+
+    def find_prs(self, github: str, branch: str, base: str | None = None) -> list[PrInfo]:
+        """Every PR (open or closed) whose head is `branch`, newest first."""
+        repo = self.repo(github)
+        owner = github.split("/")[0]
+
+        def listing() -> list[Any]:
+            kwargs: dict[str, Any] = {"state": "all", "head": f"{owner}:{branch}"}
+            if base:
+                kwargs["base"] = base
+            return [p for p in repo.get_pulls(**kwargs) if p.head.ref == branch]
+
+        pulls = self._call(f"{github}: list pull requests for {branch}", listing)
+        return sorted((self._info(github, p) for p in pulls), key=lambda p: -p.number)
+
+    def create_pr(self, github: str, *, title: str, body: str, head: str, base: str, draft: bool = True) -> PrInfo:
+        repo = self.repo(github)
+        pr = self._call(
+            f"{github}: open pull request from {head}",
+            lambda: repo.create_pull(base=base, head=head, title=title, body=body, draft=draft),
+        )
+        return self._info(github, pr)
+
+    def get_pr(self, github: str, number: int, *, details: bool = False) -> PrInfo:
+        repo = self.repo(github)
+
+        def read() -> Any:
+            pr = repo.get_pull(number)
+            pr.draft  # noqa: B018 - completes a lazy object inside the error handling
+            return pr
+
+        pr = self._call(f"{github}#{number}: read pull request", read)
+        info = self._info(github, pr)
+        if details:
+            info.review = self._review(github, pr)
+            info.checks = self._checks(github, info.head_sha)
+        return info
+
+    def _review(self, github: str, pr: Any) -> str:
+        reviews = self._call(f"{github}#{pr.number}: read reviews", lambda: list(pr.get_reviews()))
+        latest: dict[str, str] = {}
+        for r in reviews:
+            if r.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+                latest[r.user.login if r.user else "?"] = r.state
+        if "CHANGES_REQUESTED" in latest.values():
+            return "changes requested"
+        if "APPROVED" in latest.values():
+            return "approved"
+        return "pending review"
+
+    def _checks(self, github: str, sha: str) -> str:
+        repo = self.repo(github)
+        try:
+            status = self._call(f"{github}: read checks of {sha[:12]}", lambda: repo.get_commit(sha).get_combined_status())
+        except ForgeError as exc:
+            if exc.status == 404:
+                return ""
+            raise
+        return "" if not status.total_count else status.state
+
+    def edit_body(self, github: str, number: int, body: str) -> None:
+        def edit() -> None:
+            self._pull(github, number).edit(body=body)
+
+        self._call(f"{github}#{number}: edit description", edit)
+
+    def mark_ready(self, github: str, number: int) -> None:
+        def ready() -> None:
+            pr = self._pull(github, number)
+            if pr.draft:
+                pr.mark_ready_for_review()
+
+        self._call(f"{github}#{number}: mark ready for review", ready)
+
+    def add_labels(self, github: str, number: int, labels: list[str]) -> None:
+        self._call(f"{github}#{number}: add labels", lambda: self._pull(github, number).add_to_labels(*labels))
+
+    def merge_pr(self, github: str, number: int, sha: str, title: str) -> str:
+        """Merge only if the head is still `sha`; returns the merge commit sha."""
+        repo = self.repo(github)
+
+        def merge() -> str:
+            pr = repo.get_pull(number)
+            status = pr.merge(commit_title=title, merge_method="merge", sha=sha)
+            if not status.merged:
+                raise ForgeError(f"{github}#{number}: not merged: {status.message}")
+            return status.sha
+
+        return self._call(f"{github}#{number}: merge", merge)
+
+    def close_pr(self, github: str, number: int) -> None:
+        repo = self.repo(github)
+        self._call(f"{github}#{number}: close", lambda: repo.get_pull(number).edit(state="closed"))
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in ("Caused by ", "caused by "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = text.strip("()'\" ")
+    return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
+def open_forge(env=None, **kwargs: Any) -> Forge:
+    """A Forge from the environment: token (GITHUB_TOKEN/GH_TOKEN/gh) and GITHUB_API_URL."""
+    from atlas.experiments.token import resolve_token
+
+    env = os.environ if env is None else env
+    secret = resolve_token(env)
+    if secret is None:
+        raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+    # Tuning for CI and tests: ATLAS_GITHUB_RETRIES (default 4), ATLAS_GITHUB_BACKOFF (s, 0.5).
+    for name, key, cast in (("ATLAS_GITHUB_RETRIES", "retries", int), ("ATLAS_GITHUB_BACKOFF", "backoff", float)):
+        if env.get(name):
+            try:
+                kwargs.setdefault(key, cast(env[name]))
+            except ValueError:
+                raise ForgeError(f"{name}={env[name]!r} is not a number") from None
+    return Forge(secret, api_url_from_env(env), **kwargs)

@@ -1,0 +1,70 @@
+"""Everything the experiment commands (and the TUI wizard) need from one catalog: the
+validated templates, the repos, the manifests, the journal and a forge. One entry point so
+the CLI and the UI load experiments the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from atlas.catalog.model import Repo
+from atlas.experiments.errors import ExperimentError, ManifestError
+from atlas.experiments.journal import Journal, journal_path
+from atlas.experiments.manifest import Manifest, find_manifest, list_manifests, load_manifest
+from atlas.experiments.template import Template, parse_templates
+
+TEMPLATES_FILE = "experiment-templates.toml"
+
+
+@dataclass
+class ExperimentWorkspace:
+    catalog_root: Path
+    workspace: Path
+    templates: dict[str, Template] = field(default_factory=dict)
+    repos: dict[str, Repo] = field(default_factory=dict)
+    template_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, catalog_dir: str | Path) -> "ExperimentWorkspace":
+        from atlas.catalog.loader import load_catalog
+
+        root = Path(catalog_dir)
+        if not root.is_dir():
+            raise ExperimentError(f"{root}: no such catalog directory")
+        result = load_catalog(root)
+        catalog = result.catalog
+        default_source = root / TEMPLATES_FILE
+        templates, errors = parse_templates(
+            catalog.experiment_templates, default_source if default_source.exists() else None
+        )
+        return cls(
+            catalog_root=root,
+            workspace=root.parent,
+            templates=templates,
+            repos=dict(catalog.repos),
+            template_errors=errors,
+        )
+
+    def manifest_path(self, ref: str) -> Path:
+        return find_manifest(self.catalog_root, ref)
+
+    def load_manifest(self, ref: str) -> Manifest:
+        if self.template_errors:
+            raise ManifestError(self.template_errors)
+        return load_manifest(self.manifest_path(ref), self.templates)
+
+    def template_for(self, manifest: Manifest) -> Template:
+        return self.templates[manifest.template]
+
+    def manifests(self) -> tuple[list[Manifest], list[str]]:
+        """Every manifest that loads, and one line per manifest that does not."""
+        good, bad = [], []
+        for path in list_manifests(self.catalog_root):
+            try:
+                good.append(load_manifest(path, self.templates))
+            except ManifestError as exc:
+                bad.extend(exc.problems)
+        return good, bad
+
+    def journal(self, experiment_id: str) -> Journal:
+        return Journal.load(journal_path(self.workspace, experiment_id), experiment_id)
