@@ -1,0 +1,162 @@
+"""MetricService.ListTimeSeries and AlertPolicyService.ListAlertPolicies over the scenario.
+
+Requests and responses are the client library's own protobuf classes, so whatever the real
+`MetricServiceClient` sends and expects is what this answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from atlas.emulators.gcp.aggregation import AggregationError, Dist, SeriesData, aggregate, raw_series
+from atlas.emulators.gcp.filters import FilterError, parse_metric_filter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from atlas.emulators.gcp.emulator import GcpEmulator
+
+_KIND = {"gauge": 1, "delta": 2, "cumulative": 3}  # google.api.MetricDescriptor.MetricKind
+_VTYPE = {"bool": 1, "int64": 2, "double": 3, "distribution": 5}  # ...ValueType
+MAX_PAGE_SIZE = 100_000  # Google's effective page size when none (or more) is asked for
+_BUCKETS = 40  # exponential buckets: 1e-3 * 2^i, wide enough for seconds and milliseconds
+
+
+class InvalidArgument(ValueError):
+    pass
+
+
+def pb_types():
+    from google.cloud.monitoring_v3 import types as t
+
+    return t
+
+
+def project_of(name: str) -> str:
+    parts = name.split("/")
+    if len(parts) != 2 or parts[0] != "projects" or not parts[1]:
+        raise InvalidArgument(f"name must be projects/PROJECT_ID (got {name!r})")
+    return parts[1]
+
+
+def list_time_series(emu: "GcpEmulator", request, context):
+    t = pb_types()
+    try:
+        project = project_of(request.name)
+        flt = parse_metric_filter(request.filter)
+    except (InvalidArgument, FilterError) as exc:
+        emu.reject(context, f"ListTimeSeries: {exc}")
+    emu.suffer_faults("ListTimeSeries", flt.metric_type, context)
+    if not request.HasField("interval") or not request.interval.HasField("end_time"):
+        emu.reject(context, "ListTimeSeries: interval.end_time is required")
+    end = request.interval.end_time.ToSeconds() + request.interval.end_time.nanos / 1e9
+    start = (request.interval.start_time.ToSeconds() + request.interval.start_time.nanos / 1e9
+             if request.interval.HasField("start_time") else end)
+    if start > end:
+        emu.reject(context, "ListTimeSeries: interval.start_time is after end_time")
+    if request.HasField("secondary_aggregation"):
+        emu.reject(context, "ListTimeSeries: secondary_aggregation is not supported by the emulator")
+    agg = request.aggregation
+    aligner = t.Aggregation.pb().Aligner.Name(agg.per_series_aligner)
+    reducer = t.Aggregation.pb().Reducer.Name(agg.cross_series_reducer)
+    period = agg.alignment_period.seconds if agg.HasField("alignment_period") else 0
+
+    now = emu.now()
+    selected = []
+    for spec in emu.series_of(project, flt.metric_type):
+        if not flt.matches(spec.resource_type, spec.resource_labels, spec.metric_labels):
+            continue
+        base = SeriesData(spec.metric_type, spec.resource_type, dict(spec.resource_labels),
+                          dict(spec.metric_labels), spec.metric_kind, spec.value_type, unit=spec.unit)
+        selected.append(raw_series(spec.points(now, since=start - max(period, 60)), base))
+    try:
+        result = aggregate(selected, start, end, aligner, period, reducer, list(agg.group_by_fields))
+    except AggregationError as exc:
+        emu.reject(context, f"ListTimeSeries: {exc}")
+    result.sort(key=lambda s: (sorted(s.resource_labels.items()), sorted(s.metric_labels.items())))
+    headers_only = request.view == t.ListTimeSeriesRequest.pb().TimeSeriesView.Value("HEADERS")
+    response = t.ListTimeSeriesResponse.pb()()
+
+    def add(s: SeriesData) -> int:
+        ts = _time_series_pb(t, s, headers_only)
+        response.time_series.append(ts)
+        return ts.ByteSize()
+
+    page_size = request.page_size if 0 < request.page_size <= MAX_PAGE_SIZE else MAX_PAGE_SIZE
+    _, response.next_page_token = emu.page(result, page_size, request.page_token, context, add)
+    return response
+
+
+def _time_series_pb(t, s: SeriesData, headers_only: bool):
+    ts = t.TimeSeries.pb()()
+    ts.metric.type = s.metric_type
+    ts.metric.labels.update(s.metric_labels)
+    ts.resource.type = s.resource_type
+    ts.resource.labels.update(s.resource_labels)
+    ts.metric_kind = _KIND[s.metric_kind]
+    ts.value_type = _VTYPE[s.value_type]
+    ts.unit = s.unit
+    if headers_only:
+        return ts
+    for p in s.points:
+        point = ts.points.add()
+        point.interval.end_time.seconds = int(p.end)
+        if p.start != p.end:
+            point.interval.start_time.seconds = int(p.start)
+        if s.value_type == "distribution":
+            _fill_distribution(point.value.distribution_value, p.value)
+        elif s.value_type == "int64":
+            point.value.int64_value = int(round(p.value))
+        elif s.value_type == "bool":
+            point.value.bool_value = bool(p.value)
+        else:
+            point.value.double_value = float(p.value)
+    return ts
+
+
+def _fill_distribution(d, value: Dist) -> None:
+    d.count = value.count
+    d.mean = value.mean
+    d.sum_of_squared_deviation = sum((x - d.mean) ** 2 for x in value.samples)
+    d.bucket_options.exponential_buckets.num_finite_buckets = _BUCKETS
+    d.bucket_options.exponential_buckets.growth_factor = 2.0
+    d.bucket_options.exponential_buckets.scale = 0.001
+    counts = [0] * (_BUCKETS + 2)
+    for x in value.samples:
+        i, bound = 0, 0.001
+        while x >= bound and i < _BUCKETS + 1:
+            i += 1
+            bound *= 2
+        counts[i] += 1
+    d.bucket_counts.extend(counts)
+
+
+def list_alert_policies(emu: "GcpEmulator", request, context):
+    t = pb_types()
+    try:
+        project = project_of(request.name)
+    except InvalidArgument as exc:
+        emu.reject(context, f"ListAlertPolicies: {exc}")
+    if request.filter:
+        emu.reject(context, "ListAlertPolicies: filter is not supported by the emulator (list all and filter locally)")
+    emu.suffer_faults("ListAlertPolicies", None, context)
+    policies = [p for p in emu.scenario.alert_policies if p.project == project]
+    page, next_token = emu.page(policies, request.page_size, request.page_token, context)
+    response = t.ListAlertPoliciesResponse.pb()(next_page_token=next_token, total_size=len(policies))
+    for p in page:
+        pol = response.alert_policies.add()
+        pol.name = f"projects/{project}/alertPolicies/{1000 + p.index}"
+        pol.display_name = p.display_name
+        pol.enabled.value = p.enabled
+        pol.combiner = t.AlertPolicy.pb().ConditionCombinerType.Value("OR")
+        if p.documentation:
+            pol.documentation.content = p.documentation
+            pol.documentation.mime_type = "text/markdown"
+        pol.severity = t.AlertPolicy.pb().Severity.Value(p.severity)
+        cond = pol.conditions.add()
+        cond.name = f"{pol.name}/conditions/1"
+        cond.display_name = p.display_name
+        cond.condition_threshold.filter = p.filter
+        cond.condition_threshold.comparison = int(t.ComparisonType[p.comparison])
+        cond.condition_threshold.threshold_value = p.threshold
+        cond.condition_threshold.duration.FromSeconds(int(p.duration))
+    return response
+

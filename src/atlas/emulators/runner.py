@@ -1,0 +1,82 @@
+"""Start every emulator a scenario needs, and tell clients where they are.
+
+`start_all(path)` is what `atlas emulator`, the TUI's demo mode and tests use: the GCP
+emulator always, the GitHub emulator when that package is available and the scenario has a
+`[github]` section. `.env()` gives the variables the client factories read.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from atlas.emulators.scenario import Scenario, load_scenario
+
+DEMO_TOKEN = "atlas-demo-token"  # a fixed fake: the emulator accepts any token, real GitHub none of these
+
+
+@dataclass
+class RunningEmulators:
+    scenario: Scenario
+    gcp: Any  # GcpEmulator
+    monitoring_host: str
+    github: Any = None  # GitHubEmulator, when started
+    github_api_url: str | None = None
+    notes: list[str] = field(default_factory=list)  # why something did not start
+
+    @property
+    def logging_host(self) -> str:
+        return self.monitoring_host  # one gRPC port serves both APIs
+
+    def env(self) -> dict[str, str]:
+        env = {"MONITORING_EMULATOR_HOST": self.monitoring_host, "LOGGING_EMULATOR_HOST": self.logging_host}
+        if self.github_api_url:
+            env["GITHUB_API_URL"] = self.github_api_url
+            env["GITHUB_TOKEN"] = DEMO_TOKEN
+        return env
+
+    def stop(self) -> None:
+        if self.github is not None:
+            self.github.stop()
+            self.github = None
+        self.gcp.stop()
+
+    def __enter__(self) -> "RunningEmulators":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_port: int = 0,
+              now: Callable[[], float] = time.time) -> RunningEmulators:
+    """Raises ScenarioError (one line) for a bad scenario, OSError when a port is taken."""
+    from atlas.emulators.gcp import GcpEmulator
+
+    scenario = scenario_path if isinstance(scenario_path, Scenario) else load_scenario(scenario_path)
+    gcp = GcpEmulator(scenario, port=port, now=now)
+    running = RunningEmulators(scenario=scenario, gcp=gcp, monitoring_host=gcp.start())
+    try:
+        _start_github(running, github_port, now)
+    except BaseException:
+        running.stop()
+        raise
+    return running
+
+
+def _start_github(running: RunningEmulators, port: int, now: Callable[[], float]) -> None:
+    repos_dir = running.scenario.github_repos_dir
+    if repos_dir is None:
+        running.notes.append("GitHub emulator not started: the scenario has no [github] repos_dir")
+        return
+    try:
+        from atlas.emulators.github import GitHubEmulator, load_seed
+    except ImportError:
+        running.notes.append("GitHub emulator not available in this build")
+        return
+    seed = load_seed(repos_dir)
+    # it requires the token we hand out, as GitHub would
+    running.github = GitHubEmulator(seed, port=port, token=DEMO_TOKEN, clock=now)
+    running.github_api_url = running.github.start()

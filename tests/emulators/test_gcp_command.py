@@ -1,0 +1,176 @@
+"""`atlas emulator` as a user runs it, `start_all`, and the demo scenario's incident."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+from google.api_core.retry import Retry
+from google.cloud import monitoring_v3
+from google.cloud.logging_v2.services.logging_service_v2 import LoggingServiceV2Client
+from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
+from google.cloud.monitoring_v3.services.metric_service.transports import MetricServiceGrpcTransport
+
+from atlas.emulators.runner import DEMO_TOKEN, start_all
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "scenarios" / "nw-recs.toml"
+NO_RETRY = Retry(initial=0.01, maximum=0.01, timeout=0.5, predicate=lambda exc: False)
+SMALL = """
+[scenario]
+project = "p"
+[[series]]
+metric_type = "dataflow.googleapis.com/job/is_failed"
+resource_type = "dataflow_job"
+resource_labels = { job_name = "nightly" }
+constant = 1
+"""
+
+
+def metric_client(host: str) -> monitoring_v3.MetricServiceClient:
+    return monitoring_v3.MetricServiceClient(transport=MetricServiceGrpcTransport(channel=grpc.insecure_channel(host)))
+
+
+def newest(host: str, project: str, flt: str, *, minutes: int = 15, **aggregation) -> dict[str, float]:
+    now = int(time.time())
+    request = {"name": f"projects/{project}", "filter": flt,
+               "interval": {"start_time": {"seconds": now - minutes * 60}, "end_time": {"seconds": now}}}
+    if aggregation:
+        request["aggregation"] = aggregation
+    out = {}
+    for ts in metric_client(host).list_time_series(request=request, retry=NO_RETRY, timeout=5):
+        key = "/".join(v for k, v in sorted(ts.resource.labels.items()) if k != "project_id")
+        v = ts.points[0].value
+        out[key] = getattr(v, v._pb.WhichOneof("value"))
+    return out
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_atlas_emulator_serves_until_stopped(tmp_path, stop_signal):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SMALL)
+    proc = subprocess.Popen([sys.executable, "-m", "atlas.cli", "emulator", "--scenario", str(scenario)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        while not any(line.startswith("  export LOGGING_EMULATOR_HOST=") for line in lines):
+            line = proc.stdout.readline()
+            assert line, f"emulator exited early: {proc.stderr.read()}"
+            lines.append(line)
+        host = next(l.split("=", 1)[1].strip() for l in lines if "export MONITORING_EMULATOR_HOST=" in l)
+        assert host.startswith("127.0.0.1:")
+        assert any(f"(gRPC): {host}" in l for l in lines)
+        assert newest(host, "p", 'metric.type = "dataflow.googleapis.com/job/is_failed"') == {"nightly": 1.0}
+        proc.send_signal(stop_signal)
+        out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0 and "stopped" in out and "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_atlas_emulator_without_a_scenario_says_where_it_looked(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "atlas.cli", "emulator"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("atlas: scenarios/nw-recs.toml: scenario file not found "
+                                   "(run from the workspace top level, or pass --scenario FILE)")
+
+
+def test_atlas_emulator_reports_a_bad_scenario_in_one_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\n")
+    proc = subprocess.run([sys.executable, "-m", "atlas.cli", "emulator", "--scenario", str(bad)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"atlas: {bad}: [[series]] #1 (m): give exactly one shape: constant, values or step (found none)"
+
+
+def test_atlas_emulator_on_a_taken_port_says_so(tmp_path):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SMALL)
+    with start_all(scenario) as running:
+        port = running.monitoring_host.rsplit(":", 1)[1]
+        proc = subprocess.run([sys.executable, "-m", "atlas.cli", "emulator", "--scenario", str(scenario),
+                               "--port", port], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"atlas: cannot start the emulators: cannot listen on 127.0.0.1:{port} (port in use?)"
+
+
+def test_start_all_env_points_clients_at_the_emulators(tmp_path):
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SMALL)
+    with start_all(scenario) as running:
+        env = running.env()
+        assert env["MONITORING_EMULATOR_HOST"] == env["LOGGING_EMULATOR_HOST"] == running.monitoring_host
+        assert "GITHUB_API_URL" not in env  # no [github] section: nothing to serve
+        assert newest(env["MONITORING_EMULATOR_HOST"], "p",
+                      'metric.type = "dataflow.googleapis.com/job/is_failed"') == {"nightly": 1.0}
+    with pytest.raises(Exception):
+        newest(running.monitoring_host, "p", 'metric.type = "dataflow.googleapis.com/job/is_failed"')
+
+
+@pytest.fixture(scope="module")
+def demo():
+    with start_all(SAMPLE) as running:
+        yield running
+
+
+def test_demo_starts_github_seeded_with_the_sample_repos(demo):
+    from github import Auth, Github
+
+    env = demo.env()
+    assert env["GITHUB_API_URL"].startswith("http://127.0.0.1:") and env["GITHUB_TOKEN"] == DEMO_TOKEN
+    gh = Github(base_url=env["GITHUB_API_URL"], auth=Auth.Token(env["GITHUB_TOKEN"]), seconds_between_requests=0,
+                seconds_between_writes=0, retry=None)
+    repo = gh.get_repo("nw-recs/serving")
+    assert b'"experiments"' in repo.get_contents("deploy/ranker-svc/experiments.json").decoded_content
+
+
+def test_demo_incident_feature_backfill_failed_and_features_stopped(demo):
+    host = demo.monitoring_host
+    failed = newest(host, "nw-recs-data-prod", 'metric.type = "dataflow.googleapis.com/job/is_failed"',
+                    alignment_period={"seconds": 60}, per_series_aligner="ALIGN_MAX",
+                    cross_series_reducer="REDUCE_MAX", group_by_fields=["resource.labels.job_name"])
+    assert failed == {"feature-backfill": 1, "clickstream-sessionizer": 0, "catalog-enricher": 0,
+                      "training-data-export": 0}
+    rows = newest(host, "nw-recs-data-prod", 'metric.type = "bigquery.googleapis.com/storage/uploaded_row_count"',
+                  minutes=30, alignment_period={"seconds": 1800}, per_series_aligner="ALIGN_RATE",
+                  cross_series_reducer="REDUCE_SUM", group_by_fields=["resource.labels.dataset_id"])
+    assert rows["features"] == 0 and rows["events"] > 500
+
+
+def test_demo_noise_dlq_and_explain_latency(demo):
+    host = demo.monitoring_host
+    dlq = newest(host, "nw-recs-data-prod",
+                 'metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages"')
+    assert dlq == {"clickstream-raw-dlq": 3}
+    p99 = newest(host, "nw-recs-serving-prod", 'metric.type = "run.googleapis.com/request_latencies"',
+                 alignment_period={"seconds": 300}, per_series_aligner="ALIGN_DELTA",
+                 cross_series_reducer="REDUCE_PERCENTILE_99", group_by_fields=["resource.labels.service_name"])
+    assert 500 < p99["explain-svc"] < 1000 and p99["event-logger"] < 100
+
+
+def test_demo_logs_ranker_push_is_60h_old_and_backfill_errors_have_traces(demo):
+    client = LoggingServiceV2Client(transport=LoggingServiceV2GrpcTransport(
+        channel=grpc.insecure_channel(demo.monitoring_host)))
+    pushes = list(client.list_log_entries(request={
+        "resource_names": ["projects/nw-recs-ml-prod"], "order_by": "timestamp desc", "page_size": 1,
+        "filter": 'resource.type="aiplatform.googleapis.com/PipelineJob" AND jsonPayload.event="model_pushed" '
+                  'AND jsonPayload.model="ranker"'}, retry=NO_RETRY, timeout=5))
+    age_h = (time.time() - pushes[0].timestamp.timestamp()) / 3600
+    assert 59 < age_h < 61
+    errors = list(client.list_log_entries(request={
+        "resource_names": ["projects/nw-recs-data-prod"],
+        "filter": 'resource.type="dataflow_step" AND resource.labels.job_name="feature-backfill" AND severity>=ERROR'},
+        retry=NO_RETRY, timeout=5))
+    assert len(errors) >= 5 and all(e.trace.startswith("projects/nw-recs-data-prod/traces/") for e in errors)
+    assert any("KeyError: 'dwell_time_ms'" in e.text_payload for e in errors)
