@@ -1,0 +1,215 @@
+"""`atlas health`, `atlas triage`, `atlas logs`: live health from the command line.
+
+Exit codes: 0 when every component shown is OK (or has no data), 1 when anything is WARN,
+CRIT, STALE or ERROR (a failed query counts: you cannot tell it is fine), 2 for usage
+errors (unknown component, bad option). On the bundled sample catalog (`demo = true`) with
+no emulator variables set, the embedded emulators start in-process first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from atlas.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    catalog_option,
+    emit_json,
+    fail,
+    json_option,
+    resolve_catalog_dir,
+)
+
+_FAILING = ("WARN", "CRIT", "STALE", "ERROR")
+
+
+def _load(catalog_dir: str | None):
+    from atlas.commands import common
+
+    path = resolve_catalog_dir(catalog_dir)
+    loader = getattr(common, "load_or_exit", None)
+    if loader is not None:
+        return loader(path)
+    from atlas.catalog.loader import load_catalog
+
+    result = load_catalog(path)
+    for problem in result.problems:
+        if problem.is_error:
+            click.echo(problem.format(), err=True)
+    if not result.ok:
+        fail(f"{path}: the catalog has errors (see above); run `atlas lint` for details")
+    return result.catalog
+
+
+@contextlib.contextmanager
+def _service(catalog) -> Iterator:
+    """A HealthService, pointed at the embedded emulators for the demo catalog."""
+    from atlas.health.clients import LOGGING_ENV, MONITORING_ENV, make_clients
+    from atlas.health.service import HealthService
+
+    running = None
+    env = dict(os.environ)
+    if catalog.demo and not (env.get(MONITORING_ENV) or env.get(LOGGING_ENV)):
+        if not catalog.demo_scenario:
+            fail("the catalog says demo = true but has no demo_scenario to serve")
+        from atlas.emulators.runner import start_all
+        from atlas.emulators.scenario import ScenarioError
+
+        scenario = Path(catalog.workspace) / catalog.demo_scenario
+        try:
+            running = start_all(scenario)
+        except (ScenarioError, OSError) as exc:
+            fail(f"cannot start the embedded emulators: {exc}")
+        click.echo("DEMO: using the embedded emulators", err=True)
+        env.update(running.env())
+    service = HealthService(catalog, client_factory=lambda: make_clients(env))
+    try:
+        yield service
+    finally:
+        service.close()
+        if running is not None:
+            running.stop()
+
+
+def _exit_code(components) -> int:
+    return EXIT_FINDINGS if any(c.status.value in _FAILING for c in components) else EXIT_OK
+
+
+def _unknown(catalog, component_id: str) -> None:
+    close = difflib.get_close_matches(component_id, list(catalog.components), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    fail(f"unknown component {component_id!r}{hint}", EXIT_USAGE)
+
+
+@click.command()
+@catalog_option
+@click.option("--component", "component_id", metavar="ID", help="Only this component, with every signal.")
+@json_option
+@click.option("--watch", "watch", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Refresh every SECONDS until Ctrl-C (the next poll starts after the last one ends; "
+                   "with --json, one JSON array per line).")
+def health(catalog_dir: str | None, component_id: str | None, as_json: bool, watch: float | None) -> None:
+    """Live status of every component, worst first.
+
+    Exit 0 when all are OK, 1 when anything is WARN/CRIT/STALE/ERROR, 2 on usage errors.
+    """
+    from atlas.health.report import health_table
+
+    catalog = _load(catalog_dir)
+    if component_id is not None and component_id not in catalog.components:
+        _unknown(catalog, component_id)
+
+    def shown(snapshot):
+        comps = list(snapshot.components.values())
+        return [c for c in comps if c.id == component_id] if component_id else comps
+
+    def draw(snapshot, clear: bool) -> None:
+        comps = shown(snapshot)
+        if as_json:
+            payload = [c.to_json() for c in sorted(comps, key=lambda c: (-c.status.severity, c.id))]
+            click.echo(json.dumps(payload, separators=(",", ":")) if watch else json.dumps(payload, indent=2))
+            return
+        if clear:
+            click.clear()
+        stamp = time.strftime("%H:%M:%S UTC", time.gmtime(snapshot.taken_at))
+        click.echo(health_table(comps, detail=component_id is not None), nl=False)
+        if component_id is not None:
+            _print_links(catalog, component_id)
+        click.echo(f"\n{stamp}, {snapshot.calls} calls in {snapshot.duration:.2f} s", err=True)
+        for line in snapshot.errors:
+            click.echo(f"error: {line}", err=True)
+
+    code = EXIT_OK
+    with _service(catalog) as service:
+        try:
+            while True:
+                snapshot = service.refresh()
+                code = _exit_code(shown(snapshot))
+                draw(snapshot, clear=watch is not None)
+                if watch is None:
+                    break
+                time.sleep(watch)  # sleep after the poll finished: polls never overlap
+        except KeyboardInterrupt:
+            pass
+    raise SystemExit(code)
+
+
+def _print_links(catalog, component_id: str) -> None:
+    """The console pages an on-call opens next: one per signal, and the component's logs."""
+    from atlas.health.links import logs_explorer_url, metrics_explorer_url
+    from atlas.health.specs import signals_of
+
+    component = catalog.components[component_id]
+    click.echo("")
+    for spec in signals_of(catalog, component):
+        if not spec.problem:
+            click.echo(f"{spec.id}: {metrics_explorer_url(spec.project, spec)}")
+    flt = catalog.log_filter_for(component)
+    if flt:
+        click.echo(f"logs: {logs_explorer_url(component.project or catalog.default_project, flt)}")
+
+
+@click.command()
+@catalog_option
+@json_option
+def triage(catalog_dir: str | None, as_json: bool) -> None:
+    """Probable causes first, their symptoms under them, with owner, on-call and runbook.
+
+    Exit 0 when nothing is failing, 1 otherwise.
+    """
+    from atlas.graph import CatalogGraph
+    from atlas.health.report import triage_text
+    from atlas.health.triage import triage as rank
+
+    catalog = _load(catalog_dir)
+    with _service(catalog) as service:
+        snapshot = service.refresh()
+    items = rank(catalog, CatalogGraph(catalog), snapshot)
+    if as_json:
+        emit_json({"causes": [i.to_json() for i in items], "errors": list(snapshot.errors)})
+    else:
+        click.echo(triage_text(items), nl=False)
+        for line in snapshot.errors:
+            click.echo(f"error: {line}", err=True)
+    raise SystemExit(EXIT_FINDINGS if items or snapshot.errors else EXIT_OK)
+
+
+@click.command()
+@catalog_option
+@click.argument("component_id", metavar="ID")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Newest N entries.")
+@json_option
+def logs(catalog_dir: str | None, component_id: str, limit: int, as_json: bool) -> None:
+    """Recent ERROR-and-above log entries of a component, and its Logs Explorer link."""
+    from atlas.health.links import logs_explorer_url
+    from atlas.health.report import logs_text
+    from atlas.health.service import HealthQueryError
+
+    catalog = _load(catalog_dir)
+    component = catalog.components.get(component_id)
+    if component is None:
+        _unknown(catalog, component_id)
+    flt = catalog.log_filter_for(component)
+    project = component.project or catalog.default_project
+    with _service(catalog) as service:
+        try:
+            lines = service.recent_errors(component_id, limit=limit)
+        except HealthQueryError as exc:
+            fail(f"{component_id}: {exc}")
+        now = service.now()
+    url = logs_explorer_url(project, flt + " AND severity>=ERROR")
+    if as_json:
+        emit_json({"component": component_id, "project": project, "filter": flt, "logs_explorer": url,
+                   "entries": [line.to_json() for line in lines]})
+    else:
+        click.echo(logs_text(component_id, lines, url, now), nl=False)
+    raise SystemExit(EXIT_OK)

@@ -1,0 +1,159 @@
+"""Series and counts -> a SignalStatus with a reason a person can read. Pure: no I/O.
+
+Rules, per signal:
+- no point in the look-back: NO_DATA ("no data in the last 30 min");
+- newest point older than `stale_after` (default 2 x window): STALE, with the last value;
+- otherwise the newest point against warn/crit (`direction` above/below): OK/WARN/CRIT;
+- ratio: bad / total at the newest aligned timestamp of the component's label groups
+  (times 100 when the signal's unit is "%", so thresholds read as written);
+- freshness: the value is the age of the newest point or log entry;
+- log: the number of entries in the window;
+- a failed query: ERROR, keeping the last known value and saying how old it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from atlas.health import readable
+from atlas.health.model import SignalStatus, Status
+from atlas.health.specs import SignalSpec
+
+Point = tuple[float, float]  # (epoch seconds of the aligned point's end, value)
+
+
+def judge(spec: SignalSpec, value: float, what: str | None = None) -> tuple[Status, str]:
+    """Status of a value against the thresholds, and the comparison in words."""
+    what = what or f"{spec.name} {readable.quantity(value, spec.unit)}"
+    above = spec.direction != "below"
+
+    def breaches(threshold: float | None) -> bool:
+        if threshold is None:
+            return False
+        return value > threshold if above else value < threshold
+
+    op = ">" if above else "<"
+    if breaches(spec.crit):
+        return Status.CRIT, f"{what} {op} crit {readable.quantity(spec.crit, spec.unit)}"
+    if breaches(spec.warn):
+        return Status.WARN, f"{what} {op} warn {readable.quantity(spec.warn, spec.unit)}"
+    if spec.warn is None and spec.crit is None:
+        return Status.OK, what
+    level, limit = ("warn", spec.warn) if spec.warn is not None else ("crit", spec.crit)
+    return Status.OK, f"{what} ({level} {'above' if above else 'below'} {readable.quantity(limit, spec.unit)})"
+
+
+def _status(spec: SignalSpec, status: Status, reason: str, value=None, observed_at=None, points=()) -> SignalStatus:
+    return SignalStatus(
+        component=spec.component,
+        name=spec.id,
+        status=status,
+        reason=reason,
+        value=value,
+        unit=spec.unit,
+        observed_at=observed_at,
+        points=list(points),
+        warn=spec.warn,
+        crit=spec.crit,
+        direction=spec.direction,
+    )
+
+
+def no_data(spec: SignalSpec, span: int | None = None) -> SignalStatus:
+    return _status(spec, Status.NO_DATA, f"no data in the last {readable.duration(span or spec.lookback)}")
+
+
+def _stale(spec: SignalSpec, value: float, at: float, now: float, points) -> SignalStatus | None:
+    age = now - at
+    if age <= spec.stale_horizon:
+        return None
+    reason = (
+        f"{spec.name}: newest point {readable.duration(age)} old (stale after "
+        f"{readable.duration(spec.stale_horizon)}), last value {readable.quantity(value, spec.unit)}"
+    )
+    return _status(spec, Status.STALE, reason, value, at, points)
+
+
+def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> SignalStatus:
+    """A metric or metric-freshness signal from its (already reduced) points."""
+    oldest = now - spec.lookback
+    pts = sorted(p for p in points if p[0] >= oldest)
+    if not pts:
+        return no_data(spec)
+    at, value = pts[-1]
+    if spec.type == "freshness":
+        return freshness(spec, at, now, pts)
+    stale = _stale(spec, value, at, now, pts)
+    if stale is not None:
+        return stale
+    status, text = judge(spec, value)
+    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, pts)
+
+
+def freshness(spec: SignalSpec, newest: float | None, now: float, points=()) -> SignalStatus:
+    """Age of the newest point or entry against age thresholds."""
+    if newest is None:
+        return no_data(spec)
+    age = max(0.0, now - newest)
+    above = spec.direction != "below"
+    status = Status.OK
+    limit_word = ""
+    if spec.crit is not None and (age > spec.crit if above else age < spec.crit):
+        status, limit_word = Status.CRIT, f" > crit {readable.duration(spec.crit)}"
+    elif spec.warn is not None and (age > spec.warn if above else age < spec.warn):
+        status, limit_word = Status.WARN, f" > warn {readable.duration(spec.warn)}"
+    reason = f"{spec.name}: newest {readable.duration(age)} old{limit_word} (at {readable.clock(newest, now)})"
+    return _status(spec, status, reason, round(age, 3), newest, points)
+
+
+def is_bad(spec: SignalSpec, label_value: str) -> bool:
+    listed = label_value in spec.ratio_bad
+    return listed if spec.ratio_bad_mode == "include" else not listed
+
+
+def evaluate_ratio(spec: SignalSpec, by_label: Mapping[str, Iterable[Point]], now: float) -> SignalStatus:
+    """bad / total at the newest timestamp any of the component's label groups has."""
+    series = {label: {t: v for t, v in pts if now - t <= spec.lookback} for label, pts in by_label.items()}
+    times = sorted({t for pts in series.values() for t in pts})
+    if not times:
+        return no_data(spec)
+    ratios: list[Point] = []
+    for t in times:
+        total = sum(pts.get(t, 0.0) for pts in series.values())
+        if total > 0:
+            bad = sum(pts.get(t, 0.0) for label, pts in series.items() if is_bad(spec, label))
+            ratios.append((t, bad / total * (100.0 if spec.unit == "%" else 1.0)))
+    at = times[-1]
+    if not ratios or ratios[-1][0] != at:
+        if now - at > spec.stale_horizon:
+            return _status(spec, Status.STALE, f"{spec.name}: no requests for {readable.duration(now - at)}")
+        return _status(spec, Status.NO_DATA, f"{spec.name}: no requests {readable.ago(now - at)}, ratio undefined", None, at)
+    value = ratios[-1][1]
+    stale = _stale(spec, value, at, now, ratios)
+    if stale is not None:
+        return stale
+    status, text = judge(spec, value)
+    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, ratios)
+
+
+def evaluate_log_count(spec: SignalSpec, count: int, now: float, capped: bool = False, newest: float | None = None) -> SignalStatus:
+    """Entries matching the log filter in the window; `capped`: there are at least `count`."""
+    status, text = judge(spec, float(count), f"{spec.name} {'>=' if capped else ''}{count} {spec.unit or ('entry' if count == 1 else 'entries')}")
+    reason = f"{text} in the last {readable.duration(spec.window)}"
+    return _status(spec, status, reason, float(count), now if newest is None else newest)
+
+
+def failed(spec: SignalSpec, message: str, previous: SignalStatus | None, now: float) -> SignalStatus:
+    """The query failed: ERROR, keeping the last known value and its age."""
+    reason = f"query failed: {message}"
+    if previous is not None and previous.value is not None and previous.observed_at is not None:
+        reason += (
+            f" (last value {readable.quantity(previous.value, previous.unit)} at "
+            f"{readable.clock(previous.observed_at, now)}, {readable.duration(now - previous.observed_at)} old)"
+        )
+        return _status(spec, Status.ERROR, reason, previous.value, previous.observed_at, previous.points)
+    return _status(spec, Status.ERROR, reason)
+
+
+def unqueryable(spec: SignalSpec) -> SignalStatus:
+    return _status(spec, Status.ERROR, f"cannot query: {spec.problem}")

@@ -1,0 +1,171 @@
+"""Cloud Logging reads: log-signal counts and freshness, and a component's recent errors.
+
+The low-level LoggingServiceV2 client is used (not the high-level `list_entries`, which
+silently adds a 24-hour timestamp filter): every filter here carries its own explicit
+timestamp bound. The low-level client returns severity as an int; names are mapped here.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+COUNT_CAP = 1000  # one page; "more than 1000 errors in 15 min" needs no exact number
+
+_SEVERITY_NAMES = {
+    0: "DEFAULT", 100: "DEBUG", 200: "INFO", 300: "NOTICE", 400: "WARNING",
+    500: "ERROR", 600: "CRITICAL", 700: "ALERT", 800: "EMERGENCY",
+}
+
+
+@dataclass(slots=True)
+class LogLine:
+    time: float  # epoch seconds
+    severity: str  # ERROR, CRITICAL, ...
+    message: str
+    trace: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "time": rfc3339(self.time),
+            "severity": self.severity,
+            "message": self.message,
+            "trace": self.trace,
+        }
+
+
+def rfc3339(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + f".{int((epoch % 1) * 1000):03d}Z"
+
+
+def severity_name(value: int) -> str:
+    if value in _SEVERITY_NAMES:
+        return _SEVERITY_NAMES[value]
+    lower = max((k for k in _SEVERITY_NAMES if k <= value), default=0)
+    return _SEVERITY_NAMES[lower]
+
+
+def bounded(filter: str, since: float, *, errors_only: bool = False) -> str:
+    """The filter plus an explicit time bound (and severity>=ERROR for recent errors).
+
+    Appended with AND and no parentheses: in the Logging query language OR binds tighter
+    than AND, so `a OR b AND c` already means `(a OR b) AND c`.
+    """
+    parts = [filter.strip()] if filter.strip() else []
+    if errors_only:
+        parts.append("severity>=ERROR")
+    parts.append(f'timestamp>="{rfc3339(since)}"')
+    return " AND ".join(parts)
+
+
+def _list(client, project: str, filter: str, page_size: int, *, retry, timeout: float):
+    """First page of ListLogEntries, newest first, as raw protobuf entries."""
+    from google.cloud.logging_v2.types import ListLogEntriesRequest, ListLogEntriesResponse
+
+    request = ListLogEntriesRequest(
+        resource_names=[f"projects/{project}"],
+        filter=filter,
+        order_by="timestamp desc",
+        page_size=page_size,
+    )
+    pager = client.list_log_entries(request=request, retry=retry, timeout=timeout)
+    page = next(iter(pager.pages))
+    return ListLogEntriesResponse.pb(page)
+
+
+def _ts(entry) -> float:
+    return entry.timestamp.seconds + entry.timestamp.nanos / 1e9
+
+
+def count_entries(client, project: str, filter: str, since: float, *, retry, timeout: float) -> tuple[int, bool, float | None]:
+    """(entries since `since` up to COUNT_CAP, whether capped, newest entry's time)."""
+    page = _list(client, project, bounded(filter, since), COUNT_CAP, retry=retry, timeout=timeout)
+    entries = page.entries
+    newest = _ts(entries[0]) if entries else None
+    return len(entries), bool(page.next_page_token) or len(entries) >= COUNT_CAP, newest
+
+
+def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float) -> float | None:
+    page = _list(client, project, bounded(filter, since), 1, retry=retry, timeout=timeout)
+    return _ts(page.entries[0]) if page.entries else None
+
+
+def message_of(entry) -> str:
+    """textPayload, or jsonPayload.message, or the JSON payload itself, on one line."""
+    kind = entry.WhichOneof("payload")
+    if kind == "text_payload":
+        text = entry.text_payload
+    elif kind == "json_payload":
+        fields = entry.json_payload.fields
+        text = ""
+        for key in ("message", "msg", "error"):
+            if key in fields and fields[key].WhichOneof("kind") == "string_value":
+                text = fields[key].string_value
+                break
+        if not text:
+            from google.protobuf import json_format
+
+            text = json_format.MessageToJson(entry.json_payload, indent=None)
+    elif kind == "proto_payload":
+        text = f"({entry.proto_payload.type_url.rsplit('/', 1)[-1]} payload)"
+    else:
+        text = ""
+    return " ".join(text.split())
+
+
+def recent_errors(client, project: str, filter: str, since: float, limit: int, *, retry, timeout: float) -> list[LogLine]:
+    """Newest severity>=ERROR entries first."""
+    page = _list(client, project, bounded(filter, since, errors_only=True), limit, retry=retry, timeout=timeout)
+    return [
+        LogLine(time=_ts(e), severity=severity_name(e.severity), message=message_of(e), trace=e.trace)
+        for e in page.entries[:limit]
+    ]
+
+
+BATCH_MAX_PAGES = 20  # 20,000 entries: beyond that a batch reports what it saw as a lower bound
+
+
+@dataclass(slots=True)
+class BatchScan:
+    counts: dict[tuple[str, ...], int]
+    newest: dict[tuple[str, ...], float]
+    calls: int
+    truncated: bool  # stopped at BATCH_MAX_PAGES with entries left
+
+
+def scan_batch(client, batch, since: float, *, retry, timeout: float) -> BatchScan:
+    """Page through a LogBatch's entries (newest first) and attribute each one to its
+    members by the fields that tell them apart. A freshness batch stops as soon as every
+    member's newest entry has been seen."""
+    from google.cloud.logging_v2.types import ListLogEntriesRequest, ListLogEntriesResponse
+
+    from atlas.health.logshape import entry_field
+
+    wanted = set(batch.keys)
+    counts: dict[tuple[str, ...], int] = {}
+    newest: dict[tuple[str, ...], float] = {}
+    request = ListLogEntriesRequest(
+        resource_names=[f"projects/{batch.project}"],
+        filter=bounded(batch.filter, since),
+        order_by="timestamp desc",
+        page_size=COUNT_CAP,
+    )
+    pager = client.list_log_entries(request=request, retry=retry, timeout=timeout)
+    calls = 0
+    truncated = False
+    freshness_only = batch.type != "log"
+    for page in pager.pages:
+        calls += 1
+        for entry in ListLogEntriesResponse.pb(page).entries:
+            key = tuple(entry_field(entry, f) for f in batch.varying)
+            if key not in wanted:
+                continue
+            counts[key] = counts.get(key, 0) + 1
+            if key not in newest:  # newest first: the first one seen is the newest
+                newest[key] = _ts(entry)
+        if freshness_only and len(newest) == len(wanted):
+            break
+        if calls >= BATCH_MAX_PAGES and page.next_page_token:
+            truncated = True
+            break
+    return BatchScan(counts, newest, calls, truncated)

@@ -1,0 +1,75 @@
+"""Plain-text views of health, triage and recent errors (the CLI prints these). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from atlas.health import readable
+from atlas.health.logs import LogLine, rfc3339
+from atlas.health.model import ComponentHealth, Status
+from atlas.health.rollup import counts, ordered
+from atlas.health.triage import TriageItem
+
+_ORDER = (Status.CRIT, Status.WARN, Status.STALE, Status.ERROR, Status.NO_DATA, Status.OK)
+
+
+def summary(components: Iterable[ComponentHealth]) -> str:
+    comps = list(components)
+    by = counts(comps)
+    parts = [f"{by[s]} {s.value}" for s in _ORDER if by[s]]
+    return f"{len(comps)} component{'s' if len(comps) != 1 else ''}: " + (", ".join(parts) or "none")
+
+
+def health_table(components: Iterable[ComponentHealth], *, detail: bool = False) -> str:
+    """Header with counts by status, then one aligned row per component, worst first.
+    With `detail`, every signal of each component is listed under it."""
+    comps = ordered(components)
+    lines = [summary(comps), ""]
+    if not comps:
+        return "\n".join(lines).rstrip() + "\n"
+    width = max(len(c.id) for c in comps)
+    for c in comps:
+        lines.append(f"{c.status.value:<8} {c.id:<{width}}  {c.reason}")
+        if detail:
+            for s in c.signals:
+                lines.append(f"{'':8} {'':<{width}}  - {s.status.value:<8} {s.name}: {s.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def _owner_line(item: TriageItem) -> str:
+    bits = [f"owner {item.owner or '(none)'}"]
+    if item.oncall:
+        bits.append(f"on-call {item.oncall}")
+    if item.chat:
+        bits.append(item.chat)
+    bits.append(f"runbook {item.runbook or '(none)'}")
+    bits.append(f"blast radius {item.blast_radius}")
+    return ", ".join(bits)
+
+
+def triage_text(items: list[TriageItem]) -> str:
+    if not items:
+        return "Nothing is failing: no probable cause to show.\n"
+    n_sym = sum(len(i.symptoms) for i in items)
+    lines = [f"{len(items)} probable cause{'s' if len(items) != 1 else ''}, {n_sym} symptom{'s' if n_sym != 1 else ''}", ""]
+    for rank, item in enumerate(items, 1):
+        lines.append(f"{rank}. {item.status.value:<6} {item.component}  {item.reason}")
+        lines.append(f"   {_owner_line(item)}")
+        for s in item.symptoms:
+            hop = f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
+            lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {s.reason}")
+            lines.append(f"       {_owner_line(s)}")
+        if item.at_risk:
+            shown = ", ".join(item.at_risk[:8]) + (f" and {len(item.at_risk) - 8} more" if len(item.at_risk) > 8 else "")
+            lines.append(f"   at risk (healthy for now, downstream): {shown}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def logs_text(component: str, lines: list[LogLine], explorer_url: str, now: float) -> str:
+    out = [f"{len(lines)} recent error{'s' if len(lines) != 1 else ''} for {component} (severity >= ERROR, newest first)"]
+    for line in lines:
+        trace = f"  trace {line.trace.rsplit('/', 1)[-1]}" if line.trace else ""
+        out.append(f"{rfc3339(line.time)} ({readable.ago(now - line.time)})  {line.severity:<8} {line.message}{trace}")
+    out.append(f"Logs Explorer: {explorer_url}")
+    return "\n".join(out) + "\n"

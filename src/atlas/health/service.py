@@ -1,0 +1,284 @@
+"""HealthService: plan once, then refresh every signal with as few calls as possible.
+
+`refresh()` is blocking (the TUI calls it from a thread worker; the CLI directly). It runs
+the plan's query groups and log queries concurrently (bounded), evaluates, rolls up and
+returns a HealthSnapshot. A failed group turns its signals into ERROR (keeping each one's
+last known value and age) and adds ONE line to `snapshot.errors`. Nothing raises for a
+remote failure; refreshes never overlap (a lock serialises them).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from atlas.catalog.model import Catalog
+from atlas.health import evaluate, logs, rollup
+from atlas.health.model import ComponentHealth, SignalStatus, Status
+from atlas.health.planner import LogBatch, LogQuery, QueryGroup, SignalPlan, plan
+from atlas.health.specs import SignalSpec
+
+ProgressCallback = Callable[[list[SignalStatus]], None]
+
+
+@dataclass(slots=True)
+class HealthSnapshot:
+    components: dict[str, ComponentHealth] = field(default_factory=dict)
+    systems: dict[str, Status] = field(default_factory=dict)
+    taken_at: float = 0.0
+    errors: list[str] = field(default_factory=list)  # one readable line per failed query group
+    calls: int = 0  # RPCs made by this refresh, pages included
+    duration: float = 0.0  # wall seconds the refresh took
+
+    def counts(self) -> dict[Status, int]:
+        return rollup.counts(self.components.values())
+
+    def to_json(self) -> dict:
+        return {
+            "taken_at": self.taken_at,
+            "calls": self.calls,
+            "errors": list(self.errors),
+            "systems": {k: v.value for k, v in self.systems.items()},
+            "components": [c.to_json() for c in rollup.ordered(self.components.values())],
+        }
+
+
+class UnknownComponentError(LookupError):
+    pass
+
+
+class HealthService:
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        clients=None,
+        now: Callable[[], float] = time.time,
+        max_concurrency: int = 8,
+        client_factory: Callable[[], object] | None = None,
+        page_size: int | None = None,
+    ):
+        self.catalog = catalog
+        self.now = now
+        self.max_concurrency = max(1, min(8, max_concurrency))
+        self._clients = clients
+        self._client_factory = client_factory
+        self.page_size = page_size  # None: the API's maximum (tests page with small sizes)
+        self._plan: SignalPlan | None = None
+        self._last: dict[tuple[str, str], SignalStatus] = {}  # last status that had a value
+        self._refresh_lock = threading.Lock()
+        self._clients_lock = threading.Lock()
+        self.last_snapshot: HealthSnapshot | None = None
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    @property
+    def plan(self) -> SignalPlan:
+        if self._plan is None:
+            self._plan = plan(self.catalog)
+        return self._plan
+
+    @property
+    def clients(self):
+        """Built on first use, in the calling (worker) thread: Google imports cost ~0.6 s."""
+        with self._clients_lock:
+            if self._clients is None:
+                from atlas.health.clients import Clients, make_clients
+
+                try:
+                    self._clients = (self._client_factory or make_clients)()
+                except Exception as exc:  # noqa: BLE001 - e.g. a malformed credentials file
+                    problem = f"cannot set up the Google clients: {exc.__class__.__name__}: {str(exc)[:200]}"
+                    self._clients = Clients(monitoring_problem=problem, logging_problem=problem)
+            return self._clients
+
+    def close(self) -> None:
+        if self._clients is not None and hasattr(self._clients, "close"):
+            self._clients.close()
+
+    # -- refresh ---------------------------------------------------------------------------
+
+    def refresh(self, on_progress: ProgressCallback | None = None) -> HealthSnapshot:
+        """Query everything once. `on_progress` gets each batch of signal statuses as soon as
+        its query returns (the TUI paints the first statuses before the slowest call ends)."""
+        with self._refresh_lock:
+            started = time.perf_counter()
+            snapshot = self._refresh(on_progress)
+            snapshot.duration = time.perf_counter() - started
+            self.last_snapshot = snapshot
+            return snapshot
+
+    def _refresh(self, on_progress: ProgressCallback | None) -> HealthSnapshot:
+        signal_plan = self.plan
+        now = self.now()
+        clients = self.clients
+        results: dict[tuple[str, str], SignalStatus] = {}
+        errors: list[str] = []
+        calls = 0
+
+        for spec in signal_plan.unqueryable:
+            results[(spec.component, spec.id)] = evaluate.unqueryable(spec)
+
+        jobs: list[tuple[str, object]] = [("metric", g) for g in signal_plan.groups]
+        jobs += [("logs", b) for b in signal_plan.log_batches]
+        jobs += [("log", q) for q in signal_plan.log_queries]
+        if jobs:
+            workers = min(self.max_concurrency, len(jobs))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="atlas-health") as pool:
+                futures = [pool.submit(self._run_job, clients, kind, job, now) for kind, job in jobs]
+                for fut in as_completed(futures):
+                    statuses, n, error = fut.result()
+                    calls += n
+                    if error:
+                        errors.append(error)
+                    for s in statuses:
+                        results[(s.component, s.name)] = s
+                    if on_progress is not None and statuses:
+                        on_progress(statuses)
+
+        for key, status in results.items():
+            if status.value is not None and status.status is not Status.ERROR:
+                self._last[key] = status
+
+        components = {}
+        for cid, specs in signal_plan.specs.items():
+            signals = [results[(cid, s.id)] for s in specs if (cid, s.id) in results]
+            components[cid] = rollup.component_health(cid, signals)
+        errors.sort()
+        return HealthSnapshot(
+            components=components,
+            systems=rollup.system_rollup(self.catalog, components),
+            taken_at=now,
+            errors=errors,
+            calls=calls,
+        )
+
+    def _run_job(self, clients, kind: str, job, now: float) -> tuple[list[SignalStatus], int, str]:
+        """Never raises: a failure becomes ERROR statuses and one message."""
+        try:
+            if kind == "metric":
+                return self._run_group(clients, job, now)
+            if kind == "logs":
+                return self._run_log_batch(clients, job, now)
+            return self._run_log(clients, job, now)
+        except Exception as exc:  # noqa: BLE001 - a bug in one group must not blank the screen
+            specs = [job.spec] if kind == "log" else list(job.members)
+            message = f"internal error ({exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+            return self._failed(specs, message, now), 0, f"{specs[0].id} in {specs[0].project}: {message}"
+
+    def _failed(self, specs: list[SignalSpec], message: str, now: float) -> list[SignalStatus]:
+        return [evaluate.failed(s, message, self._last.get((s.component, s.id)), now) for s in specs]
+
+    def _run_group(self, clients, group: QueryGroup, now: float):
+        from atlas.health.clients import describe_error
+        from atlas.health.monitoring import fetch_group
+
+        members = group.members
+        label = f"Cloud Monitoring {group.key.metric_type} in {group.project}"
+        if getattr(clients, "monitoring", None) is None:
+            problem = getattr(clients, "monitoring_problem", "") or "no Cloud Monitoring client"
+            return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        try:
+            extra = {"page_size": self.page_size} if self.page_size else {}
+            result = fetch_group(clients.monitoring, group, now, retry=clients.retry, timeout=clients.timeout, **extra)
+        except ValueError as exc:  # an aligner/reducer name the API does not have
+            message = f"unknown aggregation ({exc})"
+            return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
+        except Exception as exc:  # noqa: BLE001 - every remote failure becomes a status
+            message = describe_error(exc, project=group.project, target=clients.monitoring_target, timeout=clients.timeout)
+            return self._failed(members, message, now), 1, f"{label}: {message} ({_affected(members)})"
+        out = []
+        for spec in members:
+            key = spec.label_key
+            if spec.type == "ratio":
+                out.append(evaluate.evaluate_ratio(spec, result.by_label.get(key, {}), now))
+            else:
+                out.append(evaluate.evaluate_points(spec, result.points.get(key, ()), now))
+        return out, result.calls, ""
+
+    def _run_log(self, clients, query: LogQuery, now: float):
+        from atlas.health.clients import describe_error
+
+        spec = query.spec
+        label = f"Cloud Logging {spec.id} for {spec.component} in {spec.project}"
+        if getattr(clients, "logging", None) is None:
+            problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
+            return self._failed([spec], problem, now), 0, f"{label}: {problem}"
+        try:
+            if spec.type == "log":
+                count, capped, newest = logs.count_entries(
+                    clients.logging, spec.project, spec.log_filter, now - spec.window,
+                    retry=clients.retry, timeout=clients.timeout)
+                status = evaluate.evaluate_log_count(spec, count, now, capped, None)
+            else:
+                newest = logs.newest_entry(
+                    clients.logging, spec.project, spec.log_filter, now - spec.lookback,
+                    retry=clients.retry, timeout=clients.timeout)
+                status = evaluate.freshness(spec, newest, now)
+        except Exception as exc:  # noqa: BLE001
+            message = describe_error(exc, project=spec.project, target=clients.logging_target, timeout=clients.timeout)
+            return self._failed([spec], message, now), 1, f"{label}: {message}"
+        return [status], 1, ""
+
+    def _run_log_batch(self, clients, batch: LogBatch, now: float):
+        from atlas.health.clients import describe_error
+
+        members = batch.members
+        label = f"Cloud Logging {members[0].id} in {batch.project}"
+        if getattr(clients, "logging", None) is None:
+            problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
+            return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        try:
+            scan = logs.scan_batch(clients.logging, batch, now - batch.window,
+                                   retry=clients.retry, timeout=clients.timeout)
+        except Exception as exc:  # noqa: BLE001
+            message = describe_error(exc, project=batch.project, target=clients.logging_target, timeout=clients.timeout)
+            return self._failed(members, message, now), 1, f"{label}: {message} ({_affected(members)})"
+        out = []
+        for key, spec in zip(batch.keys, members):
+            if spec.type == "log":
+                out.append(evaluate.evaluate_log_count(spec, scan.counts.get(key, 0), now, scan.truncated))
+            elif key in scan.newest or not scan.truncated:
+                out.append(evaluate.freshness(spec, scan.newest.get(key), now))
+            else:
+                out.append(evaluate.failed(spec, f"more than {logs.BATCH_MAX_PAGES} pages of log entries; "
+                                                 "newest entry not reached", self._last.get((spec.component, spec.id)), now))
+        return out, scan.calls, ""
+
+    # -- recent errors ---------------------------------------------------------------------
+
+    def recent_errors(self, component_id: str, limit: int = 50, lookback: float = 86400.0) -> list[logs.LogLine]:
+        """Newest severity>=ERROR entries for the component (raises UnknownComponentError, or
+        HealthQueryError with one readable line when the query fails or there is no filter)."""
+        from atlas.health.clients import describe_error
+
+        component = self.catalog.components.get(component_id)
+        if component is None:
+            raise UnknownComponentError(f"unknown component {component_id!r}")
+        flt = self.catalog.log_filter_for(component)
+        if not flt:
+            raise HealthQueryError(f"component {component_id} has no log filter (add a [[log_filter]] for kind {component.kind})")
+        project = component.project or self.catalog.default_project
+        clients = self.clients
+        if getattr(clients, "logging", None) is None:
+            raise HealthQueryError(getattr(clients, "logging_problem", "") or "no Cloud Logging client")
+        limit = max(1, min(int(limit), logs.COUNT_CAP))
+        try:
+            return logs.recent_errors(clients.logging, project, flt, self.now() - lookback, limit,
+                                      retry=clients.retry, timeout=clients.timeout)
+        except Exception as exc:  # noqa: BLE001
+            raise HealthQueryError(describe_error(exc, project=project, target=clients.logging_target,
+                                                  timeout=clients.timeout)) from None
+
+
+class HealthQueryError(RuntimeError):
+    """A query that failed; str() is one line for a person."""
+
+
+def _affected(specs: list[SignalSpec]) -> str:
+    n = len(specs)
+    comps = len({s.component for s in specs})
+    return f"{n} signal{'s' if n != 1 else ''} on {comps} component{'s' if comps != 1 else ''}"

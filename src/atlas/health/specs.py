@@ -1,0 +1,142 @@
+"""A component's signals, resolved: template + per-component overrides + filled placeholders.
+
+`SignalSpec` is what the planner batches and the evaluator judges. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from atlas.catalog.model import Catalog, Component, SignalTemplate, fill_placeholders
+
+# Template fields a component may override (`[component.signal_overrides.ID]`).
+_OVERRIDABLE = {
+    f.name for f in fields(SignalTemplate) if f.name not in ("id", "kinds", "modes", "source")
+}
+_TUPLE_FIELDS = ("resource_labels", "ratio_bad")
+
+
+@dataclass(slots=True)
+class SignalSpec:
+    """One signal of one component, ready to query and evaluate."""
+
+    component: str
+    id: str  # the template id
+    name: str  # short human name, used in reasons
+    type: str  # metric | ratio | log | freshness
+    project: str
+    metric_type: str = ""
+    resource_type: str = ""
+    # (label name, value) for every identifying resource label, in template order
+    resource_labels: tuple[tuple[str, str], ...] = ()
+    metric_labels: tuple[tuple[str, str], ...] = ()  # fixed metric.labels terms, sorted
+    aligner: str = "ALIGN_MAX"
+    reducer: str = "REDUCE_MAX"
+    alignment_period: int = 60
+    window: int = 900
+    unit: str = ""
+    direction: str = "above"
+    warn: float | None = None
+    crit: float | None = None
+    stale_after: int | None = None
+    ratio_label: str = ""
+    ratio_bad: tuple[str, ...] = ()
+    ratio_bad_mode: str = "exclude"
+    log_filter: str = ""
+    problem: str = ""  # why this signal cannot be queried ("" = fine)
+    # Derived once in __post_init__ (read per point while evaluating, so not properties):
+    stale_horizon: int = 0  # age beyond which the newest point says nothing about now
+    lookback: int = 0  # how far back a query reaches
+
+    def __post_init__(self) -> None:
+        self.stale_horizon = self.stale_after if self.stale_after is not None else 2 * self.window
+        # Twice the stale horizon, so a series that went quiet reads as STALE (with its last
+        # value) and only a long silence as NO_DATA.
+        span = 2 * max(self.window, self.stale_horizon)
+        if self.type == "freshness":
+            # an age threshold of 36 h needs points at least that old to be seen at all
+            span = max(span, int(self.crit or 0) * 2, int(self.warn or 0) * 2)
+        self.lookback = span
+
+    @property
+    def uses_logs(self) -> bool:
+        return self.type == "log" or (self.type == "freshness" and not self.metric_type)
+
+    @property
+    def label_key(self) -> tuple[str, ...]:
+        return tuple(v for _, v in self.resource_labels)
+
+
+def effective_template(template: SignalTemplate, component: Component) -> SignalTemplate:
+    """The template with the component's `signal_overrides` for it applied (unknown keys ignored)."""
+    overrides = component.signal_overrides.get(template.id) or {}
+    changes = {}
+    for key, value in overrides.items():
+        if key not in _OVERRIDABLE:
+            continue
+        if key in _TUPLE_FIELDS and isinstance(value, list):
+            value = tuple(value)
+        changes[key] = value
+    return replace(template, **changes) if changes else template
+
+
+def resolve(template: SignalTemplate, component: Component, default_project: str = "") -> SignalSpec:
+    t = effective_template(template, component)
+    problem = ""
+    project = component.project or default_project
+    if not project:
+        problem = f"component {component.id} has no project (set project on it or its system)"
+    uses_logs = t.type == "log" or (t.type == "freshness" and not t.metric_type)
+    labels = []
+    for name in () if uses_logs else t.resource_labels:  # log signals select by their filter
+        value = component.labels.get(name)
+        if value is None and name == "project_id":
+            value = project  # every GCP resource carries its project; no need to repeat it
+        if value is None:
+            problem = problem or (
+                f"component {component.id} has no label {name!r} needed by signal {t.id} "
+                f"(add it under [component.labels])"
+            )
+            value = ""
+        labels.append((name, str(value)))
+    log_filter = _fill(t.log_filter, component) if uses_logs else ""
+    if uses_logs and not log_filter:
+        problem = problem or f"signal {t.id} of type {t.type} has no log_filter"
+    if not uses_logs and not t.metric_type:
+        problem = problem or f"signal {t.id} has no metric_type"
+    if uses_logs and "{" in log_filter:
+        problem = problem or f"signal {t.id}: log_filter has an unfilled placeholder: {log_filter}"
+    return SignalSpec(
+        component=component.id,
+        id=t.id,
+        name=t.name or t.id,
+        type=t.type,
+        project=project,
+        metric_type=_fill(t.metric_type, component),
+        resource_type=t.resource_type,
+        resource_labels=tuple(labels),
+        metric_labels=tuple(sorted((k, _fill(str(v), component)) for k, v in t.metric_labels.items()))
+        if t.metric_labels else (),
+        aligner=t.aligner,
+        reducer=t.reducer,
+        alignment_period=int(t.alignment_period),
+        window=int(t.window),
+        unit=t.unit,
+        direction=t.direction,
+        warn=t.warn,
+        crit=t.crit,
+        stale_after=t.stale_after,
+        ratio_label=t.ratio_label,
+        ratio_bad=tuple(t.ratio_bad),
+        ratio_bad_mode=t.ratio_bad_mode,
+        log_filter=log_filter,
+        problem=problem,
+    )
+
+
+def _fill(text: str, component: Component) -> str:
+    return fill_placeholders(text, component) if "{" in text else text
+
+
+def signals_of(catalog: Catalog, component: Component) -> list[SignalSpec]:
+    return [resolve(t, component, catalog.default_project) for t in catalog.signals_for(component)]

@@ -1,0 +1,159 @@
+"""`atlas health`, `atlas triage` and `atlas logs` on a catalog written to disk, against the
+emulator over loopback (the same client code as against Google)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from atlas.cli import cli
+from tests.helpers import component, write_catalog
+
+from .live import SCENARIO, start_emulator
+
+SIGNALS = [
+    {"id": "dataflow-system-lag", "name": "system_lag", "kinds": ["dataflow_job"], "type": "metric",
+     "metric_type": "dataflow.googleapis.com/job/system_lag", "resource_type": "dataflow_job",
+     "resource_labels": ["job_name"], "aligner": "ALIGN_MAX", "reducer": "REDUCE_MAX", "window": 900,
+     "unit": "s", "warn": 60, "crit": 300},
+]
+LOG_FILTERS = [{"kinds": ["dataflow_job"],
+                "filter": 'resource.type="dataflow_step" AND resource.labels.job_name="{job_name}"'}]
+
+
+def dataflow(cid, **kw):
+    return component(cid, kind="dataflow_job", system="pipes", owner="data-eng", project="proj-a",
+                     labels={"job_name": cid}, **kw)
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    emu = start_emulator(tmp_path_factory.mktemp("cli-scenario"), now=time.time)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture()
+def catalog_dir(tmp_path):
+    comps = [dataflow("j-ok"), dataflow("j-crit", depends_on=["j-ok"], runbook="runbooks/j-crit.md"),
+             dataflow("j-stale", depends_on=["j-crit"]), dataflow("j-none")]
+    return write_catalog(tmp_path, comps, signals=SIGNALS, log_filters=LOG_FILTERS)
+
+
+def run(args, emulator=None, env=None):
+    env = dict(env or {})
+    if emulator is not None:
+        env.update({"MONITORING_EMULATOR_HOST": emulator.address, "LOGGING_EMULATOR_HOST": emulator.address})
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+def test_health_json_lists_every_component_worst_first_and_exits_1(emulator, catalog_dir):
+    result = run(["health", "--catalog", str(catalog_dir), "--json"], emulator)
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [(c["id"], c["status"]) for c in data] == [
+        ("j-crit", "CRIT"), ("j-stale", "STALE"), ("j-none", "NO_DATA"), ("j-ok", "OK")]
+    sig = data[0]["signals"][0]
+    assert set(sig) == {"name", "status", "value", "unit", "observed_at", "reason"}
+    assert (sig["name"], sig["value"], sig["unit"]) == ("dataflow-system-lag", 412.0, "s")
+    assert sig["reason"].startswith("system_lag 412 s > crit 300 s")
+
+
+def test_health_text_has_counts_header_and_aligned_rows(emulator, catalog_dir):
+    result = run(["health", "--catalog", str(catalog_dir)], emulator)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "4 components: 1 CRIT, 1 STALE, 1 NO_DATA, 1 OK"
+    assert lines[2].startswith("CRIT     j-crit   system_lag 412 s > crit 300 s")
+    assert lines[5].startswith("OK       j-ok     ")
+    assert "calls in" in result.stderr
+
+
+def test_health_of_one_component_lists_its_signals_and_exit_0_when_ok(emulator, catalog_dir):
+    result = run(["health", "--catalog", str(catalog_dir), "--component", "j-ok"], emulator)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "1 component: 1 OK"
+    assert "- OK       dataflow-system-lag: system_lag 12 s" in result.stdout
+    links = result.stdout.splitlines()[-2:]
+    assert links[0].startswith("dataflow-system-lag: https://console.cloud.google.com/monitoring/metrics-explorer"
+                               "?project=proj-a&pageState=")
+    assert links[1].startswith("logs: https://console.cloud.google.com/logs/query;query=")
+
+
+def test_unknown_component_is_a_usage_error_with_a_hint(emulator, catalog_dir):
+    result = run(["health", "--catalog", str(catalog_dir), "--component", "j-crt"], emulator)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "atlas: unknown component 'j-crt' (did you mean j-crit?)"
+
+
+def test_triage_puts_the_first_failure_on_top_with_symptoms_under_it(emulator, catalog_dir):
+    result = run(["triage", "--catalog", str(catalog_dir)], emulator)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 probable cause, 1 symptom"
+    assert lines[2].startswith("1. CRIT   j-crit  system_lag 412 s > crit 300 s")
+    assert "owner data-eng, on-call pagerduty:data-eng" in lines[3]
+    assert "runbook runbooks/j-crit.md, blast radius 1" in lines[3]
+    assert lines[4].strip().startswith("symptom STALE  j-stale (1 hop down)")
+    data = json.loads(run(["triage", "--catalog", str(catalog_dir), "--json"], emulator).stdout)
+    assert [c["component"] for c in data["causes"]] == ["j-crit"]
+    assert [s["component"] for s in data["causes"][0]["symptoms"]] == ["j-stale"]
+
+
+def test_logs_shows_recent_errors_and_the_logs_explorer_link(emulator, catalog_dir):
+    result = run(["logs", "j-crit", "--catalog", str(catalog_dir)], emulator)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 recent errors for j-crit (severity >= ERROR, newest first)"
+    assert "CRITICAL worker pool exhausted  trace 0123456789abcdef0123456789abcdef" in lines[1]
+    assert "ERROR    Workflow failed." in lines[2]
+    assert lines[-1].startswith("Logs Explorer: https://console.cloud.google.com/logs/query;query=resource.type%3D")
+    assert lines[-1].endswith("?project=proj-a")
+    data = json.loads(run(["logs", "j-crit", "--catalog", str(catalog_dir), "--json", "--limit", "1"], emulator).stdout)
+    assert [e["severity"] for e in data["entries"]] == ["CRITICAL"]
+    assert data["entries"][0]["time"].endswith("Z")
+
+
+def test_demo_catalog_starts_the_embedded_emulators(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "demo.toml").write_text(SCENARIO)
+    catalog_dir = write_catalog(tmp_path, [dataflow("j-crit"), dataflow("j-ok")], signals=SIGNALS,
+                                log_filters=LOG_FILTERS,
+                                atlas={"name": "demo", "demo": True, "demo_scenario": "scenarios/demo.toml"})
+    result = run(["health", "--catalog", str(catalog_dir), "--json"])
+    assert "DEMO: using the embedded emulators" in result.stderr
+    assert {c["id"]: c["status"] for c in json.loads(result.stdout)}["j-ok"] == "OK"
+
+
+def test_a_broken_demo_scenario_is_one_line_not_a_traceback(tmp_path):
+    catalog_dir = write_catalog(tmp_path, [dataflow("j-ok")], signals=SIGNALS,
+                                atlas={"name": "demo", "demo": True, "demo_scenario": "scenarios/missing.toml"})
+    result = run(["health", "--catalog", str(catalog_dir)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("atlas: cannot start the embedded emulators: ")
+    assert "scenario file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_watch_redraws_until_ctrl_c(emulator, catalog_dir):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    start = emulator.calls["ListTimeSeries"]
+    env = dict(os.environ, MONITORING_EMULATOR_HOST=emulator.address, LOGGING_EMULATOR_HOST=emulator.address)
+    proc = subprocess.Popen([sys.executable, "-m", "atlas.cli", "health", "--catalog", str(catalog_dir),
+                             "--watch", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and emulator.calls["ListTimeSeries"] - start < 3:
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert out.count("4 components: 1 CRIT, 1 STALE, 1 NO_DATA, 1 OK") >= 2
+    assert "Traceback" not in err
+    assert proc.returncode == 1  # the last status: something is failing
