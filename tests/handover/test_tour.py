@@ -1,0 +1,67 @@
+"""The onboarding tour walks the product in data-flow order and tracks what a person learned."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas.graph import CatalogGraph
+from atlas.handover.tour import build_tour, tour_order
+from tests.handover.conftest import load
+from tests.helpers import component, write_catalog
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    root = write_catalog(tmp_path, [
+        # serving first in the file, and an edge from serving back into pipelines
+        component("api", owner="t", system="serving", depends_on=["model"]),
+        component("logger", owner="t", system="serving"),
+        component("model", kind="model", owner="t", system="training", depends_on=["features"]),
+        component("a-features", kind="bigquery_dataset", owner="t", system="pipelines"),
+        component("features", kind="bigquery_dataset", owner="t", system="pipelines", depends_on=["raw"]),
+        component("raw", kind="pubsub_topic", owner="t", system="pipelines", depends_on=["logger"],
+                  handover={"knowledge": {"amara": "can-operate"}}),
+    ], systems=[{"id": "serving", "order": 3}, {"id": "training", "order": 2}, {"id": "pipelines", "order": 1}],
+        people=[{"id": "amara", "team": "t"}])
+    return load(root)
+
+
+def test_systems_come_in_their_order_and_each_in_dependency_order(catalog):
+    order = tour_order(catalog, CatalogGraph(catalog))
+    # raw before features although "features" < "raw"; logger (serving) waits for serving's turn
+    assert order == ["a-features", "raw", "features", "model", "logger", "api"]
+
+
+def test_the_sample_tour_walks_pipelines_then_training_then_serving(sample):
+    tour = build_tour(sample, CatalogGraph(sample))
+    rank = {"data-pipelines": 0, "feature-store": 1, "training": 2, "serving": 3}
+    walked = [rank[s.system] for s in tour.stops]
+    assert walked == sorted(walked)  # one system after the other, never back
+    index = {s.component: s.index for s in tour.stops}
+    assert index["clickstream-raw"] < index["clickstream-raw-df"] < index["clickstream-sessionizer"] < index["events"]
+    assert index["example-gen"] < index["trainer"] < index["pusher"] < index["ranker"]
+    assert len(tour.stops) == len(sample.components)
+
+
+def test_a_person_sees_their_levels_and_the_next_stop_to_learn(catalog):
+    tour = build_tour(catalog, CatalogGraph(catalog), person="amara")
+    assert [s.level for s in tour.stops] == [None, "can-operate", None, None, None, None]
+    assert tour.learned_count == 1
+    assert tour.next_stop().component == "a-features"
+    assert tour.next_stop(after="a-features").component == "features"  # raw is learned already
+
+
+def test_marking_learned_gives_a_new_tour_and_keeps_the_old_one(catalog):
+    tour = build_tour(catalog, CatalogGraph(catalog), person="amara")
+    later = tour.with_learned("features", "can-debug")
+    assert later.stops[2].level == "can-debug" and later.stops[2].learned
+    assert tour.stops[2].level is None
+    assert later.progress == pytest.approx(2 / 6)
+    assert not later.with_learned("api", "heard-of").stops[5].learned  # heard-of is not learned
+    with pytest.raises(ValueError):
+        tour.with_learned("api", "guru")
+
+
+def test_a_tour_can_be_narrowed_to_some_components_keeping_the_order(catalog):
+    tour = build_tour(catalog, CatalogGraph(catalog), component_ids={"api", "raw"})
+    assert [(s.index, s.component) for s in tour.stops] == [(0, "raw"), (1, "api")]
