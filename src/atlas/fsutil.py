@@ -23,7 +23,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             os.chmod(tmp, os.stat(path).st_mode & 0o777)
         except FileNotFoundError:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:  # name the file the caller asked for, not our temp file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         try:
             os.unlink(tmp)

@@ -59,6 +59,9 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+_UNSAFE_TAG = re.compile(r"could not determine a constructor for the tag '(?:tag:yaml.org,2002:)?([^']+)'")
+
+
 def read_documents(paths: Iterable[str | Path]) -> list[tuple[Path, int, dict]]:
     """(file, document number, document) for every mapping document; bad YAML raises."""
     from ruamel.yaml.error import YAMLError
@@ -69,14 +72,20 @@ def read_documents(paths: Iterable[str | Path]) -> list[tuple[Path, int, dict]]:
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BackstageError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise BackstageError(f"{p}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        except OSError as exc:
+            raise BackstageError(f"{p}: cannot read: {exc.strerror or exc}") from None
         try:
             docs = list(y.load_all(text))
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            tag = _UNSAFE_TAG.search(problem)
+            if tag:  # the safe loader refused a language-specific tag: say so, not "syntax"
+                raise BackstageError(f"{p}{where}: YAML tag !!{tag.group(1)} is not allowed (Backstage files are "
+                                     "plain data: remove the tag)") from None
             raise BackstageError(f"{p}{where}: YAML syntax error: {problem}") from None
         for n, doc in enumerate(docs, 1):
             if doc is None:
@@ -88,8 +97,33 @@ def read_documents(paths: Iterable[str | Path]) -> list[tuple[Path, int, dict]]:
 
 
 def _ann(meta: dict, key: str) -> str:
-    value = (meta.get("annotations") or {}).get(ANN + key)
+    value = _annotations(meta).get(ANN + key)
     return "" if value is None else str(value)
+
+
+def _annotations(meta: dict) -> dict:
+    annotations = meta.get("annotations")
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def _refs(spec: dict, key: str, where: str, notes: list[str]) -> list[str]:
+    """A Backstage list field (dependsOn, memberOf, tags): a lone string is one entry, not a
+    sequence of characters; anything else that is not a list is reported and ignored."""
+    value = spec.get(key)
+    if value is None or value == "":
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not isinstance(value, list):
+        notes.append(f"{where}: {key} should be a list, got {type(value).__name__}; ignored")
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            out.append(str(item))
+        else:
+            notes.append(f"{where}: {key} entry {item!r:.60} is not a string; ignored")
+    return out
 
 
 def _json_map(text: str, where: str, notes: list[str]) -> dict[str, str]:
@@ -124,18 +158,21 @@ def import_documents(docs: list[tuple[Path, int, dict]], into: Path) -> ImportRe
         if not isinstance(meta, dict) or not isinstance(spec, dict) or not meta.get("name"):
             notes.append(f"{path}: document {n}: no metadata.name; skipped")
             continue
+        if not isinstance(meta["name"], (str, int)) or isinstance(meta["name"], bool):
+            notes.append(f"{path}: document {n}: metadata.name is not a string; skipped")
+            continue
         eid = _to_id(meta["name"])
         where = f"{path}: {kind} {meta['name']}"
         if kind == "Group":
-            profile = spec.get("profile") or {}
+            profile = _profile(spec)
             team = {"id": eid, "name": profile.get("displayName", ""), "chat": _ann(meta, "chat"),
                     "oncall": _ann(meta, "oncall")}
             if _ann(meta, "new-owner") == "false":
                 team["new_owner"] = False
             teams[eid] = team
         elif kind == "User":
-            profile = spec.get("profile") or {}
-            member_of = spec.get("memberOf") or []
+            profile = _profile(spec)
+            member_of = _refs(spec, "memberOf", where, notes)
             people[eid] = {"id": eid, "name": profile.get("displayName", ""),
                            "team": parse_ref(member_of[0])[1] if member_of else "",
                            "email": profile.get("email", ""), "chat": _ann(meta, "chat")}
@@ -183,9 +220,17 @@ def import_documents(docs: list[tuple[Path, int, dict]], into: Path) -> ImportRe
     return result
 
 
+def _profile(spec: dict) -> dict:
+    profile = spec.get("profile")
+    return profile if isinstance(profile, dict) else {}
+
+
 def _owner(spec: dict, where: str, notes: list[str]) -> str:
     owner = spec.get("owner")
     if not owner or owner == "unknown":
+        return ""
+    if not isinstance(owner, str):
+        notes.append(f"{where}: owner {owner!s:.60} is not an entity reference; ignored")
         return ""
     kind, name = parse_ref(owner)
     if kind == "user":
@@ -203,12 +248,12 @@ def _import_component(kind: str, eid: str, meta: dict, spec: dict, where: str, n
             atlas_kind = "gcs_bucket" if kind == "Resource" else "grpc_service"
             notes.append(f'{where}: spec.type "{stype}" has no atlas kind; wrote kind = "{atlas_kind}", check it')
     comp: dict[str, Any] = {"id": eid, "kind": atlas_kind}
-    if spec.get("system"):
+    if spec.get("system") and isinstance(spec["system"], str):
         comp["system"] = parse_ref(spec["system"])[1]
     owner = _owner(spec, where, notes)
     if owner:
         comp["owner"] = owner
-    deps = [parse_ref(d)[1] for d in (spec.get("dependsOn") or [])]
+    deps = [parse_ref(d)[1] for d in _refs(spec, "dependsOn", where, notes)]
     if deps:
         comp["depends_on"] = deps
     for key, ann in (("runbook", "runbook"), ("project", "project"), ("description", None),
@@ -216,7 +261,7 @@ def _import_component(kind: str, eid: str, meta: dict, spec: dict, where: str, n
         value = meta.get("description", "") if ann is None else _ann(meta, ann)
         if value:
             comp[key] = value
-    slug = str((meta.get("annotations") or {}).get(SLUG, "") or "")
+    slug = str(_annotations(meta).get(SLUG, "") or "")
     if slug and "/" in slug:
         repo_id = _ann(meta, "repo") or _to_id(slug.rsplit("/", 1)[1])
         repos.setdefault(repo_id, {"id": repo_id, "github": slug})
@@ -224,13 +269,15 @@ def _import_component(kind: str, eid: str, meta: dict, spec: dict, where: str, n
     tier = _ann(meta, "tier")
     if tier.isdigit():
         comp["tier"] = int(tier)
-    if meta.get("tags"):
-        comp["tags"] = [str(t) for t in meta["tags"]]
+    tags = _refs(meta, "tags", where, notes)
+    if tags:
+        comp["tags"] = tags
     signals = _ann(meta, "signals")
     if signals:
         comp["signals"] = signals.split(",")
     links = {str(link.get("title") or link.get("url")): str(link["url"])
-             for link in (meta.get("links") or []) if isinstance(link, dict) and link.get("url")}
+             for link in (meta.get("links") if isinstance(meta.get("links"), list) else [])
+             if isinstance(link, dict) and link.get("url")}
     if links:
         comp["links"] = links
     labels = _json_map(_ann(meta, "labels"), where + ": atlas/labels", notes)

@@ -22,7 +22,8 @@ TABLE = "table"  # a sub-table with its own fields
 TABLE_MAP = "table-map"  # table of key -> sub-table with its own fields
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
-GITHUB_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+# owner/name; neither half may be "." or ".." (it becomes part of API URLs: /repos/OWNER/NAME)
+GITHUB_PATTERN = r"^(?!\.\.?/)[A-Za-z0-9_.-]+/(?!\.\.?$)[A-Za-z0-9_.-]+$"
 ALIGNER_PATTERN = r"^ALIGN_[A-Z0-9_]+$"
 REDUCER_PATTERN = r"^REDUCE_[A-Z0-9_]+$"
 

@@ -67,5 +67,34 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
             out.append(_warn("no-oncall", "owns components but has no on-call reference", None, "oncall",
                              hint='set oncall = "pagerduty:SCHEDULE" or a URL',
                              entity=f"team {team.id}", file=team.source))
+    # (a catalog with nothing at all already has the loader's "no *.toml files" warning)
+    if not catalog.components and (catalog.teams or catalog.systems or catalog.signals or catalog.projects):
+        out.append(Problem("warning", "no-components", "the catalog has no components: health, triage and the "
+                           "graph will be empty", None, "", "", "add [[component]] tables; see docs/catalog-format.md"))
+    for signal in sorted(catalog.signals.values(), key=lambda s: s.id):
+        inverted = _inverted(signal.direction, signal.warn, signal.crit)
+        if inverted:
+            out.append(Problem("warning", "thresholds-inverted", inverted, signal.source, f"signal {signal.id}",
+                               "crit", "swap warn and crit"))
+    for comp in sorted(catalog.components.values(), key=lambda c: (str(c.source), c.id)):
+        for sid, override in sorted(comp.signal_overrides.items()):
+            base = catalog.signals.get(sid)
+            if base is None or not isinstance(override, dict):
+                continue
+            inverted = _inverted(base.direction, override.get("warn", base.warn), override.get("crit", base.crit))
+            if inverted:
+                out.append(_warn("thresholds-inverted", inverted, comp, f"signal_overrides.{sid}.crit",
+                                 "swap warn and crit"))
     return with_lines(out)
 
+
+def _inverted(direction: str, warn, crit) -> str:
+    """Why warn and crit are the wrong way round for the direction ("" when they are fine):
+    CRIT would fire before WARN, so the warning never shows."""
+    if not isinstance(warn, (int, float)) or not isinstance(crit, (int, float)):
+        return ""
+    if direction == "below" and warn < crit:
+        return f"warn {warn:g} is below crit {crit:g}: for a 'below' signal CRIT would fire before WARN"
+    if direction != "below" and warn > crit:
+        return f"warn {warn:g} is above crit {crit:g}: CRIT would fire before WARN"
+    return ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +67,15 @@ def load_catalog(catalog_dir: str | Path) -> LoadResult:
     catalog = Catalog(root=root, workspace=root.parent)
     result = LoadResult(catalog)
     checker = Checker()
-    if not root.is_dir():
+    try:
+        is_dir = root.is_dir()
         what = "is not a directory" if root.exists() else "does not exist"
-        checker.error("catalog-missing", f"catalog directory {catalog_dir} {what}", None)
+    except OSError as exc:  # a name too long for the file system, a loop of links...
+        is_dir, what = False, f"cannot be read ({exc.strerror or exc})"
+    if not is_dir:
+        checker.error("catalog-missing", f"catalog directory {catalog_dir} {what}", None,
+                      hint="run atlas in the workspace that holds catalog/, or pass --catalog DIR "
+                           "or set ATLAS_CATALOG")
         result.problems = checker.problems
         return result
 
@@ -91,8 +98,22 @@ def load_catalog(catalog_dir: str | Path) -> LoadResult:
     return result
 
 
+# A catalog file is hand-written text: anything this big is a mistake (a data dump, a
+# binary), and reading it whole would stall every command.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
 def _parse(path: Path, checker: Checker) -> dict | None:
     try:
+        st = path.stat()
+        # a FIFO or device named *.toml would block the read forever
+        if not stat.S_ISREG(st.st_mode):
+            checker.error("unreadable", "not a regular file (remove it or rename it away from *.toml)", path)
+            return None
+        if st.st_size > MAX_FILE_BYTES:
+            checker.error("too-large", f"file is {st.st_size // (1024 * 1024)} MB; catalog files are text of at "
+                                       f"most {MAX_FILE_BYTES // (1024 * 1024)} MB (is it the right file?)", path)
+            return None
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         checker.error("encoding", f"not UTF-8 text (byte {exc.start})", path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import math
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from typing import Callable, Iterable
 from atlas.catalog.fields import (
     BOOLEAN,
     DATE,
+    GITHUB_PATTERN,
     INTEGER,
     NUMBER,
     STRING,
@@ -73,7 +75,7 @@ _TYPE_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
 
 _PATTERN_HELP = {
     r"^[a-z0-9][a-z0-9_.-]*$": "lowercase letters, digits, '_', '.', '-'; starting with a letter or digit",
-    r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$": "owner/name",
+    GITHUB_PATTERN: "owner/name (neither part . or ..)",
 }
 
 
@@ -179,6 +181,10 @@ class Checker:
                 if f.key_ref:
                     self.refs.append((f.key_ref, key, file, entity, sub_path, -1))
             return ok
+        if type(value) is float and not math.isfinite(value):
+            self.error("bad-value", f"{value} is not a finite number", file, entity, path,
+                       "write an ordinary number; leave the key out to have no threshold")
+            return False
         if (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum):  # type: ignore[operator]
             lo = "" if f.minimum is None else f"{f.minimum:g}"
             hi = "" if f.maximum is None else f"{f.maximum:g}"
@@ -263,7 +269,8 @@ def _fast_predicate(f: Field) -> Callable[[object], bool] | None:
     if t == INTEGER:
         return lambda v: type(v) is int and lo <= v <= hi
     if t == NUMBER:
-        return lambda v: (type(v) is int or type(v) is float) and lo <= v <= hi
+        # isfinite: nan compares false with every threshold and inf can never be crossed
+        return lambda v: (type(v) is int or (type(v) is float and math.isfinite(v))) and lo <= v <= hi
     if t == BOOLEAN:
         return lambda v: type(v) is bool
     if t == DATE:
@@ -299,6 +306,8 @@ class RunbookChecker:
                 full = os.path.realpath(full)
         if not (full + os.sep).startswith(self._prefix):
             return ("error", f'runbook "{runbook}" points outside the workspace')
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            return ("warning", f'runbook "{runbook}" is a directory, not a Markdown file')
         if st is None or not stat.S_ISREG(st.st_mode):
             return ("warning", f'runbook file "{runbook}" does not exist')
         return None

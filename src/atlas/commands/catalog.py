@@ -59,7 +59,8 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) ->
     root = resolve_catalog_dir(catalog_dir)
     result = load_catalog(root)
     if any(p.code == "catalog-missing" for p in result.problems):
-        fail(result.problems[0].message, EXIT_USAGE)
+        missing = result.problems[0]
+        fail(f"{missing.message} ({missing.hint})" if missing.hint else missing.message, EXIT_USAGE)
     problems = list(result.problems)
     problems += lint_catalog(result.catalog, CatalogGraph(result.catalog))
     problems.sort(key=lambda p: (not p.is_error, str(p.file or ""), p.line or 0))

@@ -65,12 +65,13 @@ def load_or_exit(catalog_dir: str | Path | None, *, show_warnings: bool = False)
     root = resolve_catalog_dir(str(catalog_dir) if catalog_dir else None)
     result = load_catalog(root)
     base = problem_base()
+    missing = [p for p in result.problems if p.code == "catalog-missing"]
+    if missing:  # no catalog at all: one usage line, with where to point atlas
+        fail(f"{missing[0].message} ({missing[0].hint})" if missing[0].hint else missing[0].message, EXIT_USAGE)
     shown = [p for p in result.problems if p.is_error or show_warnings]
     for problem in shown:
         click.echo(problem.format(base), err=True)
     if not result.ok:
-        if any(p.code == "catalog-missing" for p in result.problems):
-            sys.exit(EXIT_USAGE)
         n = len(result.errors)
         fail(f"{n} error{'s' if n != 1 else ''} in catalog {root}: fix them first (atlas lint --catalog {root})")
     return result.catalog

@@ -73,11 +73,36 @@ def _service(catalog) -> Iterator:
         env.update(running.env())
     service = HealthService(catalog, client_factory=lambda: make_clients(env))
     try:
+        _require_clients(service)
         yield service
     finally:
         service.close()
         if running is not None:
             running.stop()
+
+
+def _require_clients(service) -> None:
+    """Without credentials no query can run: say so once, at once, instead of one ERROR
+    line per component (only when neither client could be built)."""
+    clients = service.clients
+    if getattr(clients, "monitoring", None) is None and getattr(clients, "logging", None) is None:
+        problem = getattr(clients, "monitoring_problem", "") or getattr(clients, "logging_problem", "")
+        if problem:
+            fail(problem)
+
+
+def _print_errors(snapshot) -> None:
+    """One line per failed query, except that an endpoint which did not answer at all is one
+    line for all of its queries (with where to look), not thirty copies of the same reason."""
+    unreachable = getattr(snapshot, "unreachable", {}) or {}
+    for target, message in sorted(unreachable.items()):
+        n = sum(message in line for line in snapshot.errors)
+        hint = ("is `atlas emulator` running? check MONITORING_EMULATOR_HOST / LOGGING_EMULATOR_HOST"
+                if target.startswith("emulator ") else "check the network and https_proxy")
+        click.echo(f"error: {message}: {n} quer{'y' if n == 1 else 'ies'} failed ({hint})", err=True)
+    for line in snapshot.errors:
+        if not any(message in line for message in unreachable.values()):
+            click.echo(f"error: {line}", err=True)
 
 
 def _exit_code(components) -> int:
@@ -125,8 +150,7 @@ def health(catalog_dir: str | None, component_id: str | None, as_json: bool, wat
         if component_id is not None:
             _print_links(catalog, component_id)
         click.echo(f"\n{stamp}, {snapshot.calls} calls in {snapshot.duration:.2f} s", err=True)
-        for line in snapshot.errors:
-            click.echo(f"error: {line}", err=True)
+        _print_errors(snapshot)
 
     code = EXIT_OK
     with _service(catalog) as service:
@@ -177,9 +201,9 @@ def triage(catalog_dir: str | None, as_json: bool) -> None:
     if as_json:
         emit_json({"causes": [i.to_json() for i in items], "errors": list(snapshot.errors)})
     else:
-        click.echo(triage_text(items), nl=False)
-        for line in snapshot.errors:
-            click.echo(f"error: {line}", err=True)
+        unchecked = sum(c.status.value == "ERROR" for c in snapshot.components.values())
+        click.echo(triage_text(items, unchecked), nl=False)
+        _print_errors(snapshot)
     raise SystemExit(EXIT_FINDINGS if items or snapshot.errors else EXIT_OK)
 
 

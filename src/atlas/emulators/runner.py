@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from atlas.emulators.scenario import Scenario, load_scenario
+from atlas.emulators.scenario import Scenario, ScenarioError, load_scenario
 
 DEMO_TOKEN = "atlas-demo-token"  # a fixed fake: the emulator accepts any token, real GitHub none of these
 
@@ -76,7 +76,12 @@ def _start_github(running: RunningEmulators, port: int, now: Callable[[], float]
     except ImportError:
         running.notes.append("GitHub emulator not available in this build")
         return
-    seed = load_seed(repos_dir)
+    from atlas.emulators.github.seed import SeedError
+
+    try:
+        seed = load_seed(repos_dir)
+    except SeedError as exc:  # start_all's promise: a bad scenario is a ScenarioError
+        raise ScenarioError(str(exc)) from None
     # it requires the token we hand out, as GitHub would
     running.github = GitHubEmulator(seed, port=port, token=DEMO_TOKEN, clock=now)
     running.github_api_url = running.github.start()

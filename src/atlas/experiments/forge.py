@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
@@ -118,6 +119,8 @@ class Forge:
             elif exc.data:
                 message = str(exc.data)[:200]
             status = exc.status
+            if status == 401:  # say which token was refused, never the token itself
+                message += f" (the token from {self._secret.source} was rejected: set a valid one)"
             retriable = status >= 500 or status in (403, 429)
             raise ForgeError(
                 scrub(f"{what}: GitHub answered {status}" + (f": {message}" if message else "")),
@@ -128,9 +131,11 @@ class Forge:
             reason = _short_reason(exc)
             raise ForgeError(scrub(f"{what}: GitHub still failing after retries ({reason})"), retriable=True) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            reason = _short_reason(exc)
-            host = urlparse(self.base_url).netloc
-            raise ForgeError(scrub(f"{what}: connection to {host} failed ({reason})"), retriable=True) from None
+            raise ForgeError(
+                scrub(f"{what}: connection to {_host_port(self.base_url)} failed ({_connection_reason(exc)}; "
+                      "check GITHUB_API_URL, or start `atlas emulator` for the demo)"),
+                retriable=True,
+            ) from None
 
     def repo(self, github: str) -> Any:
         if github not in self._repos:
@@ -341,6 +346,25 @@ def _short_reason(exc: BaseException) -> str:
             text = text.split(marker, 1)[1]
     text = text.strip("()'\" ")
     return text.splitlines()[0][:160] if text else type(exc).__name__
+
+
+def _host_port(url: str) -> str:
+    """host:port of a URL without any user:password@ part (which may hold a token)."""
+    parsed = urlparse(url)
+    host = parsed.hostname or "?"
+    return f"{host}:{parsed.port}" if parsed.port else host
+
+
+def _connection_reason(exc: BaseException) -> str:
+    """'connection refused', 'timed out'...: the OS's words, not urllib3's nested reprs."""
+    import requests
+
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    m = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    if m:
+        return m.group(1).strip().rstrip(".").lower()
+    return _short_reason(exc)
 
 
 def open_forge(env=None, **kwargs: Any) -> Forge:

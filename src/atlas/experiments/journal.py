@@ -20,6 +20,15 @@ def journal_path(workspace: Path, experiment_id: str) -> Path:
     return Path(workspace) / ".atlas" / "journal" / f"{experiment_id}.json"
 
 
+def _set_aside(path: Path) -> Path | None:
+    aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}")
+    try:
+        path.rename(aside)
+    except OSError:
+        return None
+    return aside
+
+
 @dataclass
 class Journal:
     path: Path
@@ -32,8 +41,13 @@ class Journal:
         if path.exists():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ValueError("not a JSON object")
             except (OSError, ValueError):
-                data = {}  # unreadable journal: start over, GitHub's state is reconciled anyway
+                # unreadable journal: start over (GitHub's state is reconciled anyway), but keep
+                # the old one beside it for a person to read: nothing is lost
+                data = {}
+                _set_aside(path)
         data.setdefault("experiment", experiment)
         data.setdefault("plan", {})
         data.setdefault("run", {})

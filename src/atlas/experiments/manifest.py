@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from atlas.catalog.fields import GITHUB_PATTERN
 from atlas.experiments.errors import ManifestError
 from atlas.experiments.template import ParamSpec, Template, check_value
 from atlas.fsutil import atomic_write_text
 
 STATES = ("draft", "planned", "open", "partially-merged", "merged", "aborted")
 ACTIVE_STATES = ("open", "partially-merged", "merged")
+_GITHUB_RE = re.compile(GITHUB_PATTERN)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 WEIGHT_TOLERANCE = 1e-6
 
@@ -71,8 +73,14 @@ class Manifest:
 
 
 def did_you_mean(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    options = sorted(options)
+    close = difflib.get_close_matches(word, options, n=1)
+    if close:
+        return f" (did you mean {close[0]}?)"
+    # no near miss: list what exists, so the fix is one look away
+    if options and len(options) <= 8:
+        return f" (known: {', '.join(options)})"
+    return ""
 
 
 def _typed_ok(spec: ParamSpec, value: Any) -> str | None:
@@ -194,9 +202,13 @@ def parse_manifest(
     if isinstance(raw_prs, Mapping):
         for repo_id, pr in raw_prs.items():
             if isinstance(pr, Mapping) and isinstance(pr.get("number"), int):
+                github = str(pr.get("github", ""))
+                if github and not _GITHUB_RE.match(github):  # it goes into API URLs
+                    errors.append(f"{head}: prs.{repo_id}.github: {github!r} is not owner/name")
+                    continue
                 prs[repo_id] = PullRef(
                     repo=repo_id,
-                    github=str(pr.get("github", "")),
+                    github=github,
                     number=pr["number"],
                     url=str(pr.get("url", "")),
                     branch=str(pr.get("branch", "")),
@@ -222,7 +234,11 @@ def parse_manifest(
 def load_manifest(path: str | Path, templates: Mapping[str, Template]) -> Manifest:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+            raise ManifestError([f"{path}: not a regular file; a manifest is a TOML file"])
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError([f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
     except OSError as exc:
         raise ManifestError([f"{path}: cannot read manifest: {exc.strerror or exc}"]) from None
     try:

@@ -377,7 +377,7 @@ def load_templates_file(path: Path) -> tuple[dict[str, Template], list[str]]:
 
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: TOML syntax, or bytes that are not UTF-8
         return {}, [f"{path}: cannot read experiment templates: {exc}"]
     raw = {}
     for t in data.get("experiment_template", []):

@@ -90,6 +90,6 @@ def path_problem(path: Any) -> str | None:
     parts = path.split("/")
     if any(p in ("", ".", "..") for p in parts):
         return f"{path!r} must stay inside the repo (no '..', '.' or empty segments)"
-    if parts[0] == ".git":
+    if any(p.lower() == ".git" for p in parts):  # any depth, any case (case-insensitive file systems)
         return f"{path!r} must not point into .git"
     return None

@@ -76,11 +76,26 @@ def _credentials(scopes: list[str]):
         creds, _project = google.auth.default(scopes=scopes)
         return creds, ""
     except exceptions.DefaultCredentialsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "none found"
         return None, (
-            f"no Google credentials ({first.rstrip('.')}); run `gcloud auth application-default login` "
-            f"or set GOOGLE_APPLICATION_CREDENTIALS"
+            f"no Google credentials: Application Default Credentials {_adc_detail(exc)} "
+            f"(run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a "
+            f"service-account key file; for the emulators set {MONITORING_ENV} and {LOGGING_ENV})"
         )
+
+
+def _adc_detail(exc: BaseException) -> str:
+    """google-auth's message, made one short clause: its first sentence, never a repr of its
+    args tuple (a malformed key file raises with (message, cause))."""
+    args = [a for a in getattr(exc, "args", ()) if a]
+    text = str(args[0]) if args and isinstance(args[0], str) else str(exc)
+    cause = args[1] if len(args) > 1 and isinstance(args[1], BaseException) else None
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    if text.startswith("Your default credentials were not found"):
+        return "were not found"
+    text = text.split(". ")[0].rstrip(".")
+    if cause is not None and str(cause):
+        text += f": {str(cause).strip().splitlines()[0].rstrip('.')}"
+    return f"cannot be used ({text[:300]})" if text else "were not found"
 
 
 def make_clients(
@@ -137,6 +152,15 @@ def make_clients(
             else:
                 out.logging = LoggingServiceV2Client(credentials=creds)
     return out
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when the endpoint itself did not answer (UNAVAILABLE, after the retries)."""
+    from google.api_core import exceptions
+
+    if isinstance(exc, exceptions.RetryError) and exc.cause is not None and exc.cause is not exc:
+        exc = exc.cause
+    return isinstance(exc, (exceptions.ServiceUnavailable, exceptions.RetryError))
 
 
 def describe_error(exc: BaseException, *, project: str = "", target: str = "", timeout: float | None = None) -> str:

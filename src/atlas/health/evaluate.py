@@ -22,9 +22,11 @@ from atlas.health.specs import SignalSpec
 Point = tuple[float, float]  # (epoch seconds of the aligned point's end, value)
 
 
-def judge(spec: SignalSpec, value: float, what: str | None = None) -> tuple[Status, str]:
-    """Status of a value against the thresholds, and the comparison in words."""
-    what = what or f"{spec.name} {readable.quantity(value, spec.unit)}"
+def judge(spec: SignalSpec, value: float, what: str | None = None, quiet_for: float | None = None) -> tuple[Status, str]:
+    """Status of a value against the thresholds, and the comparison in words.
+
+    `quiet_for`: how long the value has been zero (seconds), for "no rows written in the
+    last 40 min" instead of "rows written 0 rows/s < warn 0.001 rows/s"."""
     above = spec.direction != "below"
 
     def breaches(threshold: float | None) -> bool:
@@ -32,11 +34,21 @@ def judge(spec: SignalSpec, value: float, what: str | None = None) -> tuple[Stat
             return False
         return value > threshold if above else value < threshold
 
+    level = "crit" if breaches(spec.crit) else "warn" if breaches(spec.warn) else ""
+    status = {"crit": Status.CRIT, "warn": Status.WARN}.get(level, Status.OK)
+    if what is None:
+        phrase = readable.flag_phrase(spec, value, bool(level)) if readable.is_flag(spec, value) else None
+        if phrase is not None:
+            return status, phrase
+        if level and not above and value <= 0 and quiet_for is not None:
+            limit = spec.crit if level == "crit" else spec.warn
+            return status, (f"{readable.nothing(spec.name, quiet_for)} "
+                            f"({level} below {readable.quantity(limit, spec.unit)})")
+    what = what or f"{spec.name} {readable.quantity(value, spec.unit)}"
     op = ">" if above else "<"
-    if breaches(spec.crit):
-        return Status.CRIT, f"{what} {op} crit {readable.quantity(spec.crit, spec.unit)}"
-    if breaches(spec.warn):
-        return Status.WARN, f"{what} {op} warn {readable.quantity(spec.warn, spec.unit)}"
+    if level:
+        limit = spec.crit if level == "crit" else spec.warn
+        return status, f"{what} {op} {level} {readable.quantity(limit, spec.unit)}"
     if spec.warn is None and spec.crit is None:
         return Status.OK, what
     level, limit = ("warn", spec.warn) if spec.warn is not None else ("crit", spec.crit)
@@ -86,8 +98,23 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     stale = _stale(spec, value, at, now, pts)
     if stale is not None:
         return stale
-    status, text = judge(spec, value)
+    status, text = judge(spec, value, quiet_for=_quiet_for(spec, pts, now))
+    if text.startswith("no ") or " zero " in text:  # already says over which span
+        return _status(spec, status, text, value, at, pts)
     return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, pts)
+
+
+def _quiet_for(spec: SignalSpec, pts: list[Point], now: float) -> float | None:
+    """Seconds the series has been at zero: from the start of its trailing run of zero
+    points (each point covers one alignment period) to now; None when the last is not zero."""
+    if not pts or pts[-1][1] > 0:
+        return None
+    first_zero = pts[-1][0]
+    for t, v in reversed(pts):
+        if v > 0:
+            break
+        first_zero = t
+    return now - first_zero + spec.alignment_period
 
 
 def freshness(spec: SignalSpec, newest: float | None, now: float, points=()) -> SignalStatus:

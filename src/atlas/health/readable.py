@@ -47,3 +47,34 @@ def clock(epoch: float, now: float | None = None) -> str:
     if now is not None and now - epoch > 20 * 3600:
         return time.strftime("%b %d %H:%M", time.gmtime(epoch))
     return time.strftime("%H:%M", time.gmtime(epoch))
+
+
+# Thresholds of a 0/1 gauge (is_failed, healthy, state): 0 or 1, or 0.5 between them.
+_FLAG_THRESHOLDS = (0.0, 0.5, 1.0)
+
+
+def is_flag(spec, value: float) -> bool:
+    """A unitless gauge that is 0 or 1 with thresholds only at 0, 0.5 or 1: a yes/no."""
+    limits = [t for t in (spec.warn, spec.crit) if t is not None]
+    return (not spec.unit and value in (0.0, 1.0) and bool(limits)
+            and all(t in _FLAG_THRESHOLDS for t in limits) and bool(spec.metric_type))
+
+
+def flag_phrase(spec, value: float, breached: bool) -> str:
+    """"job failed (is_failed = 1)" when it fires, "job failed: no (is_failed = 0)" when not."""
+    metric = spec.metric_type.rsplit("/", 1)[-1]
+    if spec.name == metric:  # no human name declared: the gauge alone says it
+        return f"{metric} = {value:.0f}"
+    shown = f"({metric} = {value:.0f})"
+    fires_when_one = spec.direction != "below"
+    if breached and fires_when_one:
+        return f"{spec.name} {shown}"
+    return f"{spec.name}: {'yes' if value else 'no'} {shown}"
+
+
+def nothing(name: str, seconds: float) -> str:
+    """"no rows written in the last 40 min"; a rate reads "publish rate zero for 40 min"."""
+    span = duration(seconds)
+    if name.endswith("rate"):
+        return f"{name} zero for the last {span}"
+    return f"no {name} in the last {span}"

@@ -47,8 +47,13 @@ def _owner_line(item: TriageItem) -> str:
     return ", ".join(bits)
 
 
-def triage_text(items: list[TriageItem]) -> str:
+def triage_text(items: list[TriageItem], unchecked: int = 0) -> str:
+    """`unchecked`: components whose status is ERROR (their queries failed): with none
+    failing, "nothing is failing" would be a guess, so say what could not be checked."""
     if not items:
+        if unchecked:
+            return (f"No probable cause found, but {unchecked} component{'s' if unchecked != 1 else ''} "
+                    f"could not be checked (ERROR): the verdict is incomplete.\n")
         return "Nothing is failing: no probable cause to show.\n"
     n_sym = sum(len(i.symptoms) for i in items)
     lines = [f"{len(items)} probable cause{'s' if len(items) != 1 else ''}, {n_sym} symptom{'s' if n_sym != 1 else ''}", ""]

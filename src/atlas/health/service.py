@@ -32,6 +32,9 @@ class HealthSnapshot:
     errors: list[str] = field(default_factory=list)  # one readable line per failed query group
     calls: int = 0  # RPCs made by this refresh, pages included
     duration: float = 0.0  # wall seconds the refresh took
+    # endpoint -> why it did not answer at all ("emulator 127.0.0.1:9" -> "service unavailable
+    # at ..."): every query to it failed for that one reason
+    unreachable: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[Status, int]:
         return rollup.counts(self.components.values())
@@ -71,6 +74,9 @@ class HealthService:
         self._last: dict[tuple[str, str], SignalStatus] = {}  # last status that had a value
         self._refresh_lock = threading.Lock()
         self._clients_lock = threading.Lock()
+        # Endpoints found unreachable during the current refresh -> the message: the other
+        # queries to them fail at once instead of each waiting out its retry deadline.
+        self._down: dict[str, str] = {}
         self.last_snapshot: HealthSnapshot | None = None
 
     # -- set-up ----------------------------------------------------------------------------
@@ -115,6 +121,7 @@ class HealthService:
         signal_plan = self.plan
         now = self.now()
         clients = self.clients
+        self._down = {}
         results: dict[tuple[str, str], SignalStatus] = {}
         errors: list[str] = []
         calls = 0
@@ -154,6 +161,7 @@ class HealthService:
             taken_at=now,
             errors=errors,
             calls=calls,
+            unreachable=dict(self._down),
         )
 
     def _run_job(self, clients, kind: str, job, now: float) -> tuple[list[SignalStatus], int, str]:
@@ -181,6 +189,10 @@ class HealthService:
         if getattr(clients, "monitoring", None) is None:
             problem = getattr(clients, "monitoring_problem", "") or "no Cloud Monitoring client"
             return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        target = clients.monitoring_target
+        if target in self._down:
+            message = self._down[target]
+            return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
         try:
             extra = {"page_size": self.page_size} if self.page_size else {}
             result = fetch_group(clients.monitoring, group, now, retry=clients.retry, timeout=clients.timeout, **extra)
@@ -188,7 +200,8 @@ class HealthService:
             message = f"unknown aggregation ({exc})"
             return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
         except Exception as exc:  # noqa: BLE001 - every remote failure becomes a status
-            message = describe_error(exc, project=group.project, target=clients.monitoring_target, timeout=clients.timeout)
+            message = describe_error(exc, project=group.project, target=target, timeout=clients.timeout)
+            self._note_down(target, exc, message)
             return self._failed(members, message, now), 1, f"{label}: {message} ({_affected(members)})"
         out = []
         for spec in members:
@@ -207,6 +220,9 @@ class HealthService:
         if getattr(clients, "logging", None) is None:
             problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
             return self._failed([spec], problem, now), 0, f"{label}: {problem}"
+        target = clients.logging_target
+        if target in self._down:
+            return self._failed([spec], self._down[target], now), 0, f"{label}: {self._down[target]}"
         try:
             if spec.type == "log":
                 count, capped, newest = logs.count_entries(
@@ -219,7 +235,8 @@ class HealthService:
                     retry=clients.retry, timeout=clients.timeout)
                 status = evaluate.freshness(spec, newest, now)
         except Exception as exc:  # noqa: BLE001
-            message = describe_error(exc, project=spec.project, target=clients.logging_target, timeout=clients.timeout)
+            message = describe_error(exc, project=spec.project, target=target, timeout=clients.timeout)
+            self._note_down(target, exc, message)
             return self._failed([spec], message, now), 1, f"{label}: {message}"
         return [status], 1, ""
 
@@ -231,11 +248,16 @@ class HealthService:
         if getattr(clients, "logging", None) is None:
             problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
             return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        target = clients.logging_target
+        if target in self._down:
+            message = self._down[target]
+            return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
         try:
             scan = logs.scan_batch(clients.logging, batch, now - batch.window,
                                    retry=clients.retry, timeout=clients.timeout)
         except Exception as exc:  # noqa: BLE001
-            message = describe_error(exc, project=batch.project, target=clients.logging_target, timeout=clients.timeout)
+            message = describe_error(exc, project=batch.project, target=target, timeout=clients.timeout)
+            self._note_down(target, exc, message)
             return self._failed(members, message, now), 1, f"{label}: {message} ({_affected(members)})"
         out = []
         for key, spec in zip(batch.keys, members):
@@ -247,6 +269,13 @@ class HealthService:
                 out.append(evaluate.failed(spec, f"more than {logs.BATCH_MAX_PAGES} pages of log entries; "
                                                  "newest entry not reached", self._last.get((spec.component, spec.id)), now))
         return out, scan.calls, ""
+
+    def _note_down(self, target: str, exc: BaseException, message: str) -> None:
+        """Remember an endpoint that did not answer at all (not one that refused a query)."""
+        from atlas.health.clients import is_unreachable
+
+        if target and is_unreachable(exc):
+            self._down.setdefault(target, message)
 
     # -- recent errors ---------------------------------------------------------------------
 

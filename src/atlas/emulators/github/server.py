@@ -7,6 +7,7 @@ required on every API request and never logged or echoed.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import itertools
 import json
@@ -71,7 +72,11 @@ class GitHubEmulator:
     def start(self) -> str:
         if self._server is None:
             handler = type("GitHubHandler", (_Handler,), {"emulator": self})
-            self._server = _Server((self._host, self._port), handler)
+            try:
+                self._server = _Server((self._host, self._port), handler)
+            except OSError as exc:  # name the address: errno text alone does not say which port
+                reason = "port in use?" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+                raise OSError(f"cannot listen on {self._host}:{self._port} ({reason})") from None
             self._server.emulator = self
             self._thread = threading.Thread(target=self._server.serve_forever, name="github-emulator",
                                             kwargs={"poll_interval": 0.05}, daemon=True)
