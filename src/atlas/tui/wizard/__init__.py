@@ -1,0 +1,1 @@
+"""The experiment wizard and the experiments screen (TUI side of issue 5)."""
