@@ -1,0 +1,324 @@
+"""The atlas Textual app: navigation between areas, the data workers and the live loop."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.reactive import reactive
+from textual.timer import Timer
+
+from atlas.tui.bindings import APP_BINDINGS, WRITING_ACTIONS, load_keymap
+from atlas.tui.console import console_url
+from atlas.tui.data import DataSource, Workspace
+from atlas.tui.health_view import HealthView, one_line
+from atlas.tui.screens.catalog import CatalogScreen
+
+
+def _lazy(module: str, name: str, placeholder: str = "") -> Callable[[], Any]:
+    """A screen built on first use: its widgets (Markdown, Tree...) are imported then, not
+    before the first frame. `placeholder` stands in while an area's module is not built."""
+
+    def build() -> Any:
+        full = f"atlas.tui.screens.{module}"
+        try:
+            screen = getattr(importlib.import_module(full), name)
+        except ModuleNotFoundError as exc:
+            if not placeholder or exc.name != full:
+                raise
+            screen = getattr(importlib.import_module("atlas.tui.screens.placeholders"), placeholder)
+        return screen()
+
+    return build
+
+
+def _atlas_commands() -> type:
+    from atlas.tui.palette import AtlasCommands
+
+    return AtlasCommands
+
+
+class AtlasApp(App):
+    CSS_PATH = "atlas.tcss"
+    TITLE = "atlas"
+    BINDINGS = APP_BINDINGS
+    COMMANDS = App.COMMANDS | {_atlas_commands}
+    # Areas, each a Textual mode with its own screen stack (a component opened from triage
+    # returns to triage on esc).
+    MODES = {
+        "catalog": CatalogScreen,
+        "triage": _lazy("triage", "TriageScreen"),
+        "graph": _lazy("graph", "GraphScreen"),
+        "experiments": _lazy("experiments", "ExperimentsScreen", placeholder="ExperimentsScreen"),
+        "handover": _lazy("handover", "HandoverScreen", placeholder="HandoverScreen"),
+    }
+    DEFAULT_MODE = "catalog"
+    COMMAND_PALETTE_DISPLAY = ":"
+
+    health_version: reactive[int] = reactive(0)
+    loaded: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        source: DataSource,
+        *,
+        read_only: bool = False,
+        refresh_seconds: float | None = 30.0,
+        clock: Callable[[], float] = time.time,
+        keymap_file: Path | None = None,
+        live: bool = True,
+    ) -> None:
+        """`refresh_seconds=None` polls once and never again (tests, screenshots);
+        `live=False` never polls (health stays NO_DATA)."""
+        super().__init__()
+        self.source = source
+        self.read_only = read_only
+        self.refresh_seconds = refresh_seconds
+        self.clock = clock
+        self.live = live
+        self.demo = bool(getattr(source, "demo", False))
+        self.workspace: Workspace | None = None
+        self.load_error = ""
+        self.health = HealthView()
+        self._focus_id: str | None = None
+        self._history: list[str] = []
+        self._timer: Timer | None = None
+        self._exit_after_first_frame = os.environ.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
+        self._keymap_file = keymap_file
+
+    @property
+    def focus_id(self) -> str | None:
+        """The component the verbs (r, l, o, g) act on: the one last selected anywhere."""
+        return self._focus_id
+
+    @focus_id.setter
+    def focus_id(self, component_id: str | None) -> None:
+        had = self._focus_id is not None
+        self._focus_id = component_id
+        if had != (component_id is not None):
+            self.refresh_bindings()  # r, l and o become usable (or not)
+
+    # ---- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        keymap, problem = load_keymap(self._keymap_file)
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, severity="warning", timeout=10)
+        ready = getattr(self.source, "ready", None)
+        if ready is not None and ready():
+            # preloaded while Textual was imported: rows in the very first frame
+            try:
+                workspace = self.source.load()
+            except Exception as exc:
+                self._load_failed(exc)
+                return
+            self._loaded(workspace)
+            self._go_live()
+        else:
+            self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        try:
+            workspace = self.source.load()
+        except Exception as exc:  # the catalog could not be read at all
+            self.call_from_thread(self._load_failed, exc)
+            return
+        self.call_from_thread(self._loaded, workspace)
+        self._live()
+
+    @work(thread=True, exclusive=True, group="live")
+    def _go_live(self) -> None:
+        self._live()
+
+    def _live(self) -> None:
+        """In a worker: keep the start-up cache, start the demo emulators, first poll."""
+        persist = getattr(self.source, "persist", None)
+        if persist is not None:
+            persist()  # the start-up cache, written while the user reads the first frame
+        if not self.live or self._exit_after_first_frame:
+            return
+        try:
+            self.source.start()
+        except Exception as exc:
+            self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
+            return
+        self.call_from_thread(self._start_refresh)
+
+    def _loaded(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.demo = bool(getattr(self.source, "demo", self.demo))
+        self.health.refreshing = self.live and not self._exit_after_first_frame
+        self.loaded = True
+        if workspace.problems:
+            more = f" (+{len(workspace.problems) - 1} more; run atlas lint)" if len(workspace.problems) > 1 else ""
+            self.notify(workspace.problems[0] + more, severity="error", timeout=15)
+        self.call_after_refresh(_collect_garbage_again)
+        if self._exit_after_first_frame:
+            self.call_after_refresh(self._first_frame_done)
+
+    def _first_frame_done(self) -> None:
+        """ATLAS_EXIT_AFTER_FIRST_FRAME=1 (benchmarks): the catalog rows are on screen; note
+        the time in $ATLAS_FIRST_FRAME_FILE if set, and leave."""
+        target = os.environ.get("ATLAS_FIRST_FRAME_FILE")
+        if target:
+            Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        self.exit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        _collect_garbage_again()
+        self.load_error = one_line(exc)
+        self.loaded = True
+        if self._exit_after_first_frame:
+            self.exit(return_code=1)
+
+    # ---- live health: one poll at a time, the timer re-armed after it finished ----------
+
+    def action_refresh_health(self) -> None:
+        if self.workspace is None or not self.live:
+            return
+        if self.health.refreshing:
+            self.notify("a refresh is already running")
+            return
+        self._start_refresh()
+
+    def _start_refresh(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.health.refreshing = True
+        self.health_version += 1
+        self._poll()
+
+    @work(thread=True, group="health")
+    def _poll(self) -> None:
+        try:
+            snapshot = self.source.refresh_health()
+            ranking = self.source.triage(snapshot)
+        except Exception as exc:
+            self.call_from_thread(self._refresh_failed, exc)
+        else:
+            self.call_from_thread(self._refreshed, snapshot, ranking)
+
+    def _refreshed(self, snapshot: Any, ranking: list[Any]) -> None:
+        self.health.accept(snapshot, ranking)
+        self.health.refreshing = False
+        self.health_version += 1
+        self._arm_timer()
+
+    def _refresh_failed(self, error: BaseException | str) -> None:
+        self.health.fail(error)
+        self.health.refreshing = False
+        self.health_version += 1
+        self._arm_timer()
+
+    def _arm_timer(self) -> None:
+        if self.refresh_seconds and self.is_running:
+            self._timer = self.set_timer(self.refresh_seconds, self._start_refresh)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    # ---- navigation -------------------------------------------------------------------
+
+    def show_area(self, area: str) -> None:
+        if area == self.current_mode:
+            # already there: drop any component screens opened on top of it
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        self._history.append(self.current_mode)
+        self.switch_mode(area)
+
+    def back(self) -> None:
+        """esc: the previous screen of this area, else the previous area."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self._history:
+            self.switch_mode(self._history.pop())
+
+    def open_component(self, component_id: str, section: str = "") -> None:
+        if self.workspace is None or component_id not in self.workspace.catalog.components:
+            self.notify(f"no component {component_id!r} in the catalog", severity="warning")
+            return
+        from atlas.tui.screens.component import ComponentScreen
+
+        self.focus_id = component_id
+        screen = self.screen
+        if isinstance(screen, ComponentScreen) and screen.component_id == component_id:
+            screen.show_section(section)
+            return
+        self.push_screen(ComponentScreen(component_id, section=section))
+
+    def action_show_catalog(self) -> None:
+        self.show_area("catalog")
+
+    def action_show_triage(self) -> None:
+        self.show_area("triage")
+
+    def action_show_graph(self) -> None:
+        self.show_area("graph")
+
+    def action_show_experiments(self) -> None:
+        self.show_area("experiments")
+
+    def action_show_handover(self) -> None:
+        self.show_area("handover")
+
+    def action_help(self) -> None:
+        from atlas.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_runbook(self) -> None:
+        if self.focus_id:
+            self.open_component(self.focus_id, "runbook")
+
+    def action_logs(self) -> None:
+        if self.focus_id:
+            self.open_component(self.focus_id, "errors")
+
+    def action_open_console(self) -> None:
+        if self.workspace is None or not self.focus_id:
+            return
+        url = console_url(self.workspace.catalog, self.focus_id)
+        if not url:
+            self.notify(f"{self.focus_id}: no project, so no console link", severity="warning")
+            return
+        self.copy_to_clipboard(url)
+        if _can_open_browser():
+            self.open_url(url)
+        self.notify(url, title="console link (copied)", timeout=15)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in WRITING_ACTIONS:
+            return False  # hidden, not merely greyed out
+        if action in ("runbook", "logs", "open_console") and not self.focus_id:
+            return None
+        return True
+
+
+def _collect_garbage_again() -> None:
+    """`atlas` pauses the collector for start-up (see commands/tui.py); after the first
+    frame the objects are long-lived: freeze them out of future collections, resume."""
+    import gc
+
+    if not gc.isenabled():  # only when `atlas` paused it; embedded apps and tests are left be
+        gc.freeze()
+        gc.enable()
+
+
+def _can_open_browser() -> bool:
+    """Only where a browser opens beside the terminal: a text browser (lynx, w3m) would take
+    over the very terminal atlas runs in."""
+    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,62 @@
+"""Every key of the app, each with a stable id so users can remap it.
+
+A keymap file maps binding ids to keys (Textual keymaps), for example:
+
+    # ~/.config/atlas/keymap.toml   (or the file named by $ATLAS_KEYMAP)
+    "app.triage" = "T"
+    "app.quit" = "ctrl+q"
+    "catalog.filter" = "slash,f"
+
+It is read with tomllib at start-up; unknown ids are ignored, a broken file is reported in
+one line and the defaults stay.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from textual.binding import Binding
+
+APP_BINDINGS = [
+    Binding("colon,ctrl+p", "command_palette", "command", id="app.palette", key_display=":", show=False),
+    Binding("question_mark", "help", "help", id="app.help", key_display="?"),
+    Binding("c", "show_catalog", "catalog", show=False, id="app.catalog"),
+    Binding("t", "show_triage", "triage", id="app.triage"),
+    Binding("g", "show_graph", "graph", id="app.graph"),
+    Binding("x", "show_experiments", "experiments", show=False, id="app.experiments"),
+    Binding("h", "show_handover", "handover", show=False, id="app.handover"),
+    Binding("r", "runbook", "runbook", id="app.runbook"),
+    Binding("l", "logs", "logs", id="app.logs"),
+    Binding("o", "open_console", "console", id="app.console"),
+    Binding("ctrl+r", "refresh_health", "refresh", show=False, id="app.refresh"),
+    Binding("q", "quit", "quit", id="app.quit"),
+]
+
+# App-level actions that change something outside the TUI: hidden in --read-only. (None
+# today: the experiments area stays readable and hides its own writing verbs.)
+WRITING_ACTIONS: set[str] = set()
+
+
+def keymap_path() -> Path:
+    env = os.environ.get("ATLAS_KEYMAP")
+    if env:
+        return Path(env).expanduser()
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "atlas" / "keymap.toml"
+
+
+def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str]:
+    """(binding id -> keys, problem line or ""). A missing file is no problem."""
+    path = path or keymap_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, ""
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, f"keymap {path}: {' '.join(str(exc).split())}; using the default keys"
+    keymap = {str(k): v for k, v in data.items() if isinstance(v, str)}
+    bad = sorted(str(k) for k, v in data.items() if not isinstance(v, str))
+    problem = f"keymap {path}: {', '.join(bad)}: the value must be a key string like \"ctrl+t\"" if bad else ""
+    return keymap, problem

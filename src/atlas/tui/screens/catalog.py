@@ -1,0 +1,132 @@
+"""Catalog: every component grouped by system in data-flow order, filterable with `/`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from atlas.tui.filtering import ComponentFilter
+from atlas.tui.screens.base import AtlasScreen
+from atlas.tui.widgets.keybar import KeyBar
+from atlas.tui.widgets.component_list import ComponentList, Group
+
+NO_SYSTEM = "(no system)"
+FILTER_HINT = "filter: ranker  crit  owner:feature-eng  kind:dataflow  system:serving"
+
+
+def system_groups(workspace) -> list[Group]:
+    """Systems in their `order`, each holding its components in data-flow order."""
+    catalog = workspace.catalog
+    try:
+        order = list(workspace.graph.topological_order())
+    except Exception:  # a cycle: the loader reported it; fall back to ids
+        order = sorted(catalog.components)
+    seen = set(order)
+    order += sorted(cid for cid in catalog.components if cid not in seen)
+    by_system: dict[str, list[str]] = {}
+    for cid in order:
+        component = catalog.components.get(cid)
+        if component is not None:
+            key = component.system if component.system in catalog.systems else NO_SYSTEM
+            by_system.setdefault(key, []).append(cid)
+    systems = sorted(catalog.systems.values(), key=lambda s: (s.order, s.id))
+    groups = [Group(s.id, s.name or s.id, by_system[s.id]) for s in systems if s.id in by_system]
+    if NO_SYSTEM in by_system:
+        groups.append(Group(NO_SYSTEM, NO_SYSTEM, by_system[NO_SYSTEM]))
+    return groups
+
+
+class CatalogScreen(AtlasScreen):
+    TITLE = "Catalog"
+    HELP = "Every component by system, in data-flow order. enter opens one; / filters."
+    BINDINGS = [
+        Binding("slash", "filter", "filter", id="catalog.filter", key_display="/"),
+        Binding("escape", "back", "back/clear", id="screen.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        yield Static("Loading the catalog…", id="catalog-message")
+        yield ComponentList(id="components")
+        yield Static("", id="component-summary")
+        yield KeyBar()
+
+    @property
+    def component_list(self) -> ComponentList:
+        return self.query_one(ComponentList)
+
+    def workspace_ready(self) -> None:
+        workspace = self.app.workspace
+        message = self.query_one("#catalog-message", Static)
+        if not workspace.catalog.components:
+            message.update(f"No components in {workspace.catalog.root}. See docs/catalog-format.md.")
+            return
+        message.display = False
+        components = self.component_list
+        components.show(workspace.catalog, system_groups(workspace), self.app.health)
+        components.focus()
+        if self.app.focus_id:
+            components.select_component(self.app.focus_id)
+
+    def health_changed(self) -> None:
+        self.component_list.health_changed(self.app.health)
+        self._summarise(self.component_list.current_component)
+
+    def on_component_list_highlighted(self, message: ComponentList.Highlighted) -> None:
+        if message.component_id:
+            self.app.focus_id = message.component_id
+        self._summarise(message.component_id)
+
+    def on_component_list_chosen(self, message: ComponentList.Chosen) -> None:
+        self.app.open_component(message.component_id)
+
+    def _summarise(self, component_id: str | None) -> None:
+        summary = self.query_one("#component-summary", Static)
+        workspace = self.app.workspace
+        if not component_id or workspace is None:
+            summary.update("", layout=False)
+            return
+        component = workspace.catalog.components[component_id]
+        team = workspace.catalog.teams.get(component.owner)
+        oncall = f" · on-call {team.oncall}" if team and team.oncall else ""
+        chat = f" · {team.chat}" if team and team.chat else ""
+        description = component.description or "(no description)"
+        # one fixed-height line: no layout pass on every cursor move
+        summary.update(Text.assemble((component_id, "bold"), f" {description}{chat}{oncall}"), layout=False)
+
+    # ---- the filter -------------------------------------------------------------------
+
+    def _filter_box(self) -> Input | None:
+        found = self.query("#filter")
+        return found.first(Input) if found else None
+
+    def action_filter(self) -> None:
+        box = self._filter_box()
+        if box is None:  # built on first use: the first frame does not pay for an Input
+            box = Input(placeholder=FILTER_HINT, id="filter")
+            self.mount(box, before=self.query_one("#catalog-message"))
+        box.display = True
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.component_list.set_filter(ComponentFilter.parse(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter: into the list; when exactly one component matches, straight to it."""
+        components = self.component_list
+        components.focus()
+        matches = [row.component for row in components.rows if row.component]
+        if len(matches) == 1 and event.value.strip():
+            self.app.open_component(matches[0])
+
+    def action_back(self) -> None:
+        box = self._filter_box()
+        if box is not None and (box.display or box.value):
+            box.value = ""
+            box.display = False
+            self.component_list.set_filter(ComponentFilter(()))
+            self.component_list.focus()
+            return
+        self.app.back()

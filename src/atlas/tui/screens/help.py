@@ -1,0 +1,55 @@
+"""`?`: every key of the screen underneath, with its binding id (for the keymap file)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from atlas.tui.bindings import keymap_path
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "close", id="help.close"),
+    ]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(self._table(), id="help-keys")
+
+    def _table(self) -> Table:
+        title = getattr(self.under, "TITLE", "") or "atlas"
+        table = Table(title=f"{title}: keys", caption=self._caption(), expand=True, show_edge=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("does")
+        table.add_column("binding id (remap it)", style="dim", no_wrap=True)
+        seen = set()
+        rows = []
+        for active in self.under.active_bindings.values():
+            binding = active.binding
+            if binding.action in seen or binding.action == "dismiss":
+                continue
+            if self.app.read_only and self.app.check_action(binding.action, ()) is False:
+                continue
+            seen.add(binding.action)
+            rows.append(binding)
+        # atlas's own keys (with ids) first; the focused widget's movement keys after them
+        rows.sort(key=lambda b: b.id is None)
+        for binding in rows:
+            table.add_row(self.app.get_key_display(binding), binding.description or binding.action, binding.id or "")
+        return table
+
+    def _caption(self) -> str:
+        line = getattr(self.under, "HELP", "")
+        return f"{line}\nRemap keys in {keymap_path()} (binding id = \"key\"). esc closes."
+
+    def action_dismiss(self) -> None:
+        self.dismiss()

@@ -1,0 +1,74 @@
+"""Fixtures for the TUI tests: a small product built in code, a scripted data source and
+a frozen clock. No network, no timers: health polls once unless a test asks for more."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+
+from atlas.tui.app import AtlasApp
+
+from .product import NOW, ScriptedSource, build_catalog
+
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """The start-up cache goes to the test's own directory, never ~/.cache."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(cache))
+    return cache
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    return build_catalog(tmp_path)
+
+
+@pytest.fixture
+def source(catalog):
+    return ScriptedSource(catalog)
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_KEYMAP", str(tmp_path / "no-keymap.toml"))
+    # areas that read GitHub (handover issues) get a closed loopback port: never the internet
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/api/v3")
+
+    def make(source, **kwargs):
+        kwargs.setdefault("refresh_seconds", None)
+        kwargs.setdefault("clock", lambda: NOW)
+        return AtlasApp(source, **kwargs)
+
+    return make
+
+
+async def until(pilot, condition, seconds: float = 5.0) -> bool:
+    """Poll a condition while the app runs (busy CI machines are slow to switch screens)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def settle(app, pilot) -> None:
+    """Wait until the workers (load, health, logs) are done and the screen is redrawn."""
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests on a fresh event loop (no asyncio plugin needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None

@@ -1,0 +1,120 @@
+"""The catalog screen: grouped, coloured-and-worded statuses, the `/` filter, drill-down."""
+
+from __future__ import annotations
+
+from atlas.tui.screens.catalog import CatalogScreen
+from atlas.tui.screens.component import ComponentScreen
+
+from .conftest import SIZE, settle
+from .screen_text import screen_text
+
+
+async def test_components_grouped_by_system_in_data_flow_order(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        order = [text.index(s) for s in ("▼ Ingest", "events-topic", "sessionizer", "features", "▼ Serving",
+                                           "ranker-model", "ranker-svc", "recs-api")]
+        assert order == sorted(order)
+        # status as glyph and word (readable without colour), with the reason when not OK
+        assert "✖ CRIT" in text and "system lag 412 s > crit 300 s" in text
+        assert "▲ WARN" in text and "error ratio 2.1 % > warn 1 %" in text
+        assert "○ NO DATA" in text
+
+
+async def test_header_has_name_counts_and_last_refresh(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "shopfront" in header
+        assert "✖ 1 CRIT" in header and "▲ 1 WARN" in header and "◷ 1 STALE" in header and "● 4 OK" in header
+        assert "refreshed 14:13:20 UTC" in header
+        assert "DEMO" not in header
+
+
+async def test_no_health_yet_shows_no_data_honestly(source, make_app):
+    app = make_app(source, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "no health data yet" in text
+        assert "○ 8 NO DATA" in text.splitlines()[0]
+        assert "OK " not in text and "CRIT" not in text
+
+
+async def test_filter_by_id_status_and_owner(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"ranker")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "ranker-svc" in text and "ranker-model" in text
+        assert "sessionizer" not in text and "events-topic" not in text
+        assert "2 of 5 match" in text
+
+        box = app.screen.query_one("#filter")
+        box.value = "crit"  # as if typed (typing is covered above)
+        await pilot.pause()
+        rows = app.screen.component_list.rows
+        assert [r.component for r in rows if r.component] == ["sessionizer"]
+
+        box.value = "owner:science"
+        await pilot.pause()
+        rows = app.screen.component_list.rows
+        assert {r.component for r in rows if r.component} == {"ranker-model", "ranker-svc", "explain-svc"}
+
+
+async def test_escape_clears_the_filter(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"kind:redis")
+        await pilot.pause()
+        assert "sessionizer" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "sessionizer" in screen_text(app)
+        assert isinstance(app.screen, CatalogScreen)  # esc cleared; it did not leave
+
+
+async def test_enter_in_filter_jumps_into_the_list_then_enter_opens(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"ranker", "enter")
+        await pilot.pause()
+        assert app.focused is app.screen.component_list
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComponentScreen)
+        assert app.screen.component_id == "ranker-svc"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogScreen)
+        assert "ranker-svc" in screen_text(app)  # the filter is still there on return
+
+
+async def test_group_headers_fold_and_unfold(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("home", "space")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▶ Ingest" in text and "sessionizer" not in text
+        assert "✖ 1 CRIT" in text.splitlines()[1]  # the folded group still says what is wrong
+        await pilot.press("space")
+        await pilot.pause()
+        assert "sessionizer" in screen_text(app)
+
+
+async def test_enter_on_a_filter_with_one_match_opens_it(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"ranker-svc", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComponentScreen) and app.screen.component_id == "ranker-svc"

@@ -1,0 +1,105 @@
+"""The real data source: TOML catalog from disk, the start-up cache, the demo end to end."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from atlas.commands.tui import launch
+from atlas.tui.data import CatalogDataSource
+from tests.helpers import component, write_catalog
+
+from .conftest import SIZE, settle
+from .screen_text import screen_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def small_catalog(tmp_path: Path) -> Path:
+    return write_catalog(tmp_path, components=[
+        component("events", kind="bigquery_dataset", owner="data-eng", system="ingest"),
+        component("ranker-svc", owner="ranking", system="serving", depends_on=["events"]),
+    ])
+
+
+async def test_catalog_from_disk_without_health(tmp_path, make_app):
+    app = make_app(CatalogDataSource(small_catalog(tmp_path), demo=False), live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "events" in text and "ranker-svc" in text
+        assert "○ 2 NO DATA" in text.splitlines()[0]
+
+
+def test_cache_serves_the_next_start_and_misses_after_an_edit(tmp_path, private_cache):
+    root = small_catalog(tmp_path)
+    first = CatalogDataSource(root, demo=False)
+    first.load()
+    first.persist()
+    assert list(private_cache.glob("catalog-*.pickle"))
+
+    again = CatalogDataSource(root, demo=False)
+    assert sorted(again.load().catalog.components) == ["events", "ranker-svc"]
+    assert again._to_cache is None  # came from the cache: nothing to write
+
+    serving = root / "systems" / "serving.toml"
+    serving.write_text(serving.read_text() + '\n[[component]]\nid = "recs-api"\nkind = "grpc_service"\n'
+                       'owner = "ranking"\nsystem = "serving"\n', encoding="utf-8")
+    os.utime(serving, ns=(serving.stat().st_atime_ns, serving.stat().st_mtime_ns + 1_000_000))
+    edited = CatalogDataSource(root, demo=False)
+    assert "recs-api" in edited.load().catalog.components
+
+
+def test_a_damaged_cache_is_ignored(tmp_path, private_cache):
+    root = small_catalog(tmp_path)
+    source = CatalogDataSource(root, demo=False)
+    source.load()
+    source.persist()
+    for entry in private_cache.glob("catalog-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert sorted(CatalogDataSource(root, demo=False).load().catalog.components) == ["events", "ranker-svc"]
+
+
+async def test_catalog_errors_are_one_line_notifications(tmp_path, make_app):
+    root = write_catalog(tmp_path, components=[
+        component("ranker-svc", owner="ranking", system="serving", depends_on=["evnets", "ghost"]),
+    ])
+    app = make_app(CatalogDataSource(root, demo=False), live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "\n" not in errors[0]
+        assert "ranker-svc" in errors[0] and "depends_on" in errors[0] and "run atlas lint" in errors[0]
+        assert "ranker-svc" in screen_text(app)  # best effort: the rest still shows
+
+
+def test_launch_on_a_missing_directory_is_one_line(tmp_path, capsys):
+    assert launch(tmp_path / "nope") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "catalog directory" in err and "nope" in err
+
+
+async def test_demo_end_to_end_on_the_sample_catalog(make_app, monkeypatch):
+    """The embedded emulators over loopback, the real health service, the real triage."""
+    for key in ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST", "GITHUB_API_URL", "GITHUB_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    source = CatalogDataSource(ROOT / "catalog", demo=None)  # the sample says demo = true
+    app = make_app(source)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            for _ in range(300):
+                if app.health.snapshot is not None or app.health.error:
+                    break
+                await pilot.pause(0.1)
+            await settle(app, pilot)
+            header = screen_text(app).splitlines()[0]
+            assert " DEMO " in header and "CRIT" in header and "refreshed" in header
+            assert app.health.error == ""
+            await pilot.press("t")
+            await pilot.pause()
+            lines = [ln for ln in screen_text(app).splitlines() if "CAUSE" in ln]
+            assert "feature-backfill" in lines[0]
+            assert os.environ["MONITORING_EMULATOR_HOST"].startswith("127.0.0.1:")
+    finally:
+        source.stop()
+    assert "MONITORING_EMULATOR_HOST" not in os.environ  # nothing points at a stopped emulator
