@@ -80,21 +80,37 @@ async def test_escape_clears_the_filter(source, make_app):
         assert isinstance(app.screen, CatalogScreen)  # esc cleared; it did not leave
 
 
-async def test_enter_in_filter_jumps_into_the_list_then_enter_opens(source, make_app):
+async def test_enter_in_filter_opens_the_service_you_are_paged_about(source, make_app):
+    """`/ranker` enter: ranker-svc (a service on the request path), not the model."""
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", *"ranker", "enter")
-        await pilot.pause()
-        assert app.focused is app.screen.component_list
-        await pilot.press("down", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ComponentScreen)
         assert app.screen.component_id == "ranker-svc"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CatalogScreen)
-        assert "ranker-svc" in screen_text(app)  # the filter is still there on return
+        assert app.focused is app.screen.component_list
+        text = screen_text(app)
+        assert "ranker-svc" in text and "ranker-model" in text  # the filter is still there on return
+        await pilot.press("up", "enter")  # the other match is one key away
+        await settle(app, pilot)
+        assert app.screen.component_id == "ranker-model"
+
+
+def test_best_match_prefers_the_request_path_then_tier_then_list_order():
+    from atlas.catalog.model import Component
+    from atlas.tui.filtering import best_match
+
+    model = Component(id="ranker", kind="model", tier=1)
+    svc = Component(id="ranker-svc", kind="grpc_service", tier=1)
+    run = Component(id="ranker-training", kind="kubeflow_pipeline", tier=2)
+    assert best_match([run, model, svc]) is svc
+    assert best_match([run, model]) is model
+    assert best_match([Component(id="a", kind="gcs_bucket", tier=3), run]) is run
+    assert best_match([]) is None
 
 
 async def test_group_headers_fold_and_unfold(source, make_app):

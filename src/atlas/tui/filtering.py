@@ -60,3 +60,17 @@ def _field_values(component: Component, catalog: Catalog, status: Status) -> dic
         "system": (component.system.lower(),),
         "status": (status.value.lower(), status.value.lower().replace("_", " ")),
     }
+
+
+# What pages an on-call is the request path: when a filter matches several components,
+# enter lands on the one most likely to be the subject of the page ("ranker" at 3 a.m.
+# means the ranker service, not the model or its training run).
+_PAGE_ORDER = {"grpc_service": 0, "envoy_gateway": 1, "redis_instance": 2, "model": 3}
+
+
+def best_match(matches: list[Component]) -> Component | None:
+    """The match to land on: services on the request path first, then tier, then list order."""
+    if not matches:
+        return None
+    ranked = sorted(enumerate(matches), key=lambda im: (_PAGE_ORDER.get(im[1].kind, 9), im[1].tier, im[0]))
+    return ranked[0][1]

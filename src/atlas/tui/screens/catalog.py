@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from atlas.tui.filtering import ComponentFilter
+from atlas.tui.filtering import ComponentFilter, best_match
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.widgets.component_list import ComponentList, Group
@@ -114,12 +114,17 @@ class CatalogScreen(AtlasScreen):
         self.component_list.set_filter(ComponentFilter.parse(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """enter: into the list; when exactly one component matches, straight to it."""
+        """enter: open the best match (the only one, or the service on the request path)."""
         components = self.component_list
         components.focus()
         matches = [row.component for row in components.rows if row.component]
-        if len(matches) == 1 and event.value.strip():
-            self.app.open_component(matches[0])
+        if not matches or not event.value.strip() or self.app.workspace is None:
+            return
+        catalog = self.app.workspace.catalog
+        best = best_match([catalog.components[m] for m in matches if m in catalog.components])
+        if best is not None:
+            components.select_component(best.id)
+            self.app.open_component(best.id)
 
     def action_back(self) -> None:
         box = self._filter_box()
