@@ -192,3 +192,10 @@ def test_text_plan_shows_a_github_failure_once_in_its_issues_section():
     r = run("handover", env={"GITHUB_API_URL": f"http://127.0.0.1:{port}/api/v3"})
     assert r.exit_code == 0 and r.stderr == ""
     assert f"  ! GitHub unreachable at 127.0.0.1:{port} (connection refused): issues skipped" in r.stdout
+
+
+def test_json_flag_is_the_same_as_format_json():
+    """`--json` works here as on every other reporting command."""
+    r = run("handover", "--json", "--no-issues")
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)["components"]) == 50

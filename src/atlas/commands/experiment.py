@@ -41,10 +41,43 @@ def _guard(fn):
     return wrapper
 
 
-def _forge():
-    from atlas.experiments.forge import open_forge
+class _DemoGitHub:
+    """On the demo catalog with no GITHUB_API_URL, reads go to an embedded GitHub emulator
+    that lives as long as this command; writes would vanish with it, so they refuse."""
 
-    return open_forge()
+    running = None
+
+    @classmethod
+    def forge(cls, ws, *, writes: bool):
+        import os
+
+        from atlas.experiments.errors import ExperimentError
+        from atlas.experiments.forge import open_forge
+
+        if ws.demo_scenario is None or os.environ.get("GITHUB_API_URL"):
+            return open_forge()
+        if writes:
+            raise ExperimentError(
+                "the demo catalog has no real GitHub: run `atlas emulator` in another terminal and "
+                "export the lines it prints (the PRs then live as long as it runs), or use the TUI's "
+                "experiments screen (x), which runs the emulator for you")
+        if cls.running is None:
+            from atlas.emulators.runner import start_all
+            from atlas.emulators.scenario import ScenarioError
+
+            try:
+                cls.running = start_all(ws.demo_scenario)
+            except (ScenarioError, OSError) as exc:
+                raise ExperimentError(f"cannot start the embedded emulators: {exc}") from None
+            import atexit
+
+            atexit.register(cls.running.stop)
+            click.echo("DEMO: reading the sample repos from the embedded GitHub emulator", err=True)
+        return open_forge(env={**os.environ, **cls.running.env()})
+
+
+def _forge(ws, *, writes: bool = False):
+    return _DemoGitHub.forge(ws, writes=writes)
 
 
 @click.group()
@@ -186,7 +219,7 @@ def plan_cmd(catalog_dir: str | None, as_json: bool, manifest: str) -> None:
     ws = _ws(catalog_dir)
     m = ws.load_manifest(manifest)
     template = ws.template_for(m)
-    plan = make_plan(m, template, ws.repos, _forge())
+    plan = make_plan(m, template, ws.repos, _forge(ws))
     if as_json:
         emit_json(plan_to_json(plan))
     else:
@@ -215,7 +248,7 @@ def apply_cmd(catalog_dir: str | None, as_json: bool, rollback: bool, manifest: 
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(manifest)
-    forge = _forge()
+    forge = _forge(ws, writes=True)
     journal = ws.journal(m.id)
 
     def show(p: Progress) -> None:
@@ -275,7 +308,7 @@ def status_cmd(catalog_dir: str | None, as_json: bool, experiment_id: str) -> No
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(experiment_id)
-    status = set_status(m, ws.template_for(m), _forge())
+    status = set_status(m, ws.template_for(m), _forge(ws))
     sync_state(m, status)
     if as_json:
         emit_json(
@@ -306,7 +339,7 @@ def merge_cmd(catalog_dir: str | None, experiment_id: str) -> None:
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(experiment_id)
-    report = merge_set(m, ws.template_for(m), _forge())
+    report = merge_set(m, ws.template_for(m), _forge(ws, writes=True))
     text = render_merge(m, report)
     if report.failure:
         click.echo(text, nl=False, err=True)
@@ -324,7 +357,7 @@ def abort_cmd(catalog_dir: str | None, experiment_id: str) -> None:
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(experiment_id)
-    for line in abort_set(m, ws.template_for(m), _forge()):
+    for line in abort_set(m, ws.template_for(m), _forge(ws, writes=True)):
         click.echo(line)
     click.echo(f"{m.id}: aborted")
 
@@ -346,7 +379,7 @@ def verify_cmd(catalog_dir: str | None, as_json: bool) -> None:
 
         raise ManifestError(ws.template_errors)
     manifests, bad = ws.manifests()
-    verdicts = verify_all(manifests, ws.templates, ws.repos, CachedReader(_forge()))
+    verdicts = verify_all(manifests, ws.templates, ws.repos, CachedReader(_forge(ws)))
     ok = not bad and all(v.ok for v in verdicts)
     if as_json:
         emit_json({"ok": ok, "experiments": [v.to_json() for v in verdicts], "invalid_manifests": bad})

@@ -93,11 +93,14 @@ def _issues(catalog, component_ids, *, echo_errors: bool = True):
 @click.option("--team", "team", metavar="TEAM", help="Only the components this team owns.")
 @click.option("--no-issues", is_flag=True, help="Do not fetch open GitHub issues.")
 @click.option("--output", "-o", "output", metavar="FILE", help="Write the plan to FILE instead of stdout.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @_today_option
 @click.pass_context
 def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | None, no_issues: bool,
-             output: str | None, today) -> None:
+             output: str | None, as_json: bool, today) -> None:
     """The handover plan: readiness per component and system, top risks, actions, open issues."""
+    if as_json:
+        fmt = "json"
     if catalog_dir:
         ctx.ensure_object(dict)["catalog_dir"] = catalog_dir  # for `atlas handover --catalog X learn`
     if ctx.invoked_subcommand is not None:

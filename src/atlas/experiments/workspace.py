@@ -23,6 +23,8 @@ class ExperimentWorkspace:
     templates: dict[str, Template] = field(default_factory=dict)
     repos: dict[str, Repo] = field(default_factory=dict)
     template_errors: list[str] = field(default_factory=list)
+    # The bundled sample: its GitHub is the embedded emulator (see atlas.commands.experiment).
+    demo_scenario: Path | None = None
 
     @classmethod
     def load(cls, catalog_dir: str | Path) -> "ExperimentWorkspace":
@@ -43,6 +45,8 @@ class ExperimentWorkspace:
             templates=templates,
             repos=dict(catalog.repos),
             template_errors=errors,
+            demo_scenario=(Path(catalog.workspace) / catalog.demo_scenario)
+            if catalog.demo and catalog.demo_scenario else None,
         )
 
     def manifest_path(self, ref: str) -> Path:
