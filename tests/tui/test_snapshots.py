@@ -36,7 +36,7 @@ def test_catalog(app, snap_compare):
 
 
 def test_catalog_filtered(app, snap_compare):
-    assert snap_compare(app, terminal_size=SIZE, run_before=steps("slash", *"ranker", "enter"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("slash", *"ranker"))
 
 
 def test_component(app, snap_compare):

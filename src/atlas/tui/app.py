@@ -21,19 +21,12 @@ from atlas.tui.health_view import HealthView, one_line
 from atlas.tui.screens.catalog import CatalogScreen
 
 
-def _lazy(module: str, name: str, placeholder: str = "") -> Callable[[], Any]:
+def _lazy(module: str, name: str) -> Callable[[], Any]:
     """A screen built on first use: its widgets (Markdown, Tree...) are imported then, not
-    before the first frame. `placeholder` stands in while an area's module is not built."""
+    before the first frame."""
 
     def build() -> Any:
-        full = f"atlas.tui.screens.{module}"
-        try:
-            screen = getattr(importlib.import_module(full), name)
-        except ModuleNotFoundError as exc:
-            if not placeholder or exc.name != full:
-                raise
-            screen = getattr(importlib.import_module("atlas.tui.screens.placeholders"), placeholder)
-        return screen()
+        return getattr(importlib.import_module(f"atlas.tui.screens.{module}"), name)()
 
     return build
 
@@ -55,8 +48,8 @@ class AtlasApp(App):
         "catalog": CatalogScreen,
         "triage": _lazy("triage", "TriageScreen"),
         "graph": _lazy("graph", "GraphScreen"),
-        "experiments": _lazy("experiments", "ExperimentsScreen", placeholder="ExperimentsScreen"),
-        "handover": _lazy("handover", "HandoverScreen", placeholder="HandoverScreen"),
+        "experiments": _lazy("experiments", "ExperimentsScreen"),
+        "handover": _lazy("handover", "HandoverScreen"),
     }
     DEFAULT_MODE = "catalog"
     COMMAND_PALETTE_DISPLAY = ":"
