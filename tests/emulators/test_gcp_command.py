@@ -9,19 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-import grpc
 import pytest
-from google.api_core.retry import Retry
-from google.cloud import monitoring_v3
-from google.cloud.logging_v2.services.logging_service_v2 import LoggingServiceV2Client
-from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
-from google.cloud.monitoring_v3.services.metric_service.transports import MetricServiceGrpcTransport
 
 from atlas.emulators.runner import DEMO_TOKEN, start_all
 
+from .clients import NO_RETRY, github_client, logging_client, metric_client
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "scenarios" / "nw-recs.toml"
-NO_RETRY = Retry(initial=0.01, maximum=0.01, timeout=0.5, predicate=lambda exc: False)
 SMALL = """
 [scenario]
 project = "p"
@@ -31,10 +26,6 @@ resource_type = "dataflow_job"
 resource_labels = { job_name = "nightly" }
 constant = 1
 """
-
-
-def metric_client(host: str) -> monitoring_v3.MetricServiceClient:
-    return monitoring_v3.MetricServiceClient(transport=MetricServiceGrpcTransport(channel=grpc.insecure_channel(host)))
 
 
 def newest(host: str, project: str, flt: str, *, minutes: int = 15, **aggregation) -> dict[str, float]:
@@ -125,12 +116,9 @@ def demo():
 
 
 def test_demo_starts_github_seeded_with_the_sample_repos(demo):
-    from github import Auth, Github
-
     env = demo.env()
     assert env["GITHUB_API_URL"].startswith("http://127.0.0.1:") and env["GITHUB_TOKEN"] == DEMO_TOKEN
-    gh = Github(base_url=env["GITHUB_API_URL"], auth=Auth.Token(env["GITHUB_TOKEN"]), seconds_between_requests=0,
-                seconds_between_writes=0, retry=None)
+    gh = github_client(env["GITHUB_API_URL"], env["GITHUB_TOKEN"])
     repo = gh.get_repo("nw-recs/serving")
     assert b'"experiments"' in repo.get_contents("deploy/ranker-svc/experiments.json").decoded_content
 
@@ -163,8 +151,7 @@ def test_demo_noise_dlq_and_backlog_and_healthy_latency(demo):
 
 
 def test_demo_logs_ranker_push_is_60h_old_and_backfill_errors_have_traces(demo):
-    client = LoggingServiceV2Client(transport=LoggingServiceV2GrpcTransport(
-        channel=grpc.insecure_channel(demo.monitoring_host)))
+    client = logging_client(demo.monitoring_host)
     pushes = list(client.list_log_entries(request={
         "resource_names": ["projects/nw-recs-ml-prod"], "order_by": "timestamp desc", "page_size": 1,
         "filter": 'resource.type="aiplatform.googleapis.com/PipelineJob" AND jsonPayload.event="model_pushed" '

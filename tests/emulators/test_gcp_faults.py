@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import time
 
-import grpc
 import pytest
 from google.api_core import exceptions as gexc
 from google.api_core.retry import Retry, if_exception_type
-from google.cloud import monitoring_v3
-from google.cloud.logging_v2.services.logging_service_v2 import LoggingServiceV2Client
-from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
-from google.cloud.monitoring_v3.services.metric_service.transports import MetricServiceGrpcTransport
 
 from atlas.emulators.gcp import GcpEmulator
 from atlas.emulators.scenario import ScenarioError, scenario_from_dict
 
+from .clients import NO_RETRY, logging_client, metric_client
+
 NOW = 1_800_000_000
-NO_RETRY = Retry(initial=0.01, maximum=0.01, timeout=0.5, predicate=lambda exc: False)
 LAG = "dataflow.googleapis.com/job/system_lag"
 FAILED = "dataflow.googleapis.com/job/is_failed"
 
@@ -38,10 +34,7 @@ def emulator():
 
 
 def clients(emu):
-    mon = monitoring_v3.MetricServiceClient(
-        transport=MetricServiceGrpcTransport(channel=grpc.insecure_channel(emu.address)))
-    log = LoggingServiceV2Client(transport=LoggingServiceV2GrpcTransport(channel=grpc.insecure_channel(emu.address)))
-    return mon, log
+    return metric_client(emu.address), logging_client(emu.address)
 
 
 def series(mon, metric, *, timeout=5.0, retry=NO_RETRY):

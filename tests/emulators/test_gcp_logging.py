@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import grpc
 import pytest
 from google.api_core import exceptions as gexc
-from google.api_core.retry import Retry
-from google.cloud.logging_v2.services.logging_service_v2 import LoggingServiceV2Client
-from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
 
-from atlas.emulators.gcp import GcpEmulator
-from atlas.emulators.scenario import scenario_from_dict
+from .clients import NO_RETRY, logging_client
 
 NOW = 1_800_000_000
-NO_RETRY = Retry(initial=0.01, maximum=0.01, timeout=0.5, predicate=lambda exc: False)
 JOB = {"job_name": "nightly-export", "region": "us-central1"}
 
 SCENARIO = {
@@ -40,18 +34,9 @@ SCENARIO = {
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    emu = GcpEmulator(scenario_from_dict(SCENARIO), now=lambda: NOW)
-    emu.start()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture(scope="module")
 def client(emulator):
-    channel = grpc.insecure_channel(emulator.address)
-    yield LoggingServiceV2Client(transport=LoggingServiceV2GrpcTransport(channel=channel))
-    channel.close()
+    with logging_client(emulator.address) as client:  # closes its channel on the way out
+        yield client
 
 
 def entries(client, flt="", *, order_by="", page_size=0, projects=("shop-prod",)):

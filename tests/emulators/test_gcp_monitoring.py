@@ -6,17 +6,16 @@ import grpc
 import pytest
 from google.api import metric_pb2
 from google.api_core import exceptions as gexc
-from google.api_core.retry import Retry
 from google.cloud import monitoring_v3
 from google.cloud.monitoring_v3.services.alert_policy_service.transports import AlertPolicyServiceGrpcTransport
-from google.cloud.monitoring_v3.services.metric_service.transports import MetricServiceGrpcTransport
 
 from atlas.emulators.gcp import GcpEmulator
 from atlas.emulators.scenario import scenario_from_dict
 
+from .clients import NO_RETRY, metric_client
+
 NOW = 1_800_000_000 + 20  # frozen clock: 20 s after a minute boundary
 NEWEST = 1_800_000_000
-NO_RETRY = Retry(initial=0.01, maximum=0.01, timeout=0.5, predicate=lambda exc: False)
 
 
 def _instances():
@@ -55,18 +54,9 @@ SCENARIO = {
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    emu = GcpEmulator(scenario_from_dict(SCENARIO), now=lambda: NOW)
-    emu.start()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture(scope="module")
 def client(emulator):
-    channel = grpc.insecure_channel(emulator.address)
-    yield monitoring_v3.MetricServiceClient(transport=MetricServiceGrpcTransport(channel=channel))
-    channel.close()
+    with metric_client(emulator.address) as client:  # closes its channel on the way out
+        yield client
 
 
 def query(client, flt, *, minutes=15, aligner=None, period=60, reducer=None, group_by=(), page_size=0,
@@ -268,9 +258,7 @@ def test_a_huge_answer_is_split_into_pages_under_the_clients_4mb_limit():
         {"metric_type": "custom.googleapis.com/fat", "resource_type": "global",
          "resource_labels": {"n": str(i), "blob": blob}, "constant": 1} for i in range(3000)]})
     with GcpEmulator(sc, now=lambda: NOW) as emu:
-        channel = grpc.insecure_channel(emu.address)  # default options: 4 MB receive limit
-        client = monitoring_v3.MetricServiceClient(transport=MetricServiceGrpcTransport(channel=channel))
-        series = query(client, 'metric.type = "custom.googleapis.com/fat"', project="p")
-        channel.close()
+        with metric_client(emu.address) as client:  # default channel options: 4 MB receive limit
+            series = query(client, 'metric.type = "custom.googleapis.com/fat"', project="p")
         assert len(series) == 3000 and len({s.resource.labels["n"] for s in series}) == 3000
         assert emu.calls["ListTimeSeries"] >= 2

@@ -7,35 +7,23 @@ ones are retried (honouring Retry-After) and a persistent one ends in RetryError
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 import requests
-from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
+from github import Github, GithubException, GithubRetry, RateLimitExceededException
 
-from atlas.emulators.github import GitHubEmulator, load_seed
+from .clients import github_client
 
-REPOS = Path(__file__).resolve().parents[2] / "scenarios" / "repos"
-TOKEN = "ghp_faultsTestToken0003"
 REPO = "nw-recs/serving"
 
 
-@pytest.fixture(scope="module")
-def seed():
-    return load_seed(REPOS)
-
-
 @pytest.fixture
-def emu(seed):
-    emulator = GitHubEmulator(seed, token=TOKEN)
-    emulator.start()
-    yield emulator
-    emulator.stop()
+def emulator_bugs_fail_the_test():
+    return False  # as before the fixtures were shared: these tests check the faults they inject
 
 
 def client(emu, retry=None) -> Github:
-    return Github(auth=Auth.Token(TOKEN), base_url=emu.base_url, seconds_between_requests=0,
-                  seconds_between_writes=0, retry=retry, timeout=5)
+    return github_client(emu.base_url, retry=retry, timeout=5)
 
 
 def retrying(total: int = 3) -> GithubRetry:

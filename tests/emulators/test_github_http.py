@@ -7,30 +7,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import requests
 from github import Auth, BadCredentialsException, Github, InputGitTreeElement
 
-from atlas.emulators.github import GitHubEmulator, load_seed
+from atlas.emulators.github import GitHubEmulator
 
-REPOS = Path(__file__).resolve().parents[2] / "scenarios" / "repos"
-TOKEN = "ghp_httpTestTokenNeverShown0004"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return load_seed(REPOS)
-
-
-@pytest.fixture
-def emu(seed):
-    emulator = GitHubEmulator(seed, token=TOKEN)
-    emulator.start()
-    yield emulator
-    emulator.stop()
-    assert emulator.server_errors == []
+from .clients import GITHUB_TOKEN as TOKEN
+from .clients import REPOS, github_client
 
 
 def call(emu, method: str, path: str, body: bytes | None = None, auth: str | None = f"token {TOKEN}"):
@@ -60,8 +45,7 @@ def test_requests_without_the_token_get_401_bad_credentials(emu):
 
 
 def test_the_token_never_appears_in_the_request_log_or_any_response(emu):
-    gh = Github(auth=Auth.Token(TOKEN), base_url=emu.base_url, seconds_between_requests=0,
-                seconds_between_writes=0, retry=None)
+    gh = github_client(emu.base_url)
     repo = gh.get_repo("nw-recs/serving")
     base = repo.get_git_commit(repo.get_branch("main").commit.sha)
     tree = repo.create_git_tree([InputGitTreeElement("a.txt", "100644", "blob", content="a\n")], base.tree)
@@ -103,7 +87,7 @@ def test_bad_json_is_400_and_bad_fields_are_422_naming_the_field(emu):
 
 
 def test_html_url_of_a_pull_request_opens_a_page_and_download_url_serves_raw_bytes(emu):
-    gh = Github(auth=Auth.Token(TOKEN), base_url=emu.base_url, seconds_between_requests=0, retry=None)
+    gh = github_client(emu.base_url)
     issue = gh.get_repo("nw-recs/serving").get_issue(1)
     with urllib.request.urlopen(issue.html_url, timeout=5) as resp:  # a browser sends no token
         page = resp.read().decode()

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from github import Auth, Github, GithubException, InputGitTreeElement
-
-from atlas.emulators.github import GitHubEmulator, load_seed
-
-REPOS = Path(__file__).resolve().parents[2] / "scenarios" / "repos"
-TOKEN = "ghp_issuesTestToken0002"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return load_seed(REPOS)
+from github import GithubException, InputGitTreeElement
 
 
 @pytest.fixture
-def emu(seed):
-    emulator = GitHubEmulator(seed, token=TOKEN)
-    emulator.start()
-    yield emulator
-    emulator.stop()
-    assert emulator.server_errors == []
-
-
-@pytest.fixture
-def gh(emu):
-    client = Github(auth=Auth.Token(TOKEN), base_url=emu.base_url, seconds_between_requests=0,
-                    seconds_between_writes=0, retry=None, per_page=5)
-    yield client
-    client.close()
+def github_options():
+    return {"per_page": 5}  # small pages, so paging shows with the seeded issues and a few PRs
 
 
 def open_prs(repo, count: int) -> list[int]:

@@ -6,38 +6,10 @@ merge guarded by the head sha, and the default branch showing the change afterwa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from github import Auth, Github, GithubException, InputGitTreeElement
+from github import GithubException, InputGitTreeElement
 
-from atlas.emulators.github import GitHubEmulator, load_seed
-
-REPOS = Path(__file__).resolve().parents[2] / "scenarios" / "repos"
-TOKEN = "ghp_emulatorTestToken0001"
 FEATURES = "config/features.toml"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    return load_seed(REPOS)
-
-
-@pytest.fixture
-def emu(seed):
-    emulator = GitHubEmulator(seed, token=TOKEN)
-    emulator.start()
-    yield emulator
-    emulator.stop()
-    assert emulator.server_errors == []
-
-
-@pytest.fixture
-def gh(emu):
-    client = Github(auth=Auth.Token(TOKEN), base_url=emu.base_url, seconds_between_requests=0,
-                    seconds_between_writes=0, retry=None)
-    yield client
-    client.close()
 
 
 def commit_files(repo, branch: str, files: dict[str, str], message: str = "exp: edit", base="main"):

@@ -1,0 +1,179 @@
+"""Loading a scenario file: TOML in, validated specs out, or one `ScenarioError` line."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .fields import ScenarioError, array, choice, labels, number, only, parse_offset, string, table
+from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
+                    SeriesSpec, Shape)
+
+# Google's metric kinds for the counters atlas reads, so a scenario need not repeat them.
+# Anything not listed (and not given explicitly) is a GAUGE.
+KNOWN_KINDS: dict[str, tuple[str, str]] = {
+    "pubsub.googleapis.com/topic/send_request_count": ("delta", "int64"),
+    "bigquery.googleapis.com/storage/uploaded_row_count": ("delta", "int64"),
+    "composer.googleapis.com/workflow/run_count": ("delta", "int64"),
+    "bigquerydatatransfer.googleapis.com/transfer_config/completed_runs": ("delta", "int64"),
+    "kubernetes.io/container/restart_count": ("cumulative", "int64"),
+    "run.googleapis.com/request_count": ("delta", "int64"),
+    "run.googleapis.com/request_latencies": ("delta", "distribution"),
+    "prometheus.googleapis.com/grpc_server_handled_total/counter": ("cumulative", "double"),
+    "prometheus.googleapis.com/grpc_server_handling_seconds/histogram": ("cumulative", "distribution"),
+}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; relative [github] repos_dir is taken from its folder."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: scenario file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario ({exc.strerror or exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return scenario_from_dict(data, base_dir=path.parent, path=path)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+
+
+def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, path: Path | None = None) -> Scenario:
+    """Build a Scenario from parsed TOML (tests build them in code this way)."""
+    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github"}, "top level")
+    head = table(data, "scenario", "[scenario]")
+    only(head, {"name", "project", "history"}, "[scenario]")
+    project = string(head, "project", "[scenario]", default="demo-project")
+    history = parse_offset(head.get("history", "-60m"), "[scenario] history")
+    sc = Scenario(name=string(head, "name", "[scenario]", default="scenario"), project=project, path=path)
+    for i, entry in enumerate(array(data, "series"), 1):
+        sc.series.append(_series(i, entry, project, history))
+    for i, entry in enumerate(array(data, "log"), 1):
+        sc.logs.append(_log(i, entry, project))
+    for i, entry in enumerate(array(data, "alert_policy"), 1):
+        sc.alert_policies.append(_alert(i, entry, project))
+    for i, entry in enumerate(array(data, "fault"), 1):
+        sc.faults.append(parse_fault(entry, f"[[fault]] #{i}"))
+    gh = table(data, "github", "[github]")
+    only(gh, {"repos_dir"}, "[github]")
+    if "repos_dir" in gh:
+        repos = Path(string(gh, "repos_dir", "[github]"))
+        sc.github_repos_dir = repos if repos.is_absolute() or base_dir is None else base_dir / repos
+    return sc
+
+
+def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
+    where = f"[[series]] #{i}"
+    if not isinstance(e, dict):
+        raise ScenarioError(f"{where}: must be a table")
+    only(e, {"metric_type", "resource_type", "project", "resource_labels", "metric_labels", "value_type",
+              "metric_kind", "constant", "values", "step", "history", "gap", "noise", "unit"}, where)
+    metric_type = string(e, "metric_type", where)
+    where = f"{where} ({metric_type})"
+    kind_default, type_default = KNOWN_KINDS.get(metric_type, ("gauge", "double"))
+    value_type = choice(e, "value_type", VALUE_TYPES, where, type_default)
+    metric_kind = choice(e, "metric_kind", METRIC_KINDS, where, kind_default)
+    proj = string(e, "project", where, default=project)
+    resource_labels = {"project_id": proj, **labels(e, "resource_labels", where)}
+    shapes = [k for k in ("constant", "values", "step") if k in e]
+    if len(shapes) != 1:
+        raise ScenarioError(f"{where}: give exactly one shape: constant, values or step (found {', '.join(shapes) or 'none'})")
+    if shapes[0] == "constant":
+        shape = Shape("constant", constant=number(e["constant"], f"{where} constant"))
+    elif shapes[0] == "values":
+        vals = e["values"]
+        if not isinstance(vals, list) or not vals:
+            raise ScenarioError(f"{where} values: must be a non-empty list of numbers, one per minute, ending now")
+        shape = Shape("values", values=tuple(number(v, f"{where} values[{j}]") for j, v in enumerate(vals)))
+    else:
+        st = e["step"]
+        if not isinstance(st, dict) or set(st) != {"at", "before", "after"}:
+            raise ScenarioError(f'{where} step: must be {{ at = "-25m", before = 1, after = 0 }}')
+        shape = Shape("step", before=number(st["before"], f"{where} step.before"),
+                      after=number(st["after"], f"{where} step.after"), at=parse_offset(st["at"], f"{where} step.at"))
+    gap = None
+    if "gap" in e:
+        g = e["gap"]
+        if not isinstance(g, dict) or "from" not in g or set(g) - {"from", "to"}:
+            raise ScenarioError(f'{where} gap: must be {{ from = "-40m" }} (optionally to = "-10m")')
+        gap = (parse_offset(g["from"], f"{where} gap.from"), parse_offset(g.get("to", "now"), f"{where} gap.to"))
+        if gap[0] > gap[1]:
+            raise ScenarioError(f"{where} gap: from must be before to")
+    noise = None
+    if "noise" in e:
+        n = e["noise"]
+        if not isinstance(n, dict) or "amplitude" not in n or set(n) - {"amplitude", "seed"}:
+            raise ScenarioError(f"{where} noise: must be {{ amplitude = 0.1, seed = 7 }}")
+        noise = (abs(number(n["amplitude"], f"{where} noise.amplitude")), int(number(n.get("seed", 0), f"{where} noise.seed")))
+    hist = -parse_offset(e["history"], f"{where} history") if "history" in e else -history
+    return SeriesSpec(index=i, metric_type=metric_type, resource_type=string(e, "resource_type", where), project=proj,
+                      resource_labels=resource_labels, metric_labels=labels(e, "metric_labels", where),
+                      value_type=value_type, metric_kind=metric_kind, shape=shape, history=hist, gap=gap,
+                      noise=noise, unit=string(e, "unit", where, default=""))
+
+
+def _log(i: int, e: Any, project: str) -> LogSpec:
+    where = f"[[log]] #{i}"
+    if not isinstance(e, dict):
+        raise ScenarioError(f"{where}: must be a table")
+    only(e, {"at", "severity", "project", "log_name", "resource_type", "resource_labels", "labels", "text",
+              "json", "trace", "repeat", "every"}, where)
+    if ("text" in e) == ("json" in e):
+        raise ScenarioError(f"{where}: give exactly one payload: text (textPayload) or json (jsonPayload)")
+    if "json" in e and not isinstance(e["json"], dict):
+        raise ScenarioError(f"{where} json: must be a table (the jsonPayload)")
+    severity = choice(e, "severity", SEVERITIES, where, "INFO")
+    repeat = e.get("repeat", 1)
+    if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+        raise ScenarioError(f"{where} repeat: must be a whole number >= 1")
+    proj = string(e, "project", where, default=project)
+    return LogSpec(index=i, at=parse_offset(e.get("at", "now"), f"{where} at"), severity=severity, project=proj,
+                   log_id=string(e, "log_name", where, default="atlas-demo"),
+                   resource_type=string(e, "resource_type", where),
+                   resource_labels={"project_id": proj, **labels(e, "resource_labels", where)},
+                   labels=labels(e, "labels", where),
+                   text=string(e, "text", where) if "text" in e else None, json=e.get("json"),
+                   trace=string(e, "trace", where, default=""), repeat=repeat,
+                   every=parse_offset(e.get("every", "1m"), f"{where} every", relative=False))
+
+
+def _alert(i: int, e: Any, project: str) -> AlertPolicySpec:
+    where = f"[[alert_policy]] #{i}"
+    if not isinstance(e, dict):
+        raise ScenarioError(f"{where}: must be a table")
+    only(e, {"name", "project", "filter", "comparison", "threshold", "duration", "enabled", "documentation",
+              "severity"}, where)
+    comparisons = ("COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ", "COMPARISON_NE")
+    enabled = e.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ScenarioError(f"{where} enabled: must be true or false")
+    return AlertPolicySpec(index=i, project=string(e, "project", where, default=project),
+                           display_name=string(e, "name", where), filter=string(e, "filter", where),
+                           comparison=choice(e, "comparison", comparisons, where, "COMPARISON_GT"),
+                           threshold=number(e.get("threshold", 0), f"{where} threshold"),
+                           duration=parse_offset(e["duration"], f"{where} duration", relative=False)
+                           if "duration" in e else 0.0,
+                           enabled=enabled, documentation=string(e, "documentation", where, default=""),
+                           severity=choice(e, "severity", ("CRITICAL", "ERROR", "WARNING", "SEVERITY_UNSPECIFIED"),
+                                            where, "SEVERITY_UNSPECIFIED"))
+
+
+def parse_fault(e: Any, where: str = "fault") -> FaultSpec:
+    """One [[fault]] table (also what the emulator's inject call is given)."""
+    if not isinstance(e, dict):
+        raise ScenarioError(f"{where}: must be a table")
+    only(e, {"target", "kind", "ms", "times"}, where)
+    kind = choice(e, "kind", FAULT_KINDS, where, None)
+    ms = e.get("ms", 0)
+    if not isinstance(ms, int) or isinstance(ms, bool) or ms < 0 or (kind == "latency" and ms == 0):
+        raise ScenarioError(f"{where} ms: a latency fault needs ms = a positive whole number of milliseconds")
+    times = e.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ScenarioError(f"{where} times: must be a whole number >= 1 (or left out for every call)")
+    return FaultSpec(target=string(e, "target", where, default="*"), kind=kind, ms=ms, times=times)
