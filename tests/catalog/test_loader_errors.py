@@ -97,6 +97,14 @@ def test_runbook_with_dotdot_escaping_the_workspace_is_an_error(tmp_path):
     assert p.is_error and p.field == "runbook" and "points outside the workspace" in p.message
 
 
+def test_runbook_ending_in_dotdot_above_the_workspace_is_an_error(tmp_path):
+    # the last ".." is not resolved with the folders before it: it used to pass as "a directory"
+    for runbook in ("runbooks/../..", ".."):
+        root = write_catalog(tmp_path / "ws", [component("a", runbook=runbook)], create_runbooks=False)
+        p = only(load_catalog(root), "runbook-path")
+        assert p.is_error and "points outside the workspace" in p.message, runbook
+
+
 def test_runbook_dotdot_that_stays_inside_is_fine(tmp_path):
     root = write_catalog(tmp_path, [component("a", runbook="runbooks/../runbooks/a.md")], create_runbooks=False)
     (tmp_path / "runbooks").mkdir()

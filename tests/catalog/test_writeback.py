@@ -111,3 +111,24 @@ def test_write_is_atomic_and_keeps_the_mode(serving):
     set_in_entity(serving, "component", "ranker-svc", ["tier"], 1)
     assert oct(os.stat(serving).st_mode & 0o777) == "0o640"
     assert [p.name for p in serving.parent.iterdir()] == ["serving.toml"]  # no temp file left
+
+
+def test_a_catalog_file_with_a_long_name_can_be_edited(tmp_path):
+    # the temp file's name adds characters: a legal 250-character name used to fail to save
+    path = tmp_path / ("s" * 245 + ".toml")
+    path.write_text(SERVING)
+    set_in_entity(path, "component", "ranker-svc", ["handover", "knowledge", "amara"], "expert")
+    assert path.read_text() == SERVING.replace('amara = "heard-of"', 'amara = "expert"')
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_file_that_cannot_be_saved_is_a_clear_error(serving):
+    def folder_gone(entity):  # the folder is replaced by a file between reading and saving
+        entity["tier"] = 1
+        moved = serving.parent.with_name("moved")
+        serving.parent.rename(moved)
+        serving.parent.write_text("not a folder")
+
+    with pytest.raises(WritebackError, match=r"serving\.toml: cannot write: "):
+        edit_entity(serving, "component", "ranker-svc", folder_gone)
+    assert (serving.parent.with_name("moved") / "serving.toml").read_text() == SERVING

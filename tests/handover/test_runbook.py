@@ -140,3 +140,14 @@ def test_an_unknown_component_suggests_the_close_one(workspace):
     with pytest.raises(RunbookError) as err:
         write_runbook(catalog, CatalogGraph(catalog), "sessionizr", TODAY)
     assert str(err.value) == "unknown component 'sessionizr' (did you mean sessionizer?)"
+
+
+def test_creating_a_file_never_replaces_one_that_appeared_meanwhile(tmp_path):
+    from atlas.fsutil import atomic_create_text
+
+    target = tmp_path / "runbooks" / "x.md"
+    atomic_create_text(target, "draft\n")
+    with pytest.raises(FileExistsError):
+        atomic_create_text(target, "second draft\n")
+    assert target.read_text() == "draft\n"
+    assert [p.name for p in target.parent.iterdir()] == ["x.md"]  # no temp file left

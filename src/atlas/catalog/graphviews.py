@@ -29,14 +29,14 @@ def neighbourhood(graph: Any, root: str, direction: str = "both", depth: int | N
         n.upstream = graph.upstream(root, depth)
     if direction in ("downstream", "both"):
         n.downstream = graph.downstream(root, depth)
+    # each side's edges on its own: an edge from an upstream to a downstream component
+    # would bypass the root and is not part of either walk
+    seen: set[tuple[str, str]] = set()
     for side in (n.upstream, n.downstream):
-        members = set(side) | {root}
-        for node in sorted(members, key=graph.sort_key):
-            for dependent in graph.dependents(node):
-                if dependent in members:
-                    edge = (node, dependent)
-                    if edge not in n.edges:
-                        n.edges.append(edge)
+        for edge in graph.edges_among([root, *side]):
+            if edge not in seen:
+                seen.add(edge)
+                n.edges.append(edge)
     return n
 
 

@@ -33,10 +33,16 @@ from atlas.catalog.fields import (
 from atlas.catalog.problems import Problem
 
 
+def closest(value: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a typo of `value` most likely meant, or None when nothing is close."""
+    matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(value: str, candidates: Iterable[str]) -> str:
     """'did you mean X?' for the closest candidate, or '' when nothing is close."""
-    matches = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean {matches[0]}?" if matches else ""
+    match = closest(value, candidates)
+    return f"did you mean {match}?" if match else ""
 
 
 def describe(value: object) -> str:
@@ -295,6 +301,8 @@ class RunbookChecker:
         if real_parent is None:
             real_parent = self._dirs[parent] = os.path.realpath(os.path.join(self.workspace, parent))
         full = os.path.join(real_parent, name)
+        if name in (".", ".."):  # "runbooks/../.." names a folder above the workspace
+            full = os.path.normpath(full)
         try:
             st = os.lstat(full)  # one syscall for the common case: a plain file
             if stat.S_ISLNK(st.st_mode):

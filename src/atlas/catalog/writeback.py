@@ -52,7 +52,14 @@ def edit_entity(file: str | Path, table: str, entity_id: str, updates: Callable[
     doc = _parse(path)
     entry = _find(doc, path, table, entity_id)
     updates(entry)
-    atomic_write_text(path, doc.as_string())
+    _save(path, doc.as_string())
+
+
+def _save(path: Path, text: str) -> None:
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:  # a read-only or vanished directory: one line, not a traceback
+        raise WritebackError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def set_in_entity(file: str | Path, table: str, entity_id: str, dotted_path: list[str], value: Any) -> None:
@@ -139,4 +146,4 @@ def append_entity(file: str | Path, table: str, data: dict[str, Any]) -> None:
     if len(entries):
         entries[-1].add(tomlkit.nl())  # a blank line between the previous entry and the new one
     entries.append(data)
-    atomic_write_text(path, doc.as_string())
+    _save(path, doc.as_string())

@@ -14,32 +14,20 @@ import click
 from atlas.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
-    EXIT_USAGE,
     catalog_option,
     emit_json,
+    exit_if_no_catalog,
     fail,
     json_option,
     load_or_exit,
     problem_base,
     resolve_catalog_dir,
+    write_or_echo,
 )
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _write_or_echo(text: str, output: str | None) -> None:
-    if output and output != "-":
-        from atlas.fsutil import atomic_write_text
-
-        try:
-            atomic_write_text(output, text)
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 # -- lint ------------------------------------------------------------------------------
@@ -58,9 +46,7 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) ->
 
     root = resolve_catalog_dir(catalog_dir)
     result = load_catalog(root)
-    if any(p.code == "catalog-missing" for p in result.problems):
-        missing = result.problems[0]
-        fail(f"{missing.message} ({missing.hint})" if missing.hint else missing.message, EXIT_USAGE)
+    exit_if_no_catalog(result)
     problems = list(result.problems)
     problems += lint_catalog(result.catalog, CatalogGraph(result.catalog))
     problems.sort(key=lambda p: (not p.is_error, str(p.file or ""), p.line or 0))
@@ -164,7 +150,7 @@ def export_backstage(catalog_dir: str | None, output: str | None) -> None:
     from atlas.catalog.backstage import export_yaml
 
     catalog = load_or_exit(catalog_dir)
-    _write_or_echo(export_yaml(catalog), output)
+    write_or_echo(export_yaml(catalog), output)
 
 
 @click.group("import")
@@ -228,4 +214,4 @@ def schema(output: str | None, check_file: str | None) -> None:
             fail(f"{check_file} is out of date: run atlas schema --output {check_file}")
         click.echo(f"{check_file} is up to date")
         return
-    _write_or_echo(text, output)
+    write_or_echo(text, output)

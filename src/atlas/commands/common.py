@@ -51,6 +51,28 @@ def fail(message: str, code: int = EXIT_FINDINGS) -> None:
     sys.exit(code)
 
 
+def write_or_echo(text: str, output: str | None) -> None:
+    """Write `text` atomically to `output` (saying so on stderr), or print it when no file
+    (or "-") is given."""
+    if output and output != "-":
+        from atlas.fsutil import atomic_write_text
+
+        try:
+            atomic_write_text(output, text)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def exit_if_no_catalog(result) -> None:
+    """No catalog directory at all is a usage error: one line saying where to point atlas."""
+    missing = next((p for p in result.problems if p.code == "catalog-missing"), None)
+    if missing is not None:
+        fail(f"{missing.message} ({missing.hint})" if missing.hint else missing.message, EXIT_USAGE)
+
+
 def problem_base() -> Path:
     """Problems name files relative to the current directory when they are under it."""
     return Path.cwd()
@@ -65,9 +87,7 @@ def load_or_exit(catalog_dir: str | Path | None, *, show_warnings: bool = False)
     root = resolve_catalog_dir(str(catalog_dir) if catalog_dir else None)
     result = load_catalog(root)
     base = problem_base()
-    missing = [p for p in result.problems if p.code == "catalog-missing"]
-    if missing:  # no catalog at all: one usage line, with where to point atlas
-        fail(f"{missing[0].message} ({missing[0].hint})" if missing[0].hint else missing[0].message, EXIT_USAGE)
+    exit_if_no_catalog(result)
     shown = [p for p in result.problems if p.is_error or show_warnings]
     for problem in shown:
         click.echo(problem.format(base), err=True)

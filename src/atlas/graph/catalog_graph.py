@@ -13,12 +13,12 @@ path to the first frame of the TUI and out of every per-query walk.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from atlas.catalog.model import Catalog
+from atlas.catalog.validate import closest
 from atlas.graph.ordering import data_flow_order
 from atlas.graph.rollup import worst
 from atlas.graph.traversal import hop_layers, shortest_path
@@ -155,8 +155,7 @@ class CatalogGraph:
         try:
             return self._index[component_id]
         except KeyError:
-            close = difflib.get_close_matches(component_id, self._ids, n=1, cutoff=0.6)
-            raise UnknownComponent(component_id, close[0] if close else None) from None
+            raise UnknownComponent(component_id, closest(component_id, self._ids)) from None
 
     def sort_key(self, component_id: str) -> tuple[int, str]:
         """(system order, id): the data-flow order used for every list this graph returns."""

@@ -8,10 +8,10 @@ catalog is updated too, so a TUI does not need to reload.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from atlas.catalog.model import KNOWLEDGE_LEVELS, Catalog, Handover
+from atlas.catalog.validate import did_you_mean
 
 
 class KnowledgeError(ValueError):
@@ -29,8 +29,8 @@ class Learned:
 
 
 def _did_you_mean(value: str, choices) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    hint = did_you_mean(value, choices)
+    return f" ({hint})" if hint else ""
 
 
 def mark_learned(catalog: Catalog, component_id: str, person_id: str, level: str) -> Learned:

@@ -8,11 +8,11 @@ one team. What `atlas handover` prints and the TUI's Handover screen shows.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from atlas.catalog.model import Catalog
+from atlas.catalog.validate import closest
 from atlas.handover.actions import Action, plan_actions
 from atlas.handover.issues import IssueReport
 from atlas.handover.readiness import (
@@ -114,8 +114,7 @@ def _team_summaries(catalog: Catalog, readiness: Mapping[str, ComponentReadiness
 
 def check_team(catalog: Catalog, team_id: str) -> None:
     if team_id not in catalog.teams:
-        close = difflib.get_close_matches(team_id, list(catalog.teams), n=1, cutoff=0.6)
-        raise UnknownTeamError(team_id, close[0] if close else None)
+        raise UnknownTeamError(team_id, closest(team_id, catalog.teams))
 
 
 def build_plan(catalog: Catalog, graph=None, *, today: _dt.date, team: str | None = None,

@@ -14,13 +14,12 @@ file keeps its bytes).
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.catalog.model import Catalog, Component
+from atlas.catalog.validate import did_you_mean
+from atlas.fsutil import atomic_create_text
 from atlas.handover.readiness import new_team_knowledge
 
 TODO = "**TODO**"
@@ -220,34 +219,14 @@ def _confined(workspace: Path, rel: str) -> Path:
     return full
 
 
-def _create_new(path: Path, text: str) -> None:
-    """Write `text` to a file that must not exist yet: temp file + fsync + hard link, so the
-    file appears complete or not at all, and an existing one is never replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.link(tmp, path)  # FileExistsError when something is there
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-
-
 def write_runbook(catalog: Catalog, graph, component_id: str, today: _dt.date) -> RunbookWritten:
     """Draft and write the runbook; raise RunbookExists / RunbookError with one readable line."""
     from atlas.catalog.writeback import WritebackError, set_in_entity
 
     c = catalog.components.get(component_id)
     if c is None:
-        close = difflib.get_close_matches(component_id, list(catalog.components), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise RunbookError(f"unknown component {component_id!r}{hint}")
+        hint = did_you_mean(component_id, catalog.components)
+        raise RunbookError(f"unknown component {component_id!r}" + (f" ({hint})" if hint else ""))
     workspace = Path(catalog.workspace)
     rel = runbook_target(catalog, c)
     full = _confined(workspace, rel)
@@ -258,7 +237,7 @@ def write_runbook(catalog: Catalog, graph, component_id: str, today: _dt.date) -
                             f"{c.id} to use it)", rel)
     text = draft_runbook(catalog, graph, c.id, today)
     try:
-        _create_new(full, text)
+        atomic_create_text(full, text)
     except FileExistsError:
         raise RunbookExists(f"{rel} appeared meanwhile; not overwriting it", rel) from None
     except OSError as exc:

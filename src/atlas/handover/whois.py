@@ -4,10 +4,10 @@ and the people who know it, strongest first. Pure."""
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from dataclasses import dataclass, field
 
 from atlas.catalog.model import KNOWLEDGE_LEVELS, Catalog
+from atlas.catalog.validate import closest
 
 
 class UnknownComponentError(LookupError):
@@ -106,8 +106,7 @@ def _contact(catalog: Catalog, person_id: str, level: str = "") -> Contact:
 def who_is(catalog: Catalog, component_id: str, today: _dt.date) -> WhoIs:
     c = catalog.components.get(component_id)
     if c is None:
-        close = difflib.get_close_matches(component_id, list(catalog.components), n=1, cutoff=0.6)
-        raise UnknownComponentError(component_id, close[0] if close else None)
+        raise UnknownComponentError(component_id, closest(component_id, catalog.components))
     team = catalog.teams.get(c.owner)
     out = WhoIs(c.id, c.kind, c.system, c.owner, team.name if team else "", team.chat if team else "",
                 team.oncall if team else "", runbook=c.runbook)
