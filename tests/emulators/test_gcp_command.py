@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.emulators.runner import DEMO_TOKEN, start_all
+from atlas.emulators.runner import DEMO_TOKEN, start_all, start_github
 
 from .clients import NO_RETRY, github_client, logging_client, metric_client
 
@@ -164,3 +164,12 @@ def test_demo_logs_ranker_push_is_60h_old_and_backfill_errors_have_traces(demo):
         retry=NO_RETRY, timeout=5))
     assert len(errors) >= 5 and all(e.trace.startswith("projects/nw-recs-data-prod/traces/") for e in errors)
     assert any("KeyError: 'dwell_time_ms'" in e.text_payload for e in errors)
+
+
+def test_start_github_serves_the_repos_and_points_no_client_at_google_emulators():
+    """Commands that only read GitHub (handover issues, experiment plan) skip the GCP side."""
+    with start_github(SAMPLE) as running:
+        env = running.env()
+        assert running.gcp is None and "MONITORING_EMULATOR_HOST" not in env
+        gh = github_client(env["GITHUB_API_URL"], env["GITHUB_TOKEN"])
+        assert gh.get_repo("nw-recs/training").get_contents("pipelines/ranker/variants.yaml").decoded_content

@@ -97,6 +97,10 @@ def test_github_repos_dir_is_relative_to_the_scenario_file(tmp_path):
     ("[[fault]]\nkind = 'UNAVAILABLE'\ntimes = 0\n", "[[fault]] #1 times: must be a whole number >= 1"),
     ("[[alert_policy]]\nfilter = 'x'\n", "[[alert_policy]] #1: missing required field 'name'"),
     ("series = 3\n", "[[series]]: must be an array of tables"),
+    ("[scenario]\nhistory = '-99999d'\n", "[scenario] history: '-99999d' reaches back more than 42 days"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\nconstant = 1\nhistory = '-43d'\n",
+     "[[series]] #1 (m) history: '-43d' reaches back more than 42 days"),
+    ("[[log]]\nresource_type = 'r'\ntext = 'x'\nrepeat = 100000001\n", "[[log]] #1 repeat: must be a whole number from 1"),
     ("[series\n", "not valid TOML"),
 ])
 def test_load_errors_name_the_file_the_entry_and_the_field(tmp_path, text, message):

@@ -137,6 +137,17 @@ def test_a_broken_demo_scenario_is_one_line_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["health", "triage"])
+def test_a_missing_or_broken_catalog_is_one_line_before_any_query(tmp_path, command):
+    missing = run([command, "--catalog", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    (tmp_path / "atlas.toml").write_text("name = [\n")
+    broken = run([command, "--catalog", str(tmp_path)])
+    assert broken.exit_code == 1 and "atlas.toml" in broken.stderr
+    assert broken.stderr.splitlines()[-1] == f"atlas: 1 error in catalog {tmp_path}: fix them first (atlas lint --catalog {tmp_path})"
+    assert "Traceback" not in broken.stderr and "DEMO" not in broken.stderr
+
+
 def test_watch_redraws_until_ctrl_c(emulator, catalog_dir):
     import os
     import signal

@@ -21,7 +21,15 @@ from pathlib import Path
 
 import click
 
-from atlas.commands.common import EXIT_FINDINGS, catalog_option, emit_json, fail, json_option, load_or_exit
+from atlas.commands.common import (
+    EXIT_FINDINGS,
+    catalog_option,
+    emit_json,
+    fail,
+    json_option,
+    load_or_exit,
+    write_or_echo,
+)
 
 _today_option = click.option("--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                              hidden=True, help="Pretend today is this date (YYYY-MM-DD).")
@@ -46,14 +54,14 @@ def _github_env(catalog) -> Iterator[tuple[dict[str, str], str]]:
     running = None
     problem = ""
     if catalog.demo and not env.get("GITHUB_API_URL"):
-        from atlas.emulators.runner import start_all
+        from atlas.emulators.runner import start_github
         from atlas.emulators.scenario import ScenarioError
 
         if not catalog.demo_scenario:
             problem = "the catalog says demo = true but has no demo_scenario: GitHub issues skipped"
         else:
             try:
-                running = start_all(Path(catalog.workspace) / catalog.demo_scenario)
+                running = start_github(Path(catalog.workspace) / catalog.demo_scenario)
             except (ScenarioError, OSError) as exc:
                 problem = f"cannot start the embedded emulators ({exc}): GitHub issues skipped"
             else:
@@ -128,16 +136,7 @@ def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | 
         text = render_markdown(plan)
     else:
         text = render_text(plan)
-    if output and output != "-":
-        from atlas.fsutil import atomic_write_text
-
-        try:
-            atomic_write_text(output, text)
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_or_echo(text, output)
 
 
 @handover.command("learn")

@@ -26,28 +26,10 @@ from atlas.commands.common import (
     emit_json,
     fail,
     json_option,
-    resolve_catalog_dir,
+    load_or_exit,
 )
 
 _FAILING = ("WARN", "CRIT", "STALE", "ERROR")
-
-
-def _load(catalog_dir: str | None):
-    from atlas.commands import common
-
-    path = resolve_catalog_dir(catalog_dir)
-    loader = getattr(common, "load_or_exit", None)
-    if loader is not None:
-        return loader(path)
-    from atlas.catalog.loader import load_catalog
-
-    result = load_catalog(path)
-    for problem in result.problems:
-        if problem.is_error:
-            click.echo(problem.format(), err=True)
-    if not result.ok:
-        fail(f"{path}: the catalog has errors (see above); run `atlas lint` for details")
-    return result.catalog
 
 
 @contextlib.contextmanager
@@ -129,7 +111,7 @@ def health(catalog_dir: str | None, component_id: str | None, as_json: bool, wat
     """
     from atlas.health.report import health_table
 
-    catalog = _load(catalog_dir)
+    catalog = load_or_exit(catalog_dir)
     if component_id is not None and component_id not in catalog.components:
         _unknown(catalog, component_id)
 
@@ -194,7 +176,7 @@ def triage(catalog_dir: str | None, as_json: bool) -> None:
     from atlas.health.report import triage_text
     from atlas.health.triage import triage as rank
 
-    catalog = _load(catalog_dir)
+    catalog = load_or_exit(catalog_dir)
     with _service(catalog) as service:
         snapshot = service.refresh()
     items = rank(catalog, CatalogGraph(catalog), snapshot)
@@ -218,7 +200,7 @@ def logs(catalog_dir: str | None, component_id: str, limit: int, as_json: bool) 
     from atlas.health.report import logs_text
     from atlas.health.service import HealthQueryError
 
-    catalog = _load(catalog_dir)
+    catalog = load_or_exit(catalog_dir)
     component = catalog.components.get(component_id)
     if component is None:
         _unknown(catalog, component_id)

@@ -2,7 +2,9 @@
 
 `start_all(path)` is what `atlas emulator`, the TUI's demo mode and tests use: the GCP
 emulator always, the GitHub emulator when that package is available and the scenario has a
-`[github]` section. `.env()` gives the variables the client factories read.
+`[github]` section. `start_github(path)` starts only the GitHub one, for commands that read
+nothing else (it skips ~2 s of cloud-library imports). `.env()` gives the variables the
+client factories read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ DEMO_TOKEN = "atlas-demo-token"  # a fixed fake: the emulator accepts any token,
 @dataclass
 class RunningEmulators:
     scenario: Scenario
-    gcp: Any  # GcpEmulator
+    gcp: Any  # GcpEmulator, or None when only GitHub was started
     monitoring_host: str
     github: Any = None  # GitHubEmulator, when started
     github_api_url: str | None = None
@@ -31,7 +33,9 @@ class RunningEmulators:
         return self.monitoring_host  # one gRPC port serves both APIs
 
     def env(self) -> dict[str, str]:
-        env = {"MONITORING_EMULATOR_HOST": self.monitoring_host, "LOGGING_EMULATOR_HOST": self.logging_host}
+        env = {}
+        if self.gcp is not None:
+            env.update(MONITORING_EMULATOR_HOST=self.monitoring_host, LOGGING_EMULATOR_HOST=self.logging_host)
         if self.github_api_url:
             env["GITHUB_API_URL"] = self.github_api_url
             env["GITHUB_TOKEN"] = DEMO_TOKEN
@@ -41,7 +45,8 @@ class RunningEmulators:
         if self.github is not None:
             self.github.stop()
             self.github = None
-        self.gcp.stop()
+        if self.gcp is not None:
+            self.gcp.stop()
 
     def __enter__(self) -> "RunningEmulators":
         return self
@@ -63,6 +68,15 @@ def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_por
     except BaseException:
         running.stop()
         raise
+    return running
+
+
+def start_github(scenario_path: str | Path | Scenario, *, port: int = 0,
+                 now: Callable[[], float] = time.time) -> RunningEmulators:
+    """Only the GitHub emulator (see `.notes` when the scenario has none)."""
+    scenario = scenario_path if isinstance(scenario_path, Scenario) else load_scenario(scenario_path)
+    running = RunningEmulators(scenario=scenario, gcp=None, monitoring_host="")
+    _start_github(running, port, now)
     return running
 
 

@@ -10,6 +10,11 @@ from .fields import ScenarioError, array, choice, labels, number, only, parse_of
 from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
                     SeriesSpec, Shape)
 
+# Bounds that keep one request cheap: every call regenerates points and entries from now,
+# so a typo such as history = "-9999d" would otherwise stall the emulator on each query.
+MAX_HISTORY = 42 * 86400  # Cloud Monitoring keeps most metrics for six weeks
+MAX_REPEAT = 100_000
+
 # Google's metric kinds for the counters atlas reads, so a scenario need not repeat them.
 # Anything not listed (and not given explicitly) is a GAUGE.
 KNOWN_KINDS: dict[str, tuple[str, str]] = {
@@ -50,7 +55,7 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
     head = table(data, "scenario", "[scenario]")
     only(head, {"name", "project", "history"}, "[scenario]")
     project = string(head, "project", "[scenario]", default="demo-project")
-    history = parse_offset(head.get("history", "-60m"), "[scenario] history")
+    history = _history(head.get("history", "-60m"), "[scenario] history")
     sc = Scenario(name=string(head, "name", "[scenario]", default="scenario"), project=project, path=path)
     for i, entry in enumerate(array(data, "series"), 1):
         sc.series.append(_series(i, entry, project, history))
@@ -66,6 +71,13 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
         repos = Path(string(gh, "repos_dir", "[github]"))
         sc.github_repos_dir = repos if repos.is_absolute() or base_dir is None else base_dir / repos
     return sc
+
+
+def _history(text: Any, where: str) -> float:
+    offset = parse_offset(text, where)
+    if offset < -MAX_HISTORY:
+        raise ScenarioError(f"{where}: {text!r} reaches back more than 42 days (Cloud Monitoring's retention)")
+    return offset
 
 
 def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
@@ -111,7 +123,7 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
         if not isinstance(n, dict) or "amplitude" not in n or set(n) - {"amplitude", "seed"}:
             raise ScenarioError(f"{where} noise: must be {{ amplitude = 0.1, seed = 7 }}")
         noise = (abs(number(n["amplitude"], f"{where} noise.amplitude")), int(number(n.get("seed", 0), f"{where} noise.seed")))
-    hist = -parse_offset(e["history"], f"{where} history") if "history" in e else -history
+    hist = -_history(e["history"], f"{where} history") if "history" in e else -history
     return SeriesSpec(index=i, metric_type=metric_type, resource_type=string(e, "resource_type", where), project=proj,
                       resource_labels=resource_labels, metric_labels=labels(e, "metric_labels", where),
                       value_type=value_type, metric_kind=metric_kind, shape=shape, history=hist, gap=gap,
@@ -130,8 +142,8 @@ def _log(i: int, e: Any, project: str) -> LogSpec:
         raise ScenarioError(f"{where} json: must be a table (the jsonPayload)")
     severity = choice(e, "severity", SEVERITIES, where, "INFO")
     repeat = e.get("repeat", 1)
-    if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
-        raise ScenarioError(f"{where} repeat: must be a whole number >= 1")
+    if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= MAX_REPEAT:
+        raise ScenarioError(f"{where} repeat: must be a whole number from 1 to {MAX_REPEAT:,}")
     proj = string(e, "project", where, default=project)
     return LogSpec(index=i, at=parse_offset(e.get("at", "now"), f"{where} at"), severity=severity, project=proj,
                    log_id=string(e, "log_name", where, default="atlas-demo"),
