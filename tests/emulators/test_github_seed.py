@@ -126,3 +126,16 @@ def test_a_seed_without_issues_file_gives_repos_only(tmp_path):
     (tmp_path / "acme" / "app" / "main.py").write_text("print('hi')\n")
     seed = load_seed(tmp_path)
     assert list(seed.repos) == ["acme/app"] and seed.issues == [] and seed.labels == []
+
+
+def test_a_symlink_in_a_seed_repo_never_serves_a_file_from_outside_it(tmp_path):
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY\n")
+    repo = tmp_path / "seed" / "acme" / "app"
+    repo.mkdir(parents=True)
+    (repo / "main.py").write_text("print('hi')\n")
+    (repo / "key").symlink_to(secret)
+    (repo / "linked").symlink_to(secret.parent, target_is_directory=True)
+    seed = load_seed(tmp_path / "seed")
+    assert sorted(seed.repos["acme/app"].files) == ["main.py"]

@@ -198,3 +198,45 @@ def test_reapply_after_a_partial_merge_keeps_the_whole_set(emulator, catalog_dir
     recorded = manifest_file(catalog_dir).read_text()
     assert 'state = "partially-merged"' in recorded
     assert recorded.count("[prs.") == 3
+
+
+def test_reapply_never_overwrites_a_reviewers_commit_on_the_branch(emulator, catalog_dir, gh):
+    # a reviewer fixes the variants file on the experiment branch; a re-run of apply must
+    # not force-push it away: it stops and says whose branch moved
+    assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
+    repo = gh.get_repo("nw-recs/training")
+    current = repo.get_contents(FILES["training"], ref=BRANCH)
+    repo.update_file(FILES["training"], "reviewer fix", text(emulator, "training", BRANCH) + "# reviewed\n",
+                     current.sha, branch=BRANCH)
+    head = repo.get_branch(BRANCH).commit.sha
+    start = len(emulator.requests)
+    again = run_cli(emulator, catalog_dir, "apply", MID)
+    assert again.exit_code == 1
+    assert "nw-recs/training: branch atlas/exp/exp-ranker-dwell-v2 has commits atlas did not make" in again.stderr
+    assert repo.get_branch(BRANCH).commit.sha == head
+    assert [r for r in writes_since(emulator, start) if "training" in r.path] == []
+
+
+def test_status_after_abort_shows_closed_prs_without_a_pending_review(emulator, catalog_dir, gh):
+    assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
+    assert run_cli(emulator, catalog_dir, "abort", MID).exit_code == 0
+    result = run_cli(emulator, catalog_dir, "status", MID)
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("  ")]
+    assert len(rows) == 3 and all(" closed " in r and "pending review" not in r for r in rows)
+
+
+def test_abort_after_one_merge_keeps_the_set_active_so_verify_fails_until_reverted(emulator, catalog_dir, gh):
+    # the pipeline flag is live; aborting must not let CI forget the half-deployed change
+    assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
+    [pr] = open_prs(gh, "data-pipelines")
+    pr.merge()
+    result = run_cli(emulator, catalog_dir, "abort", MID)
+    assert result.exit_code == 0, result.output
+    assert "data-pipelines: #" in result.output and "ALREADY MERGED" in result.output
+    assert "!!! PARTIALLY MERGED" in result.output
+    assert 'state = "partially-merged"' in manifest_file(catalog_dir).read_text()
+    assert open_prs(gh, "training") == [] and open_prs(gh, "serving") == []
+    verify = run_cli(emulator, catalog_dir, "verify")
+    assert verify.exit_code == 1
+    assert "is only partly on the default branches" in verify.output

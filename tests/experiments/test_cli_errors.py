@@ -83,3 +83,17 @@ def test_missing_token_is_one_line(emulator, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "atlas: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+
+
+def test_target_file_not_utf8_is_one_line_naming_it(emulator, tmp_path):
+    # someone committed the variants file in latin-1: plan says which file, no traceback
+    state = emulator.forge
+    with state.lock:
+        state.commit_changes(state.repo("nw-recs", "training"), "main",
+                             {"pipelines/ranker/variants.yaml": b"variants:\n  caf\xe9: {}\n"}, "latin-1")
+    catalog = write_catalog(tmp_path)
+    result = run_cli(emulator, catalog, "plan", MID)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and not isinstance(result.exception, UnicodeDecodeError)
+    assert "nw-recs/training: pipelines/ranker/variants.yaml" in result.output + result.stderr
+    assert "is not UTF-8 text" in result.output + result.stderr

@@ -62,11 +62,11 @@ class _DemoGitHub:
                 "export the lines it prints (the PRs then live as long as it runs), or use the TUI's "
                 "experiments screen (x), which runs the emulator for you")
         if cls.running is None:
-            from atlas.emulators.runner import start_all
+            from atlas.emulators.runner import start_github
             from atlas.emulators.scenario import ScenarioError
 
             try:
-                cls.running = start_all(ws.demo_scenario)
+                cls.running = start_github(ws.demo_scenario)
             except (ScenarioError, OSError) as exc:
                 raise ExperimentError(f"cannot start the embedded emulators: {exc}") from None
             import atexit
@@ -245,6 +245,8 @@ def apply_cmd(catalog_dir: str | None, as_json: bool, rollback: bool, manifest: 
     """Open (or reconcile) one cross-linked pull request per repo."""
     from atlas.experiments.apply import PlanRefused, Progress, apply_experiment
     from atlas.experiments.apply import rollback as do_rollback
+    from atlas.experiments.errors import ExperimentError
+    from atlas.experiments.token import scrub
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(manifest)
@@ -269,12 +271,7 @@ def apply_cmd(catalog_dir: str | None, as_json: bool, rollback: bool, manifest: 
         for problem in exc.plan.problems:
             click.echo(f"atlas: {problem}", err=True)
         sys.exit(EXIT_FINDINGS)
-    except Exception as exc:
-        from atlas.experiments.errors import ExperimentError
-        from atlas.experiments.token import scrub
-
-        if not isinstance(exc, ExperimentError):
-            raise
+    except ExperimentError as exc:
         fail(
             f"apply stopped: {scrub(str(exc))}. Re-run `atlas experiment apply {manifest}` to resume, "
             f"or add --rollback to remove what was made"

@@ -120,6 +120,17 @@ class Applier:
                     f"{github}: branch {name} exists with other content and was not made by atlas; "
                     "delete it or give the experiment another id"
                 )
+            # Moving the branch is a force-push: only over a commit atlas made itself, never
+            # over one a reviewer pushed since.
+            made = self.j.repo(repo)
+            ours = {made.get("head_sha"), made.get("commit")}
+            if repo in self.m.prs:
+                ours.add(self.m.prs[repo].head_sha)
+            if head not in ours:
+                raise ExperimentError(
+                    f"{github}: branch {name} has commits atlas did not make (head {head[:12]}); "
+                    "fold them into the manifest, or delete the branch, then apply again"
+                )
         self.j.update(repo, github=github, base_sha=base)
         with self.j.step(repo, "commit"):
             sha = self.forge.commit_files(github, base, files, commit_message(self.m, _role(plan, repo), list(files)))

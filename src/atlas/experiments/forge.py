@@ -171,7 +171,10 @@ class Forge:
         if isinstance(content, list):
             raise ForgeError(f"{github}: {path} is a directory, not a file")
         raw = base64.b64decode(self._call(f"{github}: read {path}", lambda: content.content) or "")
-        return raw.decode("utf-8")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # atlas edits text only: say which file, not a traceback
+            raise ForgeError(f"{github}: {path} at {ref[:12]} is not UTF-8 text (byte {exc.start})") from None
 
     # ------------------------------------------------------------------ writing
 

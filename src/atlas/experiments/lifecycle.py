@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from atlas.experiments.errors import ExperimentError, ForgeError
 from atlas.experiments.forge import Forge, PrInfo
-from atlas.experiments.manifest import Manifest, record_prs, set_state
+from atlas.experiments.manifest import Manifest, set_state
 from atlas.experiments.template import Template
 
 PARTIAL_BANNER = "!!! PARTIALLY MERGED !!!"
@@ -79,7 +79,10 @@ def render_status(status: SetStatus) -> str:
         ]
     lines.append(f"experiment {status.experiment}: {status.overall}")
     for repo, pr in status.prs:
-        extra = "" if pr.merged else ", ".join(x for x in (pr.review, f"checks {pr.checks}" if pr.checks else "") if x)
+        # review and checks only matter while the PR can still be merged
+        extra = ""
+        if not pr.merged and pr.state != "closed":
+            extra = ", ".join(x for x in (pr.review, f"checks {pr.checks}" if pr.checks else "") if x)
         lines.append(f"  {repo:<16} #{pr.number:<5} {pr.display_state:<8} {extra:<32} {pr.url}")
     return "\n".join(lines) + "\n"
 
@@ -128,7 +131,7 @@ def merge_set(manifest: Manifest, template: Template, forge: Forge) -> MergeRepo
     if manifest.path is not None and manifest.prs:
         state = "merged" if done == len(order) else ("partially-merged" if done else manifest.state)
         if state != manifest.state:
-            record_prs(manifest.path, {}, state=state)
+            set_state(manifest.path, state)
             manifest.state = state
     return report
 
@@ -160,10 +163,12 @@ def abort_set(manifest: Manifest, template: Template, forge: Forge) -> list[str]
             f"`atlas experiment apply {manifest.id} --rollback`"
         )
     lines = []
+    merged = []
     for repo in data_order(manifest, template):
         ref = manifest.prs[repo]
         pr = forge.get_pr(ref.github, ref.number)
         if pr.merged:
+            merged.append(repo)
             lines.append(f"{repo}: #{pr.number} is ALREADY MERGED; revert it by hand")
             continue
         if pr.state == "open":
@@ -171,7 +176,13 @@ def abort_set(manifest: Manifest, template: Template, forge: Forge) -> list[str]
             lines.append(f"{repo}: closed #{pr.number}")
         if forge.delete_branch(ref.github, manifest.branch):
             lines.append(f"{repo}: deleted branch {manifest.branch}")
+    # A merged part is live on a default branch: the experiment stays active, so `verify`
+    # keeps failing CI until the revert lands, instead of forgetting a half-deployed change.
+    state = "partially-merged" if merged else "aborted"
+    if merged:
+        lines.append(f"!!! PARTIALLY MERGED: {', '.join(merged)} stay(s) live; state kept at partially-merged "
+                     f"so `atlas experiment verify` fails until the merged change is reverted")
     if manifest.path is not None:
-        set_state(manifest.path, "aborted")
-    manifest.state = "aborted"
+        set_state(manifest.path, state)
+    manifest.state = state
     return lines

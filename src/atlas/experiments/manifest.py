@@ -83,10 +83,6 @@ def did_you_mean(word: str, options) -> str:
     return ""
 
 
-def _typed_ok(spec: ParamSpec, value: Any) -> str | None:
-    return check_value(spec, value)
-
-
 def _check_params(
     values: Mapping[str, Any], specs: tuple[ParamSpec, ...], where: str, errors: list[str]
 ) -> dict[str, Any]:
@@ -98,7 +94,7 @@ def _check_params(
         if spec is None:
             errors.append(f"{where}: unknown parameter {name!r}{did_you_mean(name, by_name)}")
             continue
-        problem = _typed_ok(spec, value)
+        problem = check_value(spec, value)
         if problem:
             errors.append(f"{where}: {name}: {problem}")
             continue

@@ -84,15 +84,6 @@ class GitStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def kind_of(self, sha: str) -> str | None:
-        if sha in self.commits:
-            return "commit"
-        if sha in self.trees:
-            return "tree"
-        if sha in self.blobs:
-            return "blob"
-        return None
-
     def flatten(self, tree_sha: str, prefix: str = "") -> FlatTree:
         out: FlatTree = {}
         for entry in self.trees[tree_sha]:

@@ -73,8 +73,10 @@ def load_seed(repos_dir: str | Path) -> Seed:
     for owner_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for repo_dir in sorted(p for p in owner_dir.iterdir() if p.is_dir()):
             repo = SeedRepo(f"{owner_dir.name}/{repo_dir.name}")
+            inside = repo_dir.resolve()
             for f in sorted(repo_dir.rglob("*")):
-                if f.is_file():
+                # a symlink must not serve a file from outside the seed repo
+                if f.is_file() and f.resolve().is_relative_to(inside):
                     repo.files[f.relative_to(repo_dir).as_posix()] = f.read_bytes()
             repo.description = _description(repo.files.get("README.md", b""))
             seed.repos[repo.full_name] = repo
