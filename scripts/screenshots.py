@@ -5,8 +5,8 @@
 Headless, at a fixed size, on the sample catalog with the demo scenario served by the
 embedded emulators, everything on one frozen clock (emulators, health service and app),
 so the same code gives the same pictures. Screens: catalog, component (ranker-svc),
-graph (around feature-backfill, blast radius on), triage, help, and the experiments and
-handover slots.
+graph (around feature-backfill, blast radius on), triage, help, experiments
+and handover.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ async def test_everything_about_a_component_on_one_screen(source, make_app):
         assert "○ NO DATA feature-cache" in text and "● OK      ranker-model" in text
         assert "● OK      recs-api" in text
         # the signal: value, unit, thresholds, and a sparkline of its points
-        assert "grpc-errors  2.1 %" in text and "warn > 1, crit > 5" in text
+        assert "grpc-errors  2.1 %" in text and "warn > 1 %, crit > 5 %" in text
         assert any(ch in text for ch in "▁▂▃▄▅▆▇█")
         # recent errors, loaded in a worker
         assert "deadline exceeded calling ranker-model" in text and "CRITICAL" in text

@@ -10,6 +10,7 @@ from atlas.tui.data import CatalogDataSource
 from tests.helpers import component, write_catalog
 
 from .conftest import SIZE, settle
+from .product import Snapshot
 from .screen_text import screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +104,20 @@ async def test_demo_end_to_end_on_the_sample_catalog(make_app, monkeypatch):
     finally:
         source.stop()
     assert "MONITORING_EMULATOR_HOST" not in os.environ  # nothing points at a stopped emulator
+
+
+async def test_an_unreadable_catalog_says_why_and_triage_gives_no_all_clear(tmp_path, make_app):
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "atlas.toml").write_text('name = "x"\n[[[bad\n', encoding="utf-8")
+    app = make_app(CatalogDataSource(root, demo=False), live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "No components in" in text and "First problem: " in text and "atlas.toml:2" in text
+        app.health.accept(Snapshot({}), [])  # a refresh that found nothing to measure
+        await pilot.press("t")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No components in the catalog: nothing to triage." in text
+        assert "Nothing is failing" not in text

@@ -89,3 +89,17 @@ async def test_a_refresh_keeps_the_readers_place(catalog, make_app):
         assert "refreshed 14:13:50 UTC" in screen_text(app)
         assert app.screen.query_one("Tree").cursor_node.data == "ranker-svc"
         assert "symptom" in screen_text(app)  # still unfolded
+
+
+async def test_all_no_data_is_not_all_clear(catalog, make_app):
+    """A refresh that measured nothing (no signals answered) ranks nothing: that is not an all-clear."""
+    from .product import ScriptedSource, Snapshot
+
+    app = make_app(ScriptedSource(catalog, [Snapshot({})]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"No health data for any of the {len(catalog.components)} components" in text
+        assert "Nothing is failing" not in text

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from atlas.catalog.model import Catalog, Component
 from atlas.health.model import SignalStatus, Status
+from atlas.health.readable import quantity
 from atlas.tui.health_view import HealthView
 from atlas.tui.status import badge
 
@@ -90,14 +91,15 @@ def signal_rows(component: Component, catalog: Catalog, health: HealthView) -> l
 def signal_line(signal: SignalStatus, stale: bool, now: float) -> Text:
     text = badge(signal.status, stale=stale, width=10)
     text.append(f" {signal.name}", style="bold")
-    value = "-" if signal.value is None else f"{_num(signal.value)} {signal.unit}".rstrip()
+    value = "-" if signal.value is None else quantity(signal.value, signal.unit)
     text.append(f"  {value}")
     sign = ">" if signal.direction == "above" else "<"
-    limits = []
-    if signal.warn is not None:
-        limits.append(f"warn {sign} {_num(signal.warn)}")
-    if signal.crit is not None:
-        limits.append(f"crit {sign} {_num(signal.crit)}")
+    # with the unit: "warn > 1" beside "0.0405 %" leaves the reader guessing 1 what
+    limits = [
+        f"{level} {sign} {quantity(limit, signal.unit)}"
+        for level, limit in (("warn", signal.warn), ("crit", signal.crit))
+        if limit is not None
+    ]
     if signal.observed_at is not None:
         text.append(f"  {ago(now - signal.observed_at)}", style="dim")
     text.append("\n           ")
@@ -106,12 +108,6 @@ def signal_line(signal: SignalStatus, stale: bool, now: float) -> Text:
     if signal.status is not Status.OK and signal.reason:
         text.append(f"{' · ' if limits else ''}{signal.reason}", style="italic")
     return text
-
-
-def _num(value: float) -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
 
 
 def ago(seconds: float) -> str:

@@ -61,7 +61,9 @@ class CatalogScreen(AtlasScreen):
         workspace = self.app.workspace
         message = self.query_one("#catalog-message", Static)
         if not workspace.catalog.components:
-            message.update(f"No components in {workspace.catalog.root}. See docs/catalog-format.md.")
+            # the toast with the loading error fades: the reason stays here
+            why = f" First problem: {workspace.problems[0]} (atlas lint lists them all)." if workspace.problems else ""
+            message.update(f"No components in {workspace.catalog.root}.{why} See docs/catalog-format.md.")
             return
         message.display = False
         components = self.component_list

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from atlas.experiments.lifecycle import PARTIAL_BANNER
@@ -33,6 +33,7 @@ from atlas.tui.wizard.backend import ExperimentsBackend, error_line
 from atlas.tui.wizard.plan_view import PR_STATE_STYLE, open_pr
 from atlas.tui.wizard.review import PlanScreen
 from atlas.tui.wizard.submit import SubmitStep
+from atlas.tui.widgets.keybar import KeyBar
 
 STATE_STYLE = {"draft": "dim", "planned": "yellow", "open": "green", "merged": "magenta", "aborted": "red",
                "closed": "red"}
@@ -121,7 +122,7 @@ class ExperimentsScreen(AtlasScreen):
             table: DataTable = DataTable(id="experiments-table", cursor_type="row", zebra_stripes=True)
             yield table
             yield Static("", id="experiments-detail")
-        yield Footer()
+        yield KeyBar()
 
     # ---- loading --------------------------------------------------------------------------
 
@@ -170,8 +171,8 @@ class ExperimentsScreen(AtlasScreen):
         elif not message.manifests:
             note.update("No experiments yet: press n to start the wizard.")
         else:
-            note.update(f"{len(message.manifests)} experiment(s). n new · p plan · a apply · enter details · "
-                        "o open PR · ctrl+r refresh")
+            count = len(message.manifests)
+            note.update(f"{count} experiment{'' if count == 1 else 's'}; enter shows one's plan and pull requests.")
         self._rebuild()
 
     def on_status_loaded(self, message: StatusLoaded) -> None:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tree
 
+from atlas.health.model import Status
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.status import badge
@@ -53,11 +54,12 @@ class TriageScreen(AtlasScreen):
         items = health.triage
         causes = [i for i in items if getattr(i, "role", "cause") == "cause"]
         if not items:
-            message.update(Text("● Nothing is failing: no probable causes, no symptoms.", style="green"))
+            message.update(_all_clear(app.workspace.catalog.components, health))
             return
         stale = " Values are stale: the last refresh failed." if health.stale else ""
         message.update(
-            f"{len(causes)} probable cause(s), most likely first. enter: open · r: runbook · "
+            f"{len(causes)} probable cause{'' if len(causes) == 1 else 's'}, most likely first. "
+            "enter: open · r: runbook · "
             f"l: logs · space: fold.{stale}"
         )
         everyone = list(_walk(items))
@@ -143,6 +145,20 @@ class TriageScreen(AtlasScreen):
         node = self.query_one(Tree).cursor_node
         if node is not None and node.allow_expand:
             node.toggle()
+
+
+def _all_clear(component_ids, health) -> Text:
+    """Nothing ranked: an all-clear only for what was measured (no components, or no data,
+    is not "nothing is failing")."""
+    if not component_ids:
+        return Text("No components in the catalog: nothing to triage.", style="yellow")
+    blind = health.counts(component_ids).get(Status.NO_DATA, 0)
+    if blind == len(component_ids):
+        return Text(f"No health data for any of the {blind} components: nothing to rank.", style="yellow")
+    text = Text("● Nothing is failing: no probable causes, no symptoms.", style="green")
+    if blind:
+        text.append(f" ({blind} of {len(component_ids)} components have no data.)", style="dim")
+    return text
 
 
 def _walk(items):

@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.wizard.backend import ExperimentsBackend
 from atlas.tui.wizard.draft import WizardDraft
+from atlas.tui.widgets.keybar import KeyBar
 
 STEPS = ("template", "experiment", "parameters", "review", "submit")
 
@@ -63,7 +64,7 @@ class WizardStep(AtlasScreen):
         with Horizontal(id="wizard-buttons"):
             yield Button("‹ Back (esc)", id="wizard-back")
             yield Button(f"{self.NEXT_LABEL} (ctrl+n)", id="wizard-next", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
