@@ -23,6 +23,14 @@ def test_component_takes_the_worst_signal_and_its_reason():
     assert component_health("j", []).reason == NO_SIGNALS
 
 
+def test_a_healthy_component_says_all_signals_ok_not_one_signals_threshold():
+    h = component_health("svc", [sig("svc", "restarts", Status.OK, "restarts 0 (warn above 0)"),
+                                 sig("svc", "p99", Status.OK)])
+    assert (h.status, h.reason) == (Status.OK, "all 2 signals OK")
+    one = component_health("svc", [sig("svc", "lag", Status.OK, "system_lag 12 s, 1 min ago")])
+    assert one.reason == "system_lag 12 s, 1 min ago"  # a single signal's value is worth showing
+
+
 def test_systems_roll_up_and_unmonitored_components_do_not_grey_them():
     cat = make_catalog([job("a"), job("b"), job("c")], [lag_signal()])
     cat.components["c"].system = "serving"

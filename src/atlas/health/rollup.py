@@ -29,6 +29,10 @@ def component_health(component_id: str, signals: list[SignalStatus]) -> Componen
     for s in signals[1:]:
         if s.status.severity > top.status.severity:
             top = s
+    if top.status is Status.OK and len(signals) > 1:
+        # every signal is fine: say so, rather than lend one signal's sentence, which reads
+        # like a warning ("restarts 0 (warn above 0)") on a healthy component
+        return ComponentHealth(component_id, Status.OK, f"all {len(signals)} signals OK", list(signals))
     return ComponentHealth(component_id, top.status, top.reason, list(signals))
 
 
