@@ -180,19 +180,28 @@ class HealthService:
     def _failed(self, specs: list[SignalSpec], message: str, now: float) -> list[SignalStatus]:
         return [evaluate.failed(s, message, self._last.get((s.component, s.id)), now) for s in specs]
 
+    def _skip(self, clients, api: str, members: list[SignalSpec], label: str, now: float, *, batch: bool = True):
+        """The failed result when `api`'s client is missing or its endpoint already failed
+        in this refresh (no call is made); None when the query should run."""
+        name = {"monitoring": "Cloud Monitoring", "logging": "Cloud Logging"}[api]
+        if getattr(clients, api, None) is None:
+            message = getattr(clients, f"{api}_problem", "") or f"no {name} client"
+        elif getattr(clients, f"{api}_target") in self._down:
+            message = self._down[getattr(clients, f"{api}_target")]
+        else:
+            return None
+        suffix = f" ({_affected(members)})" if batch else ""
+        return self._failed(members, message, now), 0, f"{label}: {message}{suffix}"
+
     def _run_group(self, clients, group: QueryGroup, now: float):
         from atlas.health.clients import describe_error
         from atlas.health.monitoring import fetch_group
 
         members = group.members
         label = f"Cloud Monitoring {group.key.metric_type} in {group.project}"
-        if getattr(clients, "monitoring", None) is None:
-            problem = getattr(clients, "monitoring_problem", "") or "no Cloud Monitoring client"
-            return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        if (skipped := self._skip(clients, "monitoring", members, label, now)) is not None:
+            return skipped
         target = clients.monitoring_target
-        if target in self._down:
-            message = self._down[target]
-            return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
         try:
             extra = {"page_size": self.page_size} if self.page_size else {}
             result = fetch_group(clients.monitoring, group, now, retry=clients.retry, timeout=clients.timeout, **extra)
@@ -217,12 +226,9 @@ class HealthService:
 
         spec = query.spec
         label = f"Cloud Logging {spec.id} for {spec.component} in {spec.project}"
-        if getattr(clients, "logging", None) is None:
-            problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
-            return self._failed([spec], problem, now), 0, f"{label}: {problem}"
+        if (skipped := self._skip(clients, "logging", [spec], label, now, batch=False)) is not None:
+            return skipped
         target = clients.logging_target
-        if target in self._down:
-            return self._failed([spec], self._down[target], now), 0, f"{label}: {self._down[target]}"
         try:
             if spec.type == "log":
                 count, capped, newest = logs.count_entries(
@@ -245,13 +251,9 @@ class HealthService:
 
         members = batch.members
         label = f"Cloud Logging {members[0].id} in {batch.project}"
-        if getattr(clients, "logging", None) is None:
-            problem = getattr(clients, "logging_problem", "") or "no Cloud Logging client"
-            return self._failed(members, problem, now), 0, f"{label}: {problem} ({_affected(members)})"
+        if (skipped := self._skip(clients, "logging", members, label, now)) is not None:
+            return skipped
         target = clients.logging_target
-        if target in self._down:
-            message = self._down[target]
-            return self._failed(members, message, now), 0, f"{label}: {message} ({_affected(members)})"
         try:
             scan = logs.scan_batch(clients.logging, batch, now - batch.window,
                                    retry=clients.retry, timeout=clients.timeout)
