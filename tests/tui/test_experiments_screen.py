@@ -113,9 +113,16 @@ async def test_the_real_app_opens_it_under_x_and_read_only_keeps_it_readable(cat
         assert isinstance(app.screen, ExperimentsScreen)
         assert row(app)[:3] == [MID, "ranker", "draft"]
         assert "READ-ONLY" in screen_text(app) and "apply" not in screen_text(app).splitlines()[-1]
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        keys = screen_text(app)
+        assert "experiments.plan" in keys  # reading stays
+        assert "experiments.new" not in keys and "experiments.apply" not in keys  # writing verbs hidden
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        assert isinstance(app.screen, ExperimentsScreen)  # the wizard refused, and said why
+        assert isinstance(app.screen, ExperimentsScreen)  # no wizard in read-only
 
 
 async def test_a_failed_apply_says_why_and_ctrl_r_resumes_it(catalog_dir, emulator, gh, monkeypatch):

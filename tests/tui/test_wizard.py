@@ -330,7 +330,13 @@ async def test_read_only_refuses_the_wizard(catalog_dir):
     app = Host(catalog_dir, lambda: ExperimentsScreen(backend), read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        assert "n new" not in screen_text(app).splitlines()[-1]  # the verb is hidden, as k9s does
         await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExperimentsScreen)
+        from atlas.tui.screens.wizard import open_wizard
+
+        open_wizard(app, backend)  # any other way in (the palette) refuses and says why
         await settle(app, pilot)
         assert isinstance(app.screen, ExperimentsScreen)
         assert any("read-only mode" in n.message for n in app._notifications)

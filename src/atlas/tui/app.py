@@ -14,7 +14,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from atlas.tui.bindings import APP_BINDINGS, WRITING_ACTIONS, load_keymap
+from atlas.tui.bindings import APP_BINDINGS, load_keymap
 from atlas.tui.console import console_url
 from atlas.tui.data import DataSource, Workspace
 from atlas.tui.health_view import HealthView, one_line
@@ -294,8 +294,8 @@ class AtlasApp(App):
         self.notify(url, title="console link (copied)", timeout=15)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.read_only and action in WRITING_ACTIONS:
-            return False  # hidden, not merely greyed out
+        # No app-level verb writes; the screens that do (experiments, wizard, tour) hide
+        # their own writing verbs in --read-only through their check_action.
         if action in ("runbook", "logs", "open_console") and not self.focus_id:
             return None
         return True

@@ -34,9 +34,6 @@ APP_BINDINGS = [
     Binding("q", "quit", "quit", id="app.quit"),
 ]
 
-# App-level actions that change something outside the TUI: hidden in --read-only. (None
-# today: the experiments area stays readable and hides its own writing verbs.)
-WRITING_ACTIONS: set[str] = set()
 
 
 def keymap_path() -> Path:

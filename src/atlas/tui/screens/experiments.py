@@ -287,8 +287,8 @@ class ExperimentsScreen(AtlasScreen):
     # ---- verbs ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "apply" and getattr(self.app, "read_only", False):
-            return False  # hidden, not merely greyed out
+        if action in ("apply", "new") and getattr(self.app, "read_only", False):
+            return False  # both write (PRs, a manifest): hidden, not merely greyed out
         return True
 
     def action_new(self) -> None:

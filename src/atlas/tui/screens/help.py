@@ -33,11 +33,10 @@ class HelpScreen(ModalScreen):
         table.add_column("binding id (remap it)", style="dim", no_wrap=True)
         seen = set()
         rows = []
+        # active_bindings already leaves out what a check_action hides (e.g. --read-only)
         for active in self.under.active_bindings.values():
             binding = active.binding
             if binding.action in seen or binding.action == "dismiss":
-                continue
-            if self.app.read_only and self.app.check_action(binding.action, ()) is False:
                 continue
             seen.add(binding.action)
             rows.append(binding)
