@@ -123,34 +123,30 @@ def make_clients(
             adc[scope] = _credentials([scope])
         return adc[scope]
 
-    if monitoring:
-        host = env.get(MONITORING_ENV, "").strip()
+    # One recipe per API: an insecure loopback channel to the emulator when its variable is
+    # set, else the real endpoint with Application Default Credentials and a read-only scope.
+    apis = (
+        ("monitoring", monitoring, MONITORING_ENV, MONITORING_READ, "monitoring.googleapis.com",
+         monitoring_v3.MetricServiceClient, MetricServiceGrpcTransport),
+        ("logging", logging, LOGGING_ENV, LOGGING_READ, "logging.googleapis.com",
+         LoggingServiceV2Client, LoggingServiceV2GrpcTransport),
+    )
+    for api, wanted, env_name, scope, endpoint, client_cls, transport_cls in apis:
+        if not wanted:
+            continue
+        host = env.get(env_name, "").strip()
         if host:
             channel = grpc.insecure_channel(host, options=_CHANNEL_OPTIONS)
             out._channels.append(channel)
-            out.monitoring = monitoring_v3.MetricServiceClient(transport=MetricServiceGrpcTransport(channel=channel))
-            out.monitoring_target = f"emulator {host}"
+            setattr(out, api, client_cls(transport=transport_cls(channel=channel)))
+            setattr(out, f"{api}_target", f"emulator {host}")
+            continue
+        creds, problem = credentials(scope)
+        setattr(out, f"{api}_target", endpoint)
+        if creds is None:
+            setattr(out, f"{api}_problem", problem)
         else:
-            creds, problem = credentials(MONITORING_READ)
-            out.monitoring_target = "monitoring.googleapis.com"
-            if creds is None:
-                out.monitoring_problem = problem
-            else:
-                out.monitoring = monitoring_v3.MetricServiceClient(credentials=creds)
-    if logging:
-        host = env.get(LOGGING_ENV, "").strip()
-        if host:
-            channel = grpc.insecure_channel(host, options=_CHANNEL_OPTIONS)
-            out._channels.append(channel)
-            out.logging = LoggingServiceV2Client(transport=LoggingServiceV2GrpcTransport(channel=channel))
-            out.logging_target = f"emulator {host}"
-        else:
-            creds, problem = credentials(LOGGING_READ)
-            out.logging_target = "logging.googleapis.com"
-            if creds is None:
-                out.logging_problem = problem
-            else:
-                out.logging = LoggingServiceV2Client(credentials=creds)
+            setattr(out, api, client_cls(credentials=creds))
     return out
 
 
