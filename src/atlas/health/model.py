@@ -51,6 +51,9 @@ class SignalStatus:
     warn: float | None = None
     crit: float | None = None
     direction: str = "above"
+    # epoch seconds when this status began (read from the series or the log entry); None
+    # when it cannot be told. Triage orders causes by it; screens say "failing for 3 h".
+    since: float | None = None
 
     def to_json(self) -> dict:
         return {
@@ -69,6 +72,7 @@ class ComponentHealth:
     status: Status
     reason: str
     signals: list[SignalStatus] = field(default_factory=list)
+    since: float | None = None  # when the component's current status began (see SignalStatus.since)
 
     def to_json(self) -> dict:
         return {
