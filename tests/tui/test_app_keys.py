@@ -22,6 +22,9 @@ async def test_help_lists_every_key_of_the_current_screen(source, make_app):
                                 ("⏎", "list.open"), ("space", "list.fold")]:
             line = next((ln for ln in text.splitlines() if binding_id in ln), "")
             assert line.split("│")[0].strip(" █") == key, (binding_id, line)
+        await pilot.press("end")  # the caption under the table names the keymap file
+        await pilot.pause()
+        assert "Remap keys in ~/.config/atlas/keymap.toml" in screen_text(app)
         await pilot.press("escape", "g")
         await pilot.pause()
         await pilot.press("question_mark")
