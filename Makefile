@@ -1,5 +1,5 @@
 # make run  : the TUI on the bundled sample catalog, with the embedded emulators (DEMO)
-# make test : the import contracts (pyproject.toml), then every test
+# make test : the import contracts (pyproject.toml), then every test (pytest-xdist, one worker a core)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/atlas lint --catalog catalog
