@@ -15,6 +15,9 @@ AMBIENT = (
     "MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST",
     "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CONFIG",
     "XDG_DATA_HOME", "XDG_STATE_HOME",
+    # a terminal's settings change what Textual draws, so every snapshot (TEXTUAL_THEME and
+    # the other TEXTUAL_* are read when Textual is imported, before any fixture: not here)
+    "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "COLORTERM",
 )
 
 
