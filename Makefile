@@ -1,5 +1,5 @@
 # make run  : the TUI on the bundled sample catalog, with the embedded emulators (DEMO)
-# make test : every test
+# make test : the import contracts (pyproject.toml), then every test (pytest-xdist, one worker a core)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,7 +19,8 @@ run: $(STAMP)
 	$(BIN)/atlas --catalog catalog
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/atlas lint --catalog catalog

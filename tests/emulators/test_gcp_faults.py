@@ -68,10 +68,9 @@ def test_latency_fault_slows_the_answer_and_trips_a_short_deadline(emulator):
         series(mon, LAG, timeout=0.1)
     started = time.monotonic()
     assert len(series(mon, LAG, timeout=5)) == 1
-    assert time.monotonic() - started >= 0.3
-    started = time.monotonic()
+    assert time.monotonic() - started >= 0.3  # a lower bound: a slow machine only adds to it
+    assert emulator.faults.pending == []  # worn off after its two calls
     series(mon, LAG)
-    assert time.monotonic() - started < 0.3  # worn off
 
 
 def test_a_metric_fault_spares_other_metrics_and_logging(emulator):

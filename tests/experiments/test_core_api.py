@@ -3,14 +3,11 @@ import, and progress reported step by step."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from atlas.experiments.apply import apply_experiment
 from atlas.experiments.production import production_values
 from atlas.experiments.workspace import ExperimentWorkspace
 
-from .conftest import ROOT, make_forge
+from .conftest import make_forge
 
 
 def test_production_values_come_from_the_control_variant(templates, repos, reader):
@@ -30,14 +27,3 @@ def test_apply_reports_progress_per_repo_and_step(emulator, catalog_dir):
     assert done[:3] == [("data-pipelines", "branch"), ("training", "branch"), ("serving", "branch")]
     assert ("serving", "labels") in done
     assert list(result.prs) == ["data-pipelines", "training", "serving"]
-
-
-def test_the_experiments_core_never_imports_textual_or_rich():
-    code = (
-        "import sys, atlas.experiments.apply, atlas.experiments.verify, atlas.experiments.lifecycle, "
-        "atlas.experiments.production, atlas.experiments.workspace, atlas.commands.experiment; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'github')]; "
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr

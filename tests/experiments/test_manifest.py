@@ -65,7 +65,8 @@ def test_weights_within_float_tolerance_are_fine(templates):
     data = sample_data()
     data["arm"][0]["weight"] = 0.1 + 0.2  # 0.30000000000000004
     data["arm"][1]["weight"] = 0.7
-    parse_manifest(data, templates)
+    manifest = parse_manifest(data, templates)  # no ManifestError: 1.0 within tolerance
+    assert [a.weight for a in manifest.arms] == [0.1 + 0.2, 0.7]
 
 
 def test_several_problems_are_all_listed_in_one_pass(templates):

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from atlas.catalog.model import Component
@@ -157,23 +153,6 @@ def test_components_without_a_system_are_grouped_last_in_blast_radius():
         ]
     )
     assert list(CatalogGraph(catalog).blast_radius("topic").by_system) == ["data-pipelines", ""]
-
-
-def test_headless_core_imports_no_ui_or_cloud_libraries():
-    # Queries and layout never need networkx either: it loads only when `.g` is asked for.
-    code = (
-        "import sys, atlas.graph, atlas.graph.layout\n"
-        "from tests.graph.catalogs import recs_slice\n"
-        "graph = atlas.graph.CatalogGraph(recs_slice())\n"
-        "graph.blast_radius('events'); graph.topological_order()\n"
-        "atlas.graph.layout.layered(graph, graph.members('serving'))\n"
-        "bad = [m for m in ('textual', 'rich', 'google.cloud.monitoring_v3', 'github', 'networkx')\n"
-        "       if m in sys.modules]\n"
-        "print(','.join(bad))\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
-    assert out.stdout.strip() == ""
 
 
 def test_networkx_view_is_built_once(graph):

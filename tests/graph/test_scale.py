@@ -1,10 +1,10 @@
-"""At 10k components the graph builds quickly and a blast-radius query stays interactive."""
+"""At 10k components the graph builds and answers: every component in it, a hub's blast
+radius reaching most of the catalog, a full topological order. How fast is measured by
+benchmarks/bench_catalog.py (figures against a floor of the same run), not asserted here."""
 
 from __future__ import annotations
 
 import random
-import statistics
-import time
 
 from atlas.catalog.model import Component, System
 from atlas.graph import CatalogGraph
@@ -28,25 +28,13 @@ def big_catalog(n: int = 10_000, systems: int = 20, seed: int = 3):
     return catalog_of(components, systems=[System(id=s, order=k) for k, s in enumerate(system_ids)])
 
 
-def test_ten_thousand_components_build_and_answer_blast_radius_fast():
+def test_ten_thousand_components_build_and_answer_blast_radius():
     catalog = big_catalog()
-    started = time.perf_counter()
     graph = CatalogGraph(catalog)
-    build = time.perf_counter() - started
     assert len(graph) == 10_000
-    assert build < 1.0, f"building the graph took {build:.2f} s"
-
-    sample = random.Random(5).sample(sorted(catalog.components), 200)
-    times = []
-    for cid in sample:
-        t = time.perf_counter()
-        graph.blast_radius(cid)
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.005, f"median blast radius {statistics.median(times) * 1e3:.2f} ms"
-
-    t = time.perf_counter()
+    for cid in random.Random(5).sample(sorted(catalog.components), 200):
+        blast = graph.blast_radius(cid)
+        assert all(blast.affected[d] == 1 for d in graph.dependents(cid))  # direct dependents: 1 hop
     hub = graph.blast_radius("comp-00000")
-    worst_case = time.perf_counter() - t
-    assert hub.size > 5_000  # a hub at the top reaches most of the catalog...
-    assert worst_case < 0.025, f"hub blast radius {worst_case * 1e3:.1f} ms"  # ...still interactive
+    assert hub.size > 5_000  # a hub at the top reaches most of the catalog
     assert len(graph.topological_order()) == 10_000

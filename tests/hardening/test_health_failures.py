@@ -1,9 +1,9 @@
-"""`atlas health` / `triage` / `logs` when Google cannot be reached: one clear line, fast."""
+"""`atlas health` / `triage` / `logs` when Google cannot be reached: one clear line, and an
+answer rather than a hang (pytest-timeout; the seconds are in benchmarks/bench_failures.py)."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -25,12 +25,11 @@ def real_catalog(tmp_path, n_projects: int = 1):
                          atlas={"name": "real", "demo": False})
 
 
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("command", [["health"], ["triage"], ["logs", "job-0"]])
 def test_no_application_default_credentials_is_one_line_with_the_fix(tmp_path, no_google, command):
     root = real_catalog(tmp_path)
-    started = time.monotonic()
     result = atlas(*command, "--catalog", str(root), env=no_google)
-    assert time.monotonic() - started < 5
     assert_clean(result, 1)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
@@ -51,17 +50,16 @@ def test_a_malformed_key_file_is_named_without_python_reprs(tmp_path, no_google)
     assert "MalformedError(" not in result.output and "('" not in result.output
 
 
+@pytest.mark.timeout(60)
 def test_an_emulator_host_nobody_listens_on_fails_fast(tmp_path, no_google):
     # 24 projects = 24 query groups: each used to wait out its own retry deadline (8 at a
-    # time); now the first failure marks the endpoint down for the rest of the refresh.
+    # time); now the first failure marks the endpoint down for the rest of the refresh
+    # (the call count: tests/health/test_live.py; the seconds: benchmarks/bench_failures.py).
     root = real_catalog(tmp_path, n_projects=24)
     host = f"127.0.0.1:{closed_port()}"
     env = {**no_google, "MONITORING_EMULATOR_HOST": host, "LOGGING_EMULATOR_HOST": host}
-    started = time.monotonic()
     result = atlas("health", "--json", "--catalog", str(root), env=env)
-    elapsed = time.monotonic() - started
     assert_clean(result, 1)
-    assert elapsed < 5, f"took {elapsed:.1f} s"
     payload = json.loads(result.stdout)
     assert len(payload) == 24
     assert {c["status"] for c in payload} == {"ERROR"}

@@ -35,7 +35,9 @@ def source(catalog):
 
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
-    monkeypatch.setenv("ATLAS_KEYMAP", str(tmp_path / "no-keymap.toml"))
+    # no keymap file: the default path under the test's own $HOME (tests/conftest.py), which
+    # the help screen shows as ~/.config/atlas/keymap.toml on every machine
+    monkeypatch.delenv("ATLAS_KEYMAP", raising=False)
     # areas that read GitHub (handover issues) get a closed loopback port: never the internet
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/api/v3")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from atlas.tui.screens.help import HelpScreen
 
 from .conftest import SIZE, settle, until
-from .screen_text import screen_text
+from .screen_text import Notices, screen_text
 
 
 async def test_help_lists_every_key_of_the_current_screen(source, make_app):
@@ -22,6 +22,9 @@ async def test_help_lists_every_key_of_the_current_screen(source, make_app):
                                 ("⏎", "list.open"), ("space", "list.fold")]:
             line = next((ln for ln in text.splitlines() if binding_id in ln), "")
             assert line.split("│")[0].strip(" █") == key, (binding_id, line)
+        await pilot.press("end")  # the caption under the table names the keymap file
+        await pilot.pause()
+        assert "Remap keys in ~/.config/atlas/keymap.toml" in screen_text(app)
         await pilot.press("escape", "g")
         await pilot.pause()
         await pilot.press("question_mark")
@@ -109,9 +112,10 @@ async def test_broken_keymap_is_one_line_and_defaults_stay(source, make_app, tmp
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('"app.triage" = \n', encoding="utf-8")
     app = make_app(source, keymap_file=keymap)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
-        assert any("keymap" in n.message and "using the default keys" in n.message for n in app._notifications)
+        assert any("keymap" in m and "using the default keys" in m for m in notices.messages())
         await pilot.press("t")
         await pilot.pause()
         assert app.screen.TITLE == "Triage"
@@ -124,11 +128,12 @@ async def test_o_gives_the_console_link_of_the_selected_component(source, make_a
 
     source.catalog.log_filters.append(LogFilterTemplate(("dataflow_job",), 'resource.labels.job_name="{id}"'))
     app = make_app(source)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
         await pilot.press("down", "o")  # from events-topic down to sessionizer
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = notices.messages()
         assert any(m.startswith("https://console.cloud.google.com/logs/query") and "sessionizer" in m
                    and "shop-data" in m for m in messages), messages
 

@@ -11,7 +11,7 @@ from tests.helpers import component, write_catalog
 
 from .conftest import SIZE, settle
 from .product import Snapshot
-from .screen_text import screen_text
+from .screen_text import Notices, screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,9 +66,10 @@ async def test_catalog_errors_are_one_line_notifications(tmp_path, make_app):
         component("ranker-svc", owner="ranking", system="serving", depends_on=["evnets", "ghost"]),
     ])
     app = make_app(CatalogDataSource(root, demo=False), live=False)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = notices.messages("error")
         assert len(errors) == 1 and "\n" not in errors[0]
         assert "ranker-svc" in errors[0] and "depends_on" in errors[0] and "run atlas lint" in errors[0]
         assert "ranker-svc" in screen_text(app)  # best effort: the rest still shows

@@ -7,7 +7,7 @@ import time
 
 from .conftest import SIZE, settle
 from .product import NOW, ScriptedSource, all_ok, incident
-from .screen_text import screen_text
+from .screen_text import Notices, screen_text
 
 
 async def test_ctrl_r_refreshes_now(catalog, make_app):
@@ -67,7 +67,8 @@ async def test_a_slow_refresh_never_blocks_keys_nor_overlaps(catalog, make_app):
     source = ScriptedSource(catalog)
     source.gate = threading.Event()  # the poll hangs until released
     app = make_app(source)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await pilot.pause(0.2)
         assert "loading health…" in screen_text(app)
         await pilot.press("t")  # keys work while the poll runs
@@ -75,7 +76,7 @@ async def test_a_slow_refresh_never_blocks_keys_nor_overlaps(catalog, make_app):
         assert app.screen.TITLE == "Triage"
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert any("already running" in n.message for n in app._notifications)
+        assert any("already running" in m for m in notices.messages())
         source.gate.set()
         await settle(app, pilot)
         assert source.refreshes == 1

@@ -76,3 +76,12 @@ def test_keymap_file(tmp_path):
     bad.write_text("[[[", encoding="utf-8")
     keymap, problem = load_keymap(bad)
     assert keymap == {} and str(bad) in problem and "\n" not in problem
+
+
+def test_a_path_under_home_is_shown_the_way_a_user_types_it(tmp_path):
+    from atlas.tui.bindings import shown_path
+
+    home = tmp_path / "home"
+    assert shown_path(home / ".config" / "atlas" / "keymap.toml", home) == "~/.config/atlas/keymap.toml"
+    elsewhere = tmp_path / "keys.toml"
+    assert shown_path(elsewhere, home) == str(elsewhere)  # in full: the user can still find it

@@ -16,7 +16,7 @@ from atlas.tui.screens.handover import HandoverScreen
 from atlas.tui.screens.tour import TourScreen
 
 from .conftest import SIZE
-from .screen_text import screen_text
+from .screen_text import Notices, screen_text
 from .test_handover_screen import NOW, make_app, settle, workspace  # noqa: F401
 
 PIPELINES = "catalog/systems/data-pipelines.toml"
@@ -28,10 +28,6 @@ async def start_tour(app, pilot) -> TourScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, TourScreen)
     return app.screen
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_the_tour_walks_the_product_in_data_flow_order(workspace):
@@ -71,7 +67,8 @@ async def test_the_tour_walks_the_product_in_data_flow_order(workspace):
 async def test_mark_learned_writes_one_line_of_that_persons_knowledge(workspace):
     before = (workspace / PIPELINES).read_text(encoding="utf-8")
     app = make_app(workspace)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         tour = await start_tour(app, pilot)
         assert tour.stop.component == "catalog-enricher"
         await pilot.press("m")
@@ -83,7 +80,7 @@ async def test_mark_learned_writes_one_line_of_that_persons_knowledge(workspace)
         await pilot.press("down", "enter")  # can-debug
         await settle(app, pilot)
         assert app.screen is tour
-        assert "Recorded: amara can-debug on catalog-enricher (catalog/systems/data-pipelines.toml)" in messages(app)
+        assert "Recorded: amara can-debug on catalog-enricher (catalog/systems/data-pipelines.toml)" in notices.messages()
         assert "✔ amara knows it: can-debug" in screen_text(app)
         assert "learned 11 of 50" in screen_text(app)
 

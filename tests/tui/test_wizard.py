@@ -28,7 +28,7 @@ from atlas.tui.wizard.review import PlanScreen
 from atlas.tui.wizard.start import IdentityStep, TemplateStep
 from atlas.tui.wizard.submit import SubmitStep
 
-from .screen_text import screen_text
+from .screen_text import Notices, screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "ghp_atlasTUItoken0123456789abcdefSECRET"
@@ -328,7 +328,8 @@ async def test_failing_checks_disable_submit(catalog_dir):
 async def test_read_only_refuses_the_wizard(catalog_dir):
     backend = ExperimentsBackend(catalog_dir)
     app = Host(catalog_dir, lambda: ExperimentsScreen(backend), read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
         assert "n new" not in screen_text(app).splitlines()[-1]  # the verb is hidden, as k9s does
         await pilot.press("n")
@@ -339,7 +340,7 @@ async def test_read_only_refuses_the_wizard(catalog_dir):
         open_wizard(app, backend)  # any other way in (the palette) refuses and says why
         await settle(app, pilot)
         assert isinstance(app.screen, ExperimentsScreen)
-        assert any("read-only mode" in n.message for n in app._notifications)
+        assert any("read-only mode" in m for m in notices.messages())
 
 
 # ---- snapshots: fixed files (no network), 120x36 --------------------------------------------

@@ -44,6 +44,16 @@ def keymap_path() -> Path:
     return base / "atlas" / "keymap.toml"
 
 
+def shown_path(path: Path, home: Path | None = None) -> str:
+    """The path as a user would type it: `~/...` under the home directory, else in full
+    (so the help caption has the same width on every machine for the default file)."""
+    home = home or Path.home()
+    try:
+        return "~/" + path.relative_to(home).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str]:
     """(binding id -> keys, problem line or ""). A missing file is no problem."""
     path = path or keymap_path()

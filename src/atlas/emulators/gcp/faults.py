@@ -55,6 +55,12 @@ class FaultBook:
         with self._lock:
             self._faults.clear()
 
+    @property
+    def pending(self) -> list[FaultSpec]:
+        """The faults still armed (a `times` fault is gone once used up), as GitHub's has."""
+        with self._lock:
+            return [f.spec for f in self._faults]
+
     def take(self, method: str, target: str | None) -> list[FaultSpec]:
         """The faults this call suffers (each use counts against `times`)."""
         hit = []
