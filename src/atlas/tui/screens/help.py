@@ -9,7 +9,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from atlas.tui.bindings import keymap_path
 
 
 class HelpScreen(ModalScreen):
@@ -48,7 +47,7 @@ class HelpScreen(ModalScreen):
 
     def _caption(self) -> str:
         line = getattr(self.under, "HELP", "")
-        return f"{line}\nRemap keys in {keymap_path()} (binding id = \"key\"). esc closes."
+        return f"{line}\nRemap keys in {self.app.keymap_file} (binding id = \"key\"). esc closes."
 
     def action_dismiss(self) -> None:
         self.dismiss()
