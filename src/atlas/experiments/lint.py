@@ -28,23 +28,37 @@ def lint_experiments(ws: ExperimentWorkspace) -> list[Problem]:
         return problems  # every manifest would fail on the templates: say it once
     claimed: dict[str, Path] = {}
     for path in list_manifests(ws.catalog_root):
+        declared = _declared_id(path)
+        if declared:
+            first = claimed.setdefault(declared, path)
+            if first != path:
+                problems.append(Problem("error", "duplicate-experiment", f"experiment id {declared} is also "
+                                        f"claimed by {first.name}: apply would let one rewrite the other's PRs",
+                                        path, f"experiment {declared}", "id", "rename one of them (file and id)"))
         try:
             manifest = load_manifest(path, ws.templates)
         except ManifestError as exc:
             problems.extend(_manifest_problem(line, path) for line in exc.problems)
             continue
-        entity = f"experiment {manifest.id}"
         if manifest.owner and manifest.owner not in ws.teams and manifest.owner not in ws.people:
             hint = did_you_mean(manifest.owner, sorted(ws.teams | ws.people))
             problems.append(Problem("error", "unknown-owner", f"owner {manifest.owner!r} is not a team or person "
-                                    "of the catalog", path, entity, "owner",
+                                    "of the catalog", path, f"experiment {manifest.id}", "owner",
                                     hint or "set owner to a team id (see teams.toml)"))
-        first = claimed.setdefault(manifest.id, path)
-        if first != path:
-            problems.append(Problem("error", "duplicate-experiment", f"experiment id {manifest.id} is also "
-                                    f"claimed by {first.name}: apply would let one rewrite the other's PRs",
-                                    path, entity, "id", f"rename one of them (file and id) to a new id"))
     return problems
+
+
+def _declared_id(path: Path) -> str:
+    """The `id` a manifest file declares, even when the rest of it is wrong."""
+    import tomllib
+
+    if not path.is_file():  # a FIFO or a device: the parser says so, lint never blocks on it
+        return ""
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get("id")
+    except (OSError, ValueError):
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _manifest_problem(line: str, path: Path) -> Problem:

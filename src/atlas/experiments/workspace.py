@@ -58,9 +58,19 @@ class ExperimentWorkspace:
         return find_manifest(self.catalog_root, ref)
 
     def load_manifest(self, ref: str) -> Manifest:
+        """The manifest, checked against the templates and the catalog's owners (the same
+        rules `atlas lint` applies), or ManifestError."""
         if self.template_errors:
             raise ManifestError(self.template_errors)
-        return load_manifest(self.manifest_path(ref), self.templates)
+        manifest = load_manifest(self.manifest_path(ref), self.templates)
+        owners = self.teams | self.people
+        if owners and manifest.owner and manifest.owner not in owners:
+            from atlas.catalog.validate import did_you_mean
+
+            hint = did_you_mean(manifest.owner, sorted(owners))
+            raise ManifestError([f"{manifest.path}: experiment {manifest.id}: owner: {manifest.owner!r} is not a "
+                                 f"team or person of the catalog" + (f" ({hint})" if hint else "")])
+        return manifest
 
     def template_for(self, manifest: Manifest) -> Template:
         return self.templates[manifest.template]

@@ -75,7 +75,7 @@ class Services:
         catalog: "Catalog | None" = None,
     ) -> None:
         self.source_dir = Path(catalog_dir)
-        self.catalog_dir = self.source_dir  # the scratch copy's, once a demo session made one
+        self._catalog_dir = self.source_dir  # the scratch copy's, once a demo session made one
         self.env: dict[str, str] = dict(os.environ if env is None else env)
         self.now = now
         self._demo_flag = demo
@@ -117,6 +117,13 @@ class Services:
             if self._loaded is None:
                 self._loaded = self._load()
             return self._loaded
+
+    @property
+    def catalog_dir(self) -> Path:
+        """Where the catalog in use lives: the scratch copy in a demo session (every write
+        goes there), else the directory the user named."""
+        self.load()
+        return self._catalog_dir
 
     @property
     def loaded(self) -> Loaded:
@@ -166,7 +173,7 @@ class Services:
                 if c.runbook and len(Path(c.runbook).parts) > 1}
         self._scenario_source = Path(catalog.workspace)
         copy = scratch_copy(self.source_dir, Path(catalog.workspace), dirs)
-        self.catalog_dir = copy
+        self._catalog_dir = copy
         self._to_cache = None  # a scratch copy is gone after this session: nothing to keep
         return self._read(copy, cache=False)
 
@@ -178,8 +185,8 @@ class Services:
         else:
             scenario = workspace / catalog.demo_scenario
         self._session = DemoSession(scenario, now=self.now) if scenario is not None else None
-        if self._session is not None and self.catalog_dir != self.source_dir:
-            self._session.scratch_root = self.catalog_dir.parent
+        if self._session is not None and self._catalog_dir != self.source_dir:
+            self._session.scratch_root = self._catalog_dir.parent
 
     def persist(self) -> None:
         """Keep what `load` parsed for the next start (after the TUI's first frame)."""

@@ -37,7 +37,7 @@ def _atlas_commands() -> type:
 
 
 class AtlasApp(App):
-    CSS_PATH = "atlas.tcss"
+    CSS_PATH = Path(__file__).parent / "atlas.tcss"  # absolute: subclasses elsewhere find it too
     TITLE = "atlas"
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {_atlas_commands}
