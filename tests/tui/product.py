@@ -114,7 +114,7 @@ def all_ok(catalog: Catalog, taken_at: float = NOW) -> Snapshot:
                     taken_at=taken_at)
 
 
-def test_env(workspace: Path) -> dict[str, str]:
+def tui_env(workspace: Path) -> dict[str, str]:
     """The environment the app sees in tests: no user keymap, no user cache, and GitHub at a
     closed loopback port (never the internet)."""
     return {
@@ -131,7 +131,7 @@ class ScriptedServices(Services):
 
     def __init__(self, catalog: Catalog, results=None, errors=None, demo: bool = False, env=None):
         super().__init__(catalog.root, catalog=catalog, demo=demo, now=lambda: NOW,
-                         env=test_env(catalog.workspace) if env is None else env)
+                         env=tui_env(catalog.workspace) if env is None else env)
         self.results = list(results if results is not None else [incident(catalog)])
         self.errors = errors if errors is not None else [
             LogLine(NOW - 120, "ERROR", "deadline exceeded calling ranker-model: 2.0 s"),

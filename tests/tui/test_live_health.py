@@ -105,11 +105,11 @@ async def test_interval_rearmed_only_after_each_poll(catalog, make_app):
 
 
 async def test_benchmark_mode_leaves_after_the_first_frame_with_rows(catalog, make_app, tmp_path):
-    from .product import test_env
+    from .product import tui_env
 
     frame = tmp_path / "frame"
     # the app reads its settings from the services' environment, not the process's
-    source = ScriptedServices(catalog, env={**test_env(tmp_path), "ATLAS_EXIT_AFTER_FIRST_FRAME": "1",
+    source = ScriptedServices(catalog, env={**tui_env(tmp_path), "ATLAS_EXIT_AFTER_FIRST_FRAME": "1",
                                             "ATLAS_FIRST_FRAME_FILE": str(frame)})
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:

@@ -36,8 +36,18 @@ def launch(catalog_dir: str | Path, read_only: bool = False, refresh_seconds: fl
     try:
         app.run()
     finally:
-        services.close()
+        _close_soon(services)
     if app.load_error:
         click.echo(f"atlas: could not load {catalog_dir}: {app.load_error}", err=True)
         return 1
     return app.return_code or 0
+
+
+def _close_soon(services, seconds: float = 0.8) -> None:
+    """Stop the emulators and remove the demo's scratch copy, but never let a stuck close
+    (a channel mid-call) keep the terminal: what is left ends with the process."""
+    import threading
+
+    closer = threading.Thread(target=services.close, name="atlas-close", daemon=True)
+    closer.start()
+    closer.join(seconds)

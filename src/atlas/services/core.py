@@ -288,6 +288,15 @@ class Services:
         with self._lock:
             return mark_learned(self.catalog, component_id, person_id, level)
 
+    def interrupt(self) -> None:
+        """End the readers' calls in flight (their channels close: CANCELLED at once), so a
+        front end can quit while a poll waits on a slow endpoint. The next read builds new
+        clients."""
+        with self._lock:
+            health, self._health = self._health, None
+        if health is not None:
+            health.close()
+
     def close(self) -> None:
         """Stop what this process started (health channels, demo emulators, the scratch
         copy). Safe to call twice, and from any thread."""

@@ -107,6 +107,12 @@ class AtlasApp(App):
     # ---- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        import asyncio
+
+        from atlas.tui.executor import DaemonExecutor
+
+        # workers on daemon threads: `q` quits at once even while a call hangs
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         keymap, problem = load_keymap(self.keymap_file)
         if keymap:
             self.set_keymap(keymap)
@@ -224,6 +230,7 @@ class AtlasApp(App):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self.services.interrupt()  # a poll stuck in a slow call ends now, not in 30 s
 
     # ---- navigation -------------------------------------------------------------------
 
