@@ -3,7 +3,7 @@
 Figures (same run, interleaved, so a noisy neighbour slows floor and subject alike):
 - process start -> first frame, for a bare Textual app (the floor), for atlas on the
   sample catalog (goal <= 1.5x the floor) and for atlas on the N-component synthetic
-  catalog (goal <= 3x; with the start-up cache of atlas.tui.catalog_cache warm, and
+  catalog (goal <= 3x; with the start-up cache of atlas.services.cache warm, and
   again cold, as on the very first start). Each is a fresh interpreter on a
   pseudo-terminal; atlas counts the first frame that shows catalog rows
   (ATLAS_EXIT_AFTER_FIRST_FRAME=1), not a loading screen; the child writes the
@@ -108,9 +108,9 @@ async def _keypress_times(catalog_dir: Path) -> tuple[list[float], list[float]]:
     (`App._display`); Pilot's round trip adds its own idle detection (~70 ms even for a bare
     app on this machine), so it is reported beside, not as the figure."""
     from atlas.tui.app import AtlasApp
-    from atlas.tui.data import CatalogDataSource
+    from atlas.services import Services
 
-    app = AtlasApp(CatalogDataSource(catalog_dir, demo=False), live=False, refresh_seconds=None)
+    app = AtlasApp(Services(catalog_dir, demo=False), live=False, refresh_seconds=None)
     times, trips = [], []
     frames: list[float] = []
     display = app._display

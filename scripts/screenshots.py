@@ -39,10 +39,10 @@ async def _wait_for_health(app, pilot, seconds: float = 30.0) -> None:
 
 async def render(out: Path, size: tuple[int, int]) -> list[Path]:
     from atlas.tui.app import AtlasApp
-    from atlas.tui.data import CatalogDataSource
+    from atlas.services import Services
 
-    source = CatalogDataSource(ROOT / "catalog", demo=True, now=lambda: FROZEN)
-    app = AtlasApp(source, refresh_seconds=None, clock=lambda: FROZEN)
+    services = Services(ROOT / "catalog", demo=True, now=lambda: FROZEN, scratch=True)
+    app = AtlasApp(services, refresh_seconds=None, clock=lambda: FROZEN)
     written: list[Path] = []
 
     def shot(name: str) -> None:
@@ -75,7 +75,7 @@ async def render(out: Path, size: tuple[int, int]) -> list[Path]:
             await _settle(app, pilot)
             shot("handover")
     finally:
-        source.stop()
+        services.close()
     return written
 
 

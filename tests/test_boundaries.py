@@ -65,6 +65,11 @@ PROBES = {
         ["atlas.experiments.apply", "atlas.experiments.verify", "atlas.experiments.lifecycle",
          "atlas.experiments.production", "atlas.experiments.workspace", "atlas.commands.experiment"],
         "", (*UI, "github")),
+    # the services seam: building it loads the catalog and graph, never a client or a UI
+    "services": (
+        ["atlas.services", "atlas.commands.common"],
+        "s = atlas.services.Services('catalog', demo=False, env={}); s.load(); s.experiments()\n",
+        (*UI, *GOOGLE, "github")),
 }
 
 PROBE = """

@@ -68,6 +68,7 @@ def cli(ctx: click.Context, catalog_dir: str, read_only: bool, refresh_seconds: 
     """
     ctx.ensure_object(dict)
     ctx.obj["catalog_dir"] = catalog_dir
+    ctx.obj["demo"] = demo  # every subcommand's Services honours --demo/--no-demo too
     if ctx.invoked_subcommand is None:
         from atlas.commands.tui import launch  # lazy: Textual only when the TUI runs
 

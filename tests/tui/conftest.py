@@ -10,7 +10,7 @@ import pytest
 
 from atlas.tui.app import AtlasApp
 
-from .product import NOW, ScriptedSource, build_catalog
+from .product import NOW, ScriptedServices, build_catalog
 
 SIZE = (120, 36)
 
@@ -30,15 +30,16 @@ def catalog(tmp_path):
 
 @pytest.fixture
 def source(catalog):
-    return ScriptedSource(catalog)
+    return ScriptedServices(catalog)
 
 
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
-    # no keymap file: the default path under the test's own $HOME (tests/conftest.py), which
-    # the help screen shows as ~/.config/atlas/keymap.toml on every machine
+    """The real app on injected services. Services read the environment when they are
+    built (tests that build real `Services` from disk): no keymap file (the default path under
+    the test's own $HOME from tests/conftest.py, shown as ~/.config/atlas/keymap.toml on every
+    machine) and a closed GitHub port (never the internet)."""
     monkeypatch.delenv("ATLAS_KEYMAP", raising=False)
-    # areas that read GitHub (handover issues) get a closed loopback port: never the internet
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/api/v3")
 
     def make(source, **kwargs):

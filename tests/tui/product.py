@@ -1,7 +1,8 @@
-"""A small product built in code for the TUI tests, and a data source that serves it.
+"""A small product built in code for the TUI tests, and the services that serve it.
 
-The data source is the TUI's injection point (atlas.tui.data.DataSource): fixed catalog,
-scripted health snapshots (or failures), fixed log lines, and the real triage ranking.
+`ScriptedServices` is the real `atlas.services.Services` (the TUI's one injection point)
+over a catalog built in code, with scripted health snapshots (or failures) and fixed log
+lines in place of the Google readers; triage, handover and experiments are the real ones.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.catalog.model import Catalog, Component, Handover, Person, Repo, SignalTemplate, System, Team
-from atlas.graph import CatalogGraph
 from atlas.health.logs import LogLine
 from atlas.health.model import ComponentHealth, SignalStatus, Status
-from atlas.health.triage import triage
-from atlas.tui.data import Workspace
+from atlas.services import Services
 
 NOW = 1_790_000_000.0  # frozen clock: 2026-09-21 14:13:20 UTC
 
@@ -115,13 +114,24 @@ def all_ok(catalog: Catalog, taken_at: float = NOW) -> Snapshot:
                     taken_at=taken_at)
 
 
-class ScriptedSource:
-    """A DataSource with fixed data: each refresh takes the next scripted result
-    (a snapshot, or an exception to raise); the last one repeats."""
+def tui_env(workspace: Path) -> dict[str, str]:
+    """The environment the app sees in tests: a home of its own (no keymap file there; the
+    help shows it as ~/.config/atlas/keymap.toml on every machine), no start-up cache, and
+    GitHub at a closed loopback port (never the internet)."""
+    return {
+        "HOME": str(workspace / "home"),
+        "ATLAS_CACHE_DIR": "off",
+        "GITHUB_API_URL": "http://127.0.0.1:9/api/v3",
+    }
 
-    def __init__(self, catalog: Catalog, results=None, errors=None, demo: bool = False):
-        self.catalog = catalog
-        self.graph = CatalogGraph(catalog)
+
+class ScriptedServices(Services):
+    """Services with fixed health: each refresh takes the next scripted result (a snapshot,
+    or an exception to raise); the last one repeats."""
+
+    def __init__(self, catalog: Catalog, results=None, errors=None, demo: bool = False, env=None):
+        super().__init__(catalog.root, catalog=catalog, demo=demo, now=lambda: NOW,
+                         env=tui_env(catalog.workspace) if env is None else env)
         self.results = list(results if results is not None else [incident(catalog)])
         self.errors = errors if errors is not None else [
             LogLine(NOW - 120, "ERROR", "deadline exceeded calling ranker-model: 2.0 s"),
@@ -132,10 +142,7 @@ class ScriptedSource:
         self.started = self.stopped = False
         self.gate: threading.Event | None = None  # set to hold refreshes until released
 
-    def load(self) -> Workspace:
-        return Workspace(self.catalog, self.graph)
-
-    def start(self) -> None:
+    def start(self, parts=()) -> None:
         self.started = True
 
     def refresh_health(self):
@@ -147,11 +154,9 @@ class ScriptedSource:
             raise result
         return result
 
-    def recent_errors(self, component_id: str):
+    def recent_errors(self, component_id: str, limit: int = 50):
         return list(self.errors)
 
-    def triage(self, snapshot):
-        return triage(self.catalog, self.graph, snapshot)
-
-    def stop(self) -> None:
+    def close(self) -> None:
         self.stopped = True
+        super().close()

@@ -139,9 +139,9 @@ async def test_o_gives_the_console_link_of_the_selected_component(source, make_a
 
 
 async def test_demo_mode_shows_the_badge(catalog, make_app):
-    from .product import ScriptedSource
+    from .product import ScriptedServices
 
-    source = ScriptedSource(catalog, demo=True)
+    source = ScriptedServices(catalog, demo=True)
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

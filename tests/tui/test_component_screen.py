@@ -87,7 +87,7 @@ async def test_narrow_terminal_uses_tabs_and_r_shows_the_runbook(source, make_ap
 
 async def test_log_failure_is_one_line_not_a_traceback(source, make_app):
     class Broken(type(source)):
-        def recent_errors(self, component_id):
+        def recent_errors(self, component_id, limit=50):
             raise TimeoutError("Cloud Logging did not answer in 10 s\nTraceback (most recent call last): ...")
 
     app = make_app(Broken(source.catalog))

@@ -1,4 +1,4 @@
-"""The real data source: TOML catalog from disk, the start-up cache, the demo end to end."""
+"""The real services under the TUI: TOML catalog from disk, the start-up cache, the demo end to end."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from atlas.commands.tui import launch
-from atlas.tui.data import CatalogDataSource
+from atlas.services import Services
 from tests.helpers import component, write_catalog
 
 from .conftest import SIZE, settle
@@ -24,7 +24,7 @@ def small_catalog(tmp_path: Path) -> Path:
 
 
 async def test_catalog_from_disk_without_health(tmp_path, make_app):
-    app = make_app(CatalogDataSource(small_catalog(tmp_path), demo=False), live=False)
+    app = make_app(Services(small_catalog(tmp_path), demo=False), live=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
@@ -34,38 +34,38 @@ async def test_catalog_from_disk_without_health(tmp_path, make_app):
 
 def test_cache_serves_the_next_start_and_misses_after_an_edit(tmp_path, private_cache):
     root = small_catalog(tmp_path)
-    first = CatalogDataSource(root, demo=False)
+    first = Services(root, demo=False, use_cache=True)
     first.load()
     first.persist()
     assert list(private_cache.glob("catalog-*.pickle"))
 
-    again = CatalogDataSource(root, demo=False)
+    again = Services(root, demo=False, use_cache=True)
     assert sorted(again.load().catalog.components) == ["events", "ranker-svc"]
-    assert again._to_cache is None  # came from the cache: nothing to write
+    assert again.loaded.files == []  # came from the cache: no TOML file was read
 
     serving = root / "systems" / "serving.toml"
     serving.write_text(serving.read_text() + '\n[[component]]\nid = "recs-api"\nkind = "grpc_service"\n'
                        'owner = "ranking"\nsystem = "serving"\n', encoding="utf-8")
     os.utime(serving, ns=(serving.stat().st_atime_ns, serving.stat().st_mtime_ns + 1_000_000))
-    edited = CatalogDataSource(root, demo=False)
+    edited = Services(root, demo=False, use_cache=True)
     assert "recs-api" in edited.load().catalog.components
 
 
 def test_a_damaged_cache_is_ignored(tmp_path, private_cache):
     root = small_catalog(tmp_path)
-    source = CatalogDataSource(root, demo=False)
+    source = Services(root, demo=False, use_cache=True)
     source.load()
     source.persist()
     for entry in private_cache.glob("catalog-*.pickle"):
         entry.write_bytes(b"not a pickle")
-    assert sorted(CatalogDataSource(root, demo=False).load().catalog.components) == ["events", "ranker-svc"]
+    assert sorted(Services(root, demo=False, use_cache=True).load().catalog.components) == ["events", "ranker-svc"]
 
 
 async def test_catalog_errors_are_one_line_notifications(tmp_path, make_app):
     root = write_catalog(tmp_path, components=[
         component("ranker-svc", owner="ranking", system="serving", depends_on=["evnets", "ghost"]),
     ])
-    app = make_app(CatalogDataSource(root, demo=False), live=False)
+    app = make_app(Services(root, demo=False), live=False)
     notices = Notices()
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
@@ -82,11 +82,13 @@ def test_launch_on_a_missing_directory_is_one_line(tmp_path, capsys):
 
 
 async def test_demo_end_to_end_on_the_sample_catalog(make_app, monkeypatch):
-    """The embedded emulators over loopback, the real health service, the real triage."""
+    """The embedded emulators over loopback, the real health service, the real triage, on a
+    scratch copy of the sample: the process environment is never edited."""
     for key in ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST", "GITHUB_API_URL", "GITHUB_TOKEN"):
         monkeypatch.delenv(key, raising=False)
-    source = CatalogDataSource(ROOT / "catalog", demo=None)  # the sample says demo = true
-    app = make_app(source)
+    before = dict(os.environ)
+    services = Services(ROOT / "catalog", demo=None, scratch=True)  # the sample says demo = true
+    app = make_app(services)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             for _ in range(300):
@@ -101,17 +103,20 @@ async def test_demo_end_to_end_on_the_sample_catalog(make_app, monkeypatch):
             await pilot.pause()
             lines = [ln for ln in screen_text(app).splitlines() if "CAUSE" in ln]
             assert "feature-backfill" in lines[0]
-            assert os.environ["MONITORING_EMULATOR_HOST"].startswith("127.0.0.1:")
+            assert services.env_for("gcp")["MONITORING_EMULATOR_HOST"].startswith("127.0.0.1:")
+            scratch = services.catalog_dir
+            assert scratch != ROOT / "catalog" and (scratch / "atlas.toml").is_file()
     finally:
-        source.stop()
-    assert "MONITORING_EMULATOR_HOST" not in os.environ  # nothing points at a stopped emulator
+        services.close()
+    assert dict(os.environ) == before  # nothing points at a stopped emulator
+    assert not scratch.exists()  # the demo's scratch copy is gone with the session
 
 
 async def test_an_unreadable_catalog_says_why_and_triage_gives_no_all_clear(tmp_path, make_app):
     root = tmp_path / "broken"
     root.mkdir()
     (root / "atlas.toml").write_text('name = "x"\n[[[bad\n', encoding="utf-8")
-    app = make_app(CatalogDataSource(root, demo=False), live=False)
+    app = make_app(Services(root, demo=False), live=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         text = screen_text(app)

@@ -13,7 +13,7 @@ from atlas.tui.wizard.review import PlanScreen
 from atlas.tui.wizard.submit import SubmitStep
 
 from .screen_text import screen_text
-from .test_wizard import SIZE, TOKEN, Host, catalog_dir, emulator, experiment_prs, gh, seed, settle, workdir  # noqa: F401
+from .test_wizard import SIZE, TOKEN, Host, catalog_dir, emulator, experiment_prs, gh, seed, services_for, settle, workdir  # noqa: F401
 
 MID = "exp-ranker-dwell-v2"
 
@@ -28,7 +28,7 @@ def apply_in_core(backend) -> None:
 
 
 async def test_lists_the_sample_draft_without_touching_github(catalog_dir):
-    app = Host(catalog_dir, lambda: ExperimentsScreen(ExperimentsBackend(catalog_dir)))
+    app = Host(catalog_dir, lambda: ExperimentsScreen())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert row(app) == [MID, "ranker", "draft", "ranking-science"]
@@ -39,8 +39,8 @@ async def test_lists_the_sample_draft_without_touching_github(catalog_dir):
 
 
 async def test_apply_from_the_list_then_pr_states_and_links(catalog_dir, emulator, gh):
-    backend = ExperimentsBackend(catalog_dir)
-    app = Host(catalog_dir, lambda: ExperimentsScreen(backend))
+    backend = ExperimentsBackend(services_for(catalog_dir))
+    app = Host(backend.services, lambda: ExperimentsScreen(backend))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("a")
@@ -70,10 +70,10 @@ async def test_apply_from_the_list_then_pr_states_and_links(catalog_dir, emulato
 
 
 async def test_partially_merged_is_loud(catalog_dir, emulator, gh):
-    backend = ExperimentsBackend(catalog_dir)
+    backend = ExperimentsBackend(services_for(catalog_dir))
     apply_in_core(backend)
     experiment_prs(gh, MID)["data-pipelines"][0].merge()  # merged by hand; the other two forgotten
-    app = Host(catalog_dir, lambda: ExperimentsScreen(backend))
+    app = Host(backend.services, lambda: ExperimentsScreen(backend))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, rounds=4)
         cells = row(app)
@@ -86,7 +86,7 @@ async def test_partially_merged_is_loud(catalog_dir, emulator, gh):
 
 
 async def test_read_only_hides_apply(catalog_dir):
-    app = Host(catalog_dir, lambda: ExperimentsScreen(ExperimentsBackend(catalog_dir)), read_only=True)
+    app = Host(catalog_dir, lambda: ExperimentsScreen(), read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         footer = screen_text(app).splitlines()[-1]
@@ -101,11 +101,11 @@ async def test_read_only_hides_apply(catalog_dir):
 
 
 async def test_the_real_app_opens_it_under_x_and_read_only_keeps_it_readable(catalog_dir, tmp_path, monkeypatch):
+    from atlas.services import Services
     from atlas.tui.app import AtlasApp
-    from atlas.tui.data import CatalogDataSource
 
     monkeypatch.setenv("ATLAS_KEYMAP", str(tmp_path / "no-keymap.toml"))
-    app = AtlasApp(CatalogDataSource(catalog_dir, demo=False), read_only=True, live=False, refresh_seconds=None)
+    app = AtlasApp(Services(catalog_dir, demo=False), read_only=True, live=False, refresh_seconds=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("x")
@@ -128,8 +128,8 @@ async def test_the_real_app_opens_it_under_x_and_read_only_keeps_it_readable(cat
 async def test_a_failed_apply_says_why_and_ctrl_r_resumes_it(catalog_dir, emulator, gh, monkeypatch):
     monkeypatch.setenv("ATLAS_GITHUB_RETRIES", "0")  # fail at once instead of retrying the 503
     emulator.inject("503", method="POST", path_regex=r"/repos/nw-recs/training/pulls$")
-    backend = ExperimentsBackend(catalog_dir)
-    app = Host(catalog_dir, lambda: SubmitStep(backend, MID))
+    backend = ExperimentsBackend(services_for(catalog_dir))
+    app = Host(backend.services, lambda: SubmitStep(backend, MID))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, rounds=5)
         text = screen_text(app)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, OptionList
 
 import atlas.tui.app
 from atlas.tui.app import AtlasApp
-from atlas.tui.data import CatalogDataSource
+from atlas.services import Services
 from atlas.tui.handover.detail import ReadinessDetail
 from atlas.tui.screens.handover import HandoverScreen
 
@@ -28,11 +28,11 @@ NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc).timestamp()
 TOKEN = "ghp_handoverScreenToken0042"
 
 
-class OfflineSource(CatalogDataSource):
+class OfflineServices(Services):
     """The real catalog loading; no live health and no logs (the app runs with live=False),
     so opening a component never reaches for Google."""
 
-    def recent_errors(self, component_id: str) -> list:
+    def recent_errors(self, component_id: str, limit: int = 50) -> list:
         return []
 
 
@@ -44,7 +44,7 @@ def make_app(workspace: Path, *, issues: bool = False, read_only: bool = False) 
         MODES = {**AtlasApp.MODES, "handover": lambda: HandoverScreen(today=TODAY, issues=issues)}
         DEFAULT_MODE = "handover"
 
-    source = OfflineSource(workspace / "catalog", demo=False)
+    source = OfflineServices(workspace / "catalog", demo=False)
     return HandoverApp(source, read_only=read_only, live=False, refresh_seconds=None, clock=lambda: NOW)
 
 
@@ -221,8 +221,8 @@ def test_snapshot(workspace, snap_compare):
 
 
 async def test_demo_mode_reads_issues_from_the_embedded_emulator(workspace):
-    """In demo mode GitHub points at the embedded emulator only once the source started:
-    the screen waits for that instead of asking api.github.com."""
+    """In demo mode the services start the embedded GitHub emulator when the screen first
+    asks for issues: never api.github.com, and no waiting for health to start it."""
     shutil.copytree(ROOT / "scenarios", workspace / "scenarios")
 
     class DemoApp(AtlasApp):
@@ -230,7 +230,7 @@ async def test_demo_mode_reads_issues_from_the_embedded_emulator(workspace):
         MODES = {**AtlasApp.MODES, "handover": lambda: HandoverScreen(today=TODAY)}
         DEFAULT_MODE = "handover"
 
-    source = CatalogDataSource(workspace / "catalog", demo=True)
+    source = Services(workspace / "catalog", demo=True)
     app = DemoApp(source, refresh_seconds=None, clock=lambda: NOW)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -243,4 +243,4 @@ async def test_demo_mode_reads_issues_from_the_embedded_emulator(workspace):
             assert "issues: 11 bugs, 6 improvements open" in text
             assert cells(app, "ranker-svc")[6] == "2 bugs +1"
     finally:
-        source.stop()
+        source.close()

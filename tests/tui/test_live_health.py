@@ -6,12 +6,12 @@ import threading
 import time
 
 from .conftest import SIZE, settle
-from .product import NOW, ScriptedSource, all_ok, incident
+from .product import NOW, ScriptedServices, all_ok, incident
 from .screen_text import Notices, screen_text
 
 
 async def test_ctrl_r_refreshes_now(catalog, make_app):
-    source = ScriptedSource(catalog, [incident(catalog), all_ok(catalog, taken_at=NOW + 30)])
+    source = ScriptedServices(catalog, [incident(catalog), all_ok(catalog, taken_at=NOW + 30)])
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -26,7 +26,7 @@ async def test_ctrl_r_refreshes_now(catalog, make_app):
 
 async def test_failed_refresh_keeps_values_marks_them_stale_and_says_why(catalog, make_app):
     boom = ConnectionError("monitoring.googleapis.com: 503 Service Unavailable\n  File x.py, line 3")
-    source = ScriptedSource(catalog, [incident(catalog), boom])
+    source = ScriptedServices(catalog, [incident(catalog), boom])
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -43,7 +43,7 @@ async def test_failed_refresh_keeps_values_marks_them_stale_and_says_why(catalog
 
 
 async def test_first_refresh_failing_shows_no_values_not_fake_ones(catalog, make_app):
-    source = ScriptedSource(catalog, [TimeoutError("deadline exceeded after 10 s")])
+    source = ScriptedServices(catalog, [TimeoutError("deadline exceeded after 10 s")])
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -55,7 +55,7 @@ async def test_first_refresh_failing_shows_no_values_not_fake_ones(catalog, make
 async def test_some_query_groups_failing_is_said(catalog, make_app):
     snapshot = incident(catalog)
     snapshot.errors = ["dataflow.googleapis.com/job/system_lag: permission denied on shop-data", "other"]
-    app = make_app(ScriptedSource(catalog, [snapshot]))
+    app = make_app(ScriptedServices(catalog, [snapshot]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         line = screen_text(app).splitlines()[1]
@@ -64,7 +64,7 @@ async def test_some_query_groups_failing_is_said(catalog, make_app):
 
 
 async def test_a_slow_refresh_never_blocks_keys_nor_overlaps(catalog, make_app):
-    source = ScriptedSource(catalog)
+    source = ScriptedServices(catalog)
     source.gate = threading.Event()  # the poll hangs until released
     app = make_app(source)
     notices = Notices()
@@ -84,7 +84,7 @@ async def test_a_slow_refresh_never_blocks_keys_nor_overlaps(catalog, make_app):
 
 
 async def test_interval_rearmed_only_after_each_poll(catalog, make_app):
-    class Counting(ScriptedSource):
+    class Counting(ScriptedServices):
         running = peak = 0
 
         def refresh_health(self):
@@ -105,10 +105,13 @@ async def test_interval_rearmed_only_after_each_poll(catalog, make_app):
         assert source.peak == 1
 
 
-async def test_benchmark_mode_leaves_after_the_first_frame_with_rows(source, make_app, tmp_path, monkeypatch):
+async def test_benchmark_mode_leaves_after_the_first_frame_with_rows(catalog, make_app, tmp_path):
+    from .product import tui_env
+
     frame = tmp_path / "frame"
-    monkeypatch.setenv("ATLAS_EXIT_AFTER_FIRST_FRAME", "1")
-    monkeypatch.setenv("ATLAS_FIRST_FRAME_FILE", str(frame))
+    # the app reads its settings from the services' environment, not the process's
+    source = ScriptedServices(catalog, env={**tui_env(tmp_path), "ATLAS_EXIT_AFTER_FIRST_FRAME": "1",
+                                            "ATLAS_FIRST_FRAME_FILE": str(frame)})
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(50):

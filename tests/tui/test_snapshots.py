@@ -65,7 +65,7 @@ def test_help(app, snap_compare):
 
 
 def test_refresh_failed(catalog, make_app, snap_compare):
-    from .product import ScriptedSource, incident
+    from .product import ScriptedServices, incident
 
-    source = ScriptedSource(catalog, [incident(catalog), ConnectionError("monitoring: 503 Service Unavailable")])
+    source = ScriptedServices(catalog, [incident(catalog), ConnectionError("monitoring: 503 Service Unavailable")])
     assert snap_compare(make_app(source), terminal_size=SIZE, run_before=steps("ctrl+r"))

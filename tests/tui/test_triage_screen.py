@@ -56,9 +56,9 @@ async def test_enter_r_and_l_open_the_component(source, make_app):
 
 
 async def test_nothing_failing_says_so(catalog, make_app):
-    from .product import ScriptedSource
+    from .product import ScriptedServices
 
-    app = make_app(ScriptedSource(catalog, [all_ok(catalog)]))
+    app = make_app(ScriptedServices(catalog, [all_ok(catalog)]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("t")
@@ -77,9 +77,9 @@ async def test_no_health_data_is_not_all_clear(source, make_app):
 
 
 async def test_a_refresh_keeps_the_readers_place(catalog, make_app):
-    from .product import ScriptedSource, incident
+    from .product import ScriptedServices, incident
 
-    app = make_app(ScriptedSource(catalog, [incident(catalog), incident(catalog, taken_at=1_790_000_030.0)]))
+    app = make_app(ScriptedServices(catalog, [incident(catalog), incident(catalog, taken_at=1_790_000_030.0)]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("t", "down", "down")
@@ -93,9 +93,9 @@ async def test_a_refresh_keeps_the_readers_place(catalog, make_app):
 
 async def test_all_no_data_is_not_all_clear(catalog, make_app):
     """A refresh that measured nothing (no signals answered) ranks nothing: that is not an all-clear."""
-    from .product import ScriptedSource, Snapshot
+    from .product import ScriptedServices, Snapshot
 
-    app = make_app(ScriptedSource(catalog, [Snapshot({})]))
+    app = make_app(ScriptedServices(catalog, [Snapshot({})]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("t")

@@ -10,14 +10,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from textual.app import App
-from textual.reactive import reactive
 from textual.widgets import Button, Collapsible, Input, OptionList, Select, Static
 
 from atlas.catalog.loader import load_catalog
-from atlas.catalog.model import Catalog
-from atlas.tui.data import Workspace
-from atlas.tui.health_view import HealthView
+from atlas.services import Services
+from atlas.tui.app import AtlasApp
 from atlas.tui.screens.experiments import ExperimentsScreen
 from atlas.tui.wizard.backend import ExperimentsBackend
 from atlas.tui.wizard.draft import WizardDraft
@@ -36,32 +33,31 @@ SIZE = (120, 36)
 SEED = ROOT / "scenarios" / "repos"
 
 
-class Host(App):
-    """The smallest app the experiment screens run in: what AtlasApp offers them (workspace,
-    health, read_only, back, open_url), with the opened URLs recorded."""
+def services_for(catalog_dir: Path, bare_header: bool = False) -> Services:
+    """The real services on a catalog copy, reading the environment as the test set it up
+    (the GitHub emulator's URL and token). `bare_header`: the catalog without components, so
+    snapshots do not move with the sample's size (templates and repos stay)."""
+    catalog = None
+    if bare_header:
+        catalog = load_catalog(catalog_dir).catalog
+        catalog.components = {}
+    services = Services(catalog_dir, demo=False, catalog=catalog)
+    services.load()
+    return services
 
-    loaded: reactive[bool] = reactive(False)
-    health_version: reactive[int] = reactive(0)
 
-    def __init__(self, catalog_dir: Path, first, read_only: bool = False, bare_header: bool = False) -> None:
-        super().__init__()
-        # bare_header: a catalog with no components, so snapshots do not move with the sample's size
-        catalog = Catalog(catalog_dir, catalog_dir.parent, name="nw-recs") if bare_header else (
-            load_catalog(catalog_dir).catalog)
-        self.workspace = Workspace(catalog, None)
-        self.health = HealthView()
-        self.demo = False
-        self.read_only = read_only
+class Host(AtlasApp):
+    """The real app, opening on the screen under test, with the URLs it opens recorded."""
+
+    def __init__(self, where: Path | Services, first, read_only: bool = False, bare_header: bool = False) -> None:
+        services = where if isinstance(where, Services) else services_for(where, bare_header)
+        super().__init__(services, read_only=read_only, live=False, refresh_seconds=None)
         self.opened: list[str] = []
         self._first = first
 
     def on_mount(self) -> None:
-        self.loaded = True
+        super().on_mount()  # the services are loaded: the workspace is there at once
         self.push_screen(self._first())
-
-    def back(self) -> None:
-        if len(self.screen_stack) > 2:
-            self.pop_screen()
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         self.opened.append(url)
@@ -176,18 +172,6 @@ def field(app, key: str) -> FormField:
     return app.screen.query_one(f"#field-{key}", FormField)
 
 
-class SeedReader:
-    """The seed repos' files straight from disk: the RepoReader that plan and production
-    values need (head_sha, read_file), for tests with no network at all."""
-
-    def head_sha(self, github: str, branch: str) -> str:
-        return "5eed" * 10
-
-    def read_file(self, github: str, path: str, ref: str):
-        file = SEED / github / path
-        return file.read_text(encoding="utf-8") if file.is_file() else None
-
-
 def filled_draft(backend, experiment_id: str = "exp-ranker-lr-v1", **params: str) -> WizardDraft:
     """What a person would have typed in steps 1-3, built in code."""
     draft = WizardDraft.start(backend.workspace().templates["ranker"])
@@ -204,8 +188,8 @@ def filled_draft(backend, experiment_id: str = "exp-ranker-lr-v1", **params: str
 
 
 async def test_wizard_end_to_end_opens_three_linked_prs(catalog_dir, emulator, gh):
-    backend = ExperimentsBackend(catalog_dir)
-    app = Host(catalog_dir, lambda: ExperimentsScreen(backend))
+    backend = ExperimentsBackend(services_for(catalog_dir))
+    app = Host(backend.services, lambda: ExperimentsScreen(backend))
     manifest_file = catalog_dir / "experiments" / "exp-ranker-lr-v1.toml"
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_parameters(app, pilot)
@@ -290,9 +274,9 @@ async def test_wizard_end_to_end_opens_three_linked_prs(catalog_dir, emulator, g
 
 
 async def test_an_existing_id_and_a_missing_owner_are_refused_inline(catalog_dir):
-    backend = ExperimentsBackend(catalog_dir)
+    backend = ExperimentsBackend(services_for(catalog_dir))
     draft = WizardDraft.start(backend.workspace().templates["ranker"])
-    app = Host(catalog_dir, lambda: IdentityStep(backend, draft))
+    app = Host(backend.services, lambda: IdentityStep(backend, draft))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await fill(pilot, "#input-id", "exp-ranker-dwell-v2")
@@ -306,12 +290,12 @@ async def test_an_existing_id_and_a_missing_owner_are_refused_inline(catalog_dir
         assert not (catalog_dir / "experiments" / "exp-ranker-dwell-v2.toml").read_text().count("lr-v1")
 
 
-async def test_failing_checks_disable_submit(catalog_dir):
+async def test_failing_checks_disable_submit(catalog_dir, emulator):
     """The treatment arm trains on a feature the pipeline does not turn on (no feature
     parameter): the review names the problem and Submit stays disabled."""
-    backend = ExperimentsBackend(catalog_dir, forge_factory=SeedReader)
+    backend = ExperimentsBackend(services_for(catalog_dir))
     draft = filled_draft(backend, "exp-ranker-bad", feature="")
-    app = Host(catalog_dir, lambda: PlanScreen(backend, draft=draft))
+    app = Host(backend.services, lambda: PlanScreen(backend, draft=draft))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         review = app.screen
@@ -326,8 +310,8 @@ async def test_failing_checks_disable_submit(catalog_dir):
 
 
 async def test_read_only_refuses_the_wizard(catalog_dir):
-    backend = ExperimentsBackend(catalog_dir)
-    app = Host(catalog_dir, lambda: ExperimentsScreen(backend), read_only=True)
+    backend = ExperimentsBackend(services_for(catalog_dir))
+    app = Host(backend.services, lambda: ExperimentsScreen(backend), read_only=True)
     notices = Notices()
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
@@ -343,11 +327,11 @@ async def test_read_only_refuses_the_wizard(catalog_dir):
         assert any("read-only mode" in m for m in notices.messages())
 
 
-# ---- snapshots: fixed files (no network), 120x36 --------------------------------------------
+# ---- snapshots: the seed repos through the GitHub emulator, 120x36 --------------------------------------------
 
 
-def test_snapshot_parameter_step(catalog_dir, snap_compare):
-    backend = ExperimentsBackend(catalog_dir, forge_factory=SeedReader)
+def test_snapshot_parameter_step(catalog_dir, emulator, snap_compare):
+    backend = ExperimentsBackend(services_for(catalog_dir, bare_header=True))
     draft = filled_draft(backend, learning_rate="0.9")
 
     async def run_before(pilot) -> None:
@@ -356,25 +340,25 @@ def test_snapshot_parameter_step(catalog_dir, snap_compare):
         pilot.app.screen.query_one("#input-arm-treatment-learning_rate", Input).focus()
         await settle(pilot.app, pilot)
 
-    app = Host(catalog_dir, lambda: ParametersStep(backend, draft), bare_header=True)
+    app = Host(backend.services, lambda: ParametersStep(backend, draft))
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_snapshot_review_step(catalog_dir, snap_compare):
-    backend = ExperimentsBackend(catalog_dir, forge_factory=SeedReader)
+def test_snapshot_review_step(catalog_dir, emulator, snap_compare):
+    backend = ExperimentsBackend(services_for(catalog_dir, bare_header=True))
     draft = filled_draft(backend)
 
     async def run_before(pilot) -> None:
         await settle(pilot.app, pilot)
 
-    app = Host(catalog_dir, lambda: PlanScreen(backend, draft=draft), bare_header=True)
+    app = Host(backend.services, lambda: PlanScreen(backend, draft=draft))
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-async def test_a_second_treatment_arm_gets_its_own_fields_and_even_weights(catalog_dir):
-    backend = ExperimentsBackend(catalog_dir, forge_factory=SeedReader)
+async def test_a_second_treatment_arm_gets_its_own_fields_and_even_weights(catalog_dir, emulator):
+    backend = ExperimentsBackend(services_for(catalog_dir))
     draft = filled_draft(backend)
-    app = Host(catalog_dir, lambda: ParametersStep(backend, draft))
+    app = Host(backend.services, lambda: ParametersStep(backend, draft))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+t")
@@ -403,9 +387,9 @@ async def test_without_a_github_token_production_and_plan_say_why(catalog_dir, m
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no `gh` CLI to ask either
-    backend = ExperimentsBackend(catalog_dir)
+    backend = ExperimentsBackend(services_for(catalog_dir))
     draft = filled_draft(backend)
-    app = Host(catalog_dir, lambda: ParametersStep(backend, draft))
+    app = Host(backend.services, lambda: ParametersStep(backend, draft))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         lr = field(app, "arm-treatment-learning_rate")

@@ -22,6 +22,7 @@ from atlas.commands.common import (
     load_or_exit,
     problem_base,
     resolve_catalog_dir,
+    services,
     write_or_echo,
 )
 
@@ -41,14 +42,14 @@ def _plural(n: int, word: str) -> str:
 def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) -> None:
     """Check the catalog: errors (exit 1) and warnings (gaps worth fixing, exit 0)."""
     from atlas.catalog.lint import lint as lint_catalog
-    from atlas.catalog.loader import load_catalog
-    from atlas.graph import CatalogGraph
+    from atlas.experiments.lint import lint_experiments
 
-    root = resolve_catalog_dir(catalog_dir)
-    result = load_catalog(root)
+    svc = services(catalog_dir)
+    result = svc.load()
     exit_if_no_catalog(result)
     problems = list(result.problems)
-    problems += lint_catalog(result.catalog, CatalogGraph(result.catalog))
+    problems += lint_catalog(result.catalog, result.graph)
+    problems += lint_experiments(svc.experiments())
     problems.sort(key=lambda p: (not p.is_error, str(p.file or ""), p.line or 0))
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -88,12 +89,11 @@ def _unknown_component(catalog, cid: str) -> None:
 def show(component_id: str, catalog_dir: str | None, as_json: bool, fmt: str) -> None:
     """Everything known about one component: owner, handover, repo, runbook, neighbours, signals."""
     from atlas.catalog.describe import component_facts, render_component
-    from atlas.graph import CatalogGraph
 
     catalog = load_or_exit(catalog_dir)
     if component_id not in catalog.components:
         _unknown_component(catalog, component_id)
-    facts = component_facts(catalog, CatalogGraph(catalog), component_id)
+    facts = component_facts(catalog, services().graph, component_id)
     if as_json or fmt == "json":
         emit_json(facts)
     else:
@@ -116,12 +116,11 @@ def graph(component_id: str, catalog_dir: str | None, as_json: bool, direction: 
           fmt: str) -> None:
     """The dependency neighbourhood of one component (both directions by default)."""
     from atlas.catalog import graphviews
-    from atlas.graph import CatalogGraph
 
     catalog = load_or_exit(catalog_dir)
     if component_id not in catalog.components:
         _unknown_component(catalog, component_id)
-    g = CatalogGraph(catalog)
+    g = services().graph
     n = graphviews.neighbourhood(g, component_id, direction or "both", depth)
     if as_json or fmt == "json":
         emit_json(graphviews.to_json(catalog, n))

@@ -78,14 +78,47 @@ def problem_base() -> Path:
     return Path.cwd()
 
 
+def services(catalog_dir: str | Path | None = None):
+    """This invocation's `atlas.services.Services`: built on first use from the catalog
+    directory, the environment and `--demo/--no-demo`, and closed (emulators stopped) when
+    the command ends. Every subcommand reaches the core through it."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    obj = root.ensure_object(dict)
+    existing = obj.get("services")
+    if existing is None:
+        from atlas.services import Services
+
+        existing = Services(resolve_catalog_dir(str(catalog_dir) if catalog_dir else None), demo=obj.get("demo"))
+        obj["services"] = existing
+        root.call_on_close(existing.close)
+    return existing
+
+
+def demo_env(services_, *parts: str, what: str) -> dict[str, str]:
+    """The environment for clients of `parts`, saying once on stderr when they go to the
+    embedded emulators (`what`: "reading the sample repos from the embedded GitHub")."""
+    from atlas.services import DemoError
+
+    try:
+        env = services_.env_for(*parts)
+    except DemoError as exc:
+        fail(str(exc))
+    if services_.demo and env != services_.env:
+        obj = click.get_current_context().find_root().ensure_object(dict)
+        if what not in obj.setdefault("demo_said", set()):
+            obj["demo_said"].add(what)
+            click.echo(f"DEMO: {what}", err=True)
+    return env
+
+
 def load_or_exit(catalog_dir: str | Path | None, *, show_warnings: bool = False):
     """Load the catalog or exit: errors are printed on stderr, one line each, then exit 1
     (exit 2 when the catalog directory itself is missing). Warnings are `atlas lint`'s
     business and only printed with show_warnings. Returns the `Catalog`."""
-    from atlas.catalog.loader import load_catalog
-
-    root = resolve_catalog_dir(str(catalog_dir) if catalog_dir else None)
-    result = load_catalog(root)
+    svc = services(catalog_dir)
+    root = svc.source_dir
+    result = svc.load()
     base = problem_base()
     exit_if_no_catalog(result)
     shown = [p for p in result.problems if p.is_error or show_warnings]

@@ -9,13 +9,16 @@ import sys
 
 import click
 
-from atlas.commands.common import EXIT_FINDINGS, catalog_option, emit_json, fail, json_option, resolve_catalog_dir
+from atlas.commands.common import EXIT_FINDINGS, catalog_option, demo_env, emit_json, fail, json_option, services
 
 
 def _ws(catalog_dir: str | None):
-    from atlas.experiments.workspace import ExperimentWorkspace
+    from atlas.experiments.errors import ExperimentError
 
-    return ExperimentWorkspace.load(resolve_catalog_dir(catalog_dir))
+    svc = services(catalog_dir)
+    if not svc.source_dir.is_dir():
+        raise ExperimentError(f"{svc.source_dir}: no such catalog directory")
+    return svc.experiments()
 
 
 def _guard(fn):
@@ -41,43 +44,21 @@ def _guard(fn):
     return wrapper
 
 
-class _DemoGitHub:
-    """On the demo catalog with no GITHUB_API_URL, reads go to an embedded GitHub emulator
-    that lives as long as this command; writes would vanish with it, so they refuse."""
+def _forge(ws, *, writes: bool = False):
+    """The invocation's forge. On the demo catalog (no GITHUB_API_URL) reads go to the
+    embedded GitHub emulator, which lives as long as this command: writes would vanish
+    with it, so they refuse."""
+    from atlas.experiments.errors import ExperimentError
 
-    running = None
-
-    @classmethod
-    def forge(cls, ws, *, writes: bool):
-        import os
-
-        from atlas.experiments.errors import ExperimentError
-        from atlas.experiments.forge import open_forge
-
-        if ws.demo_scenario is None or os.environ.get("GITHUB_API_URL"):
-            return open_forge()
+    svc = services()
+    if svc.demo and not svc.env.get("GITHUB_API_URL"):
         if writes:
             raise ExperimentError(
                 "the demo catalog has no real GitHub: run `atlas emulator` in another terminal and "
                 "export the lines it prints (the PRs then live as long as it runs), or use the TUI's "
                 "experiments screen (x), which runs the emulator for you")
-        if cls.running is None:
-            from atlas.emulators.runner import start_github
-            from atlas.emulators.scenario import ScenarioError
-
-            try:
-                cls.running = start_github(ws.demo_scenario)
-            except (ScenarioError, OSError) as exc:
-                raise ExperimentError(f"cannot start the embedded emulators: {exc}") from None
-            import atexit
-
-            atexit.register(cls.running.stop)
-            click.echo("DEMO: reading the sample repos from the embedded GitHub emulator", err=True)
-        return open_forge(env={**os.environ, **cls.running.env()})
-
-
-def _forge(ws, *, writes: bool = False):
-    return _DemoGitHub.forge(ws, writes=writes)
+        demo_env(svc, "github", what="reading the sample repos from the embedded GitHub emulator")
+    return svc.forge()
 
 
 @click.group()

@@ -13,10 +13,7 @@ issues come from the embedded emulator.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -28,6 +25,7 @@ from atlas.commands.common import (
     fail,
     json_option,
     load_or_exit,
+    services,
     write_or_echo,
 )
 
@@ -47,44 +45,11 @@ def _shown(path: str | Path) -> str:
         return str(path)
 
 
-@contextlib.contextmanager
-def _github_env(catalog) -> Iterator[tuple[dict[str, str], str]]:
-    """(environment for the GitHub client, '' or why issues cannot be fetched)."""
-    env = dict(os.environ)
-    running = None
-    problem = ""
-    if catalog.demo and not env.get("GITHUB_API_URL"):
-        from atlas.emulators.runner import start_github
-        from atlas.emulators.scenario import ScenarioError
-
-        if not catalog.demo_scenario:
-            problem = "the catalog says demo = true but has no demo_scenario: GitHub issues skipped"
-        else:
-            try:
-                running = start_github(Path(catalog.workspace) / catalog.demo_scenario)
-            except (ScenarioError, OSError) as exc:
-                problem = f"cannot start the embedded emulators ({exc}): GitHub issues skipped"
-            else:
-                if running.github_api_url:
-                    click.echo("DEMO: GitHub issues from the embedded emulator", err=True)
-                    env.update(running.env())
-                else:
-                    problem = "; ".join(running.notes) or "no GitHub emulator in the demo scenario"
-    try:
-        yield env, problem
-    finally:
-        if running is not None:
-            running.stop()
-
-
 def _issues(catalog, component_ids, *, echo_errors: bool = True):
-    from atlas.handover.issues import IssueReport, fetch_issues
-
-    with _github_env(catalog) as (env, problem):
-        if problem:
-            report = IssueReport(errors=[problem])
-        else:
-            report = fetch_issues(catalog, component_ids, env=env)
+    svc = services()
+    report = svc.issues(component_ids)
+    if svc.demo and not svc.env.get("GITHUB_API_URL") and not report.errors:
+        click.echo("DEMO: GitHub issues from the embedded emulator", err=True)
     if echo_errors:
         for err in report.errors:
             click.echo(f"atlas: {err}", err=True)
@@ -113,7 +78,6 @@ def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | 
         ctx.ensure_object(dict)["catalog_dir"] = catalog_dir  # for `atlas handover --catalog X learn`
     if ctx.invoked_subcommand is not None:
         return
-    from atlas.graph import CatalogGraph
     from atlas.handover.plan import UnknownTeamError, build_plan, check_team
     from atlas.handover.report import plan_json, render_markdown, render_text
 
@@ -127,7 +91,7 @@ def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | 
     # a text plan on the terminal shows GitHub's failure in its issues section already
     in_body = fmt == "text" and not (output and output != "-")
     issues = None if no_issues else _issues(catalog, ids, echo_errors=not in_body)
-    plan = build_plan(catalog, CatalogGraph(catalog), today=_today(today), team=team, issues=issues)
+    plan = build_plan(catalog, services().graph, today=_today(today), team=team, issues=issues)
     if fmt == "json":
         import json
 
@@ -203,12 +167,11 @@ def runbook() -> None:
 @_today_option
 def runbook_new(component_id: str, catalog_dir: str | None, today) -> None:
     """Write runbooks/ID.md (or the declared path) pre-filled from the catalog; never overwrites."""
-    from atlas.graph import CatalogGraph
     from atlas.handover.runbook import TODO, RunbookError, RunbookExists, write_runbook
 
     catalog = load_or_exit(catalog_dir)
     try:
-        written = write_runbook(catalog, CatalogGraph(catalog), component_id, _today(today))
+        written = write_runbook(catalog, services().graph, component_id, _today(today))
     except RunbookExists as exc:
         click.echo(exc.path)
         fail(str(exc), EXIT_FINDINGS)

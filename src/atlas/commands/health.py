@@ -11,11 +11,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
-
 import click
 
 from atlas.commands.common import (
@@ -23,10 +20,12 @@ from atlas.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
     catalog_option,
+    demo_env,
     emit_json,
     fail,
     json_option,
     load_or_exit,
+    services,
 )
 
 _FAILING = ("WARN", "CRIT", "STALE", "ERROR")
@@ -34,33 +33,13 @@ _FAILING = ("WARN", "CRIT", "STALE", "ERROR")
 
 @contextlib.contextmanager
 def _service(catalog) -> Iterator:
-    """A HealthService, pointed at the embedded emulators for the demo catalog."""
-    from atlas.health.clients import LOGGING_ENV, MONITORING_ENV, make_clients
-    from atlas.health.service import HealthService
-
-    running = None
-    env = dict(os.environ)
-    if catalog.demo and not (env.get(MONITORING_ENV) or env.get(LOGGING_ENV)):
-        if not catalog.demo_scenario:
-            fail("the catalog says demo = true but has no demo_scenario to serve")
-        from atlas.emulators.runner import start_all
-        from atlas.emulators.scenario import ScenarioError
-
-        scenario = Path(catalog.workspace) / catalog.demo_scenario
-        try:
-            running = start_all(scenario)
-        except (ScenarioError, OSError) as exc:
-            fail(f"cannot start the embedded emulators: {exc}")
-        click.echo("DEMO: using the embedded emulators", err=True)
-        env.update(running.env())
-    service = HealthService(catalog, client_factory=lambda: make_clients(env))
-    try:
-        _require_clients(service)
-        yield service
-    finally:
-        service.close()
-        if running is not None:
-            running.stop()
+    """This command's HealthService (from the invocation's Services), its clients pointed at
+    the embedded emulators for the demo catalog."""
+    svc = services()
+    demo_env(svc, "gcp", what="using the embedded emulators")
+    service = svc.health()
+    _require_clients(service)
+    yield service
 
 
 def _require_clients(service) -> None:
@@ -172,14 +151,13 @@ def triage(catalog_dir: str | None, as_json: bool) -> None:
 
     Exit 0 when nothing is failing, 1 otherwise.
     """
-    from atlas.graph import CatalogGraph
     from atlas.health.report import triage_text
     from atlas.health.triage import triage as rank
 
     catalog = load_or_exit(catalog_dir)
     with _service(catalog) as service:
         snapshot = service.refresh()
-    items = rank(catalog, CatalogGraph(catalog), snapshot)
+    items = rank(catalog, services().graph, snapshot)
     if as_json:
         emit_json({"causes": [i.to_json() for i in items], "errors": list(snapshot.errors)})
     else:

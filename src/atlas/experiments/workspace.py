@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from atlas.catalog.model import Repo
+from atlas.catalog.model import Catalog, Repo
 from atlas.experiments.errors import ExperimentError, ManifestError
 from atlas.experiments.journal import Journal, journal_path
 from atlas.experiments.manifest import Manifest, find_manifest, list_manifests, load_manifest
@@ -23,18 +23,23 @@ class ExperimentWorkspace:
     templates: dict[str, Template] = field(default_factory=dict)
     repos: dict[str, Repo] = field(default_factory=dict)
     template_errors: list[str] = field(default_factory=list)
-    # The bundled sample: its GitHub is the embedded emulator (see atlas.commands.experiment).
-    demo_scenario: Path | None = None
+    # who may own an experiment: the catalog's teams and people (lint and plan check it)
+    teams: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, catalog_dir: str | Path) -> "ExperimentWorkspace":
+        """Load the catalog and build the workspace (use `from_catalog` when it is loaded)."""
         from atlas.catalog.loader import load_catalog
 
         root = Path(catalog_dir)
         if not root.is_dir():
             raise ExperimentError(f"{root}: no such catalog directory")
-        result = load_catalog(root)
-        catalog = result.catalog
+        return cls.from_catalog(load_catalog(root).catalog, root)
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog, catalog_dir: str | Path) -> "ExperimentWorkspace":
+        root = Path(catalog_dir)
         default_source = root / TEMPLATES_FILE
         templates, errors = parse_templates(
             catalog.experiment_templates, default_source if default_source.exists() else None
@@ -45,17 +50,27 @@ class ExperimentWorkspace:
             templates=templates,
             repos=dict(catalog.repos),
             template_errors=errors,
-            demo_scenario=(Path(catalog.workspace) / catalog.demo_scenario)
-            if catalog.demo and catalog.demo_scenario else None,
+            teams=frozenset(catalog.teams),
+            people=frozenset(catalog.people),
         )
 
     def manifest_path(self, ref: str) -> Path:
         return find_manifest(self.catalog_root, ref)
 
     def load_manifest(self, ref: str) -> Manifest:
+        """The manifest, checked against the templates and the catalog's owners (the same
+        rules `atlas lint` applies), or ManifestError."""
         if self.template_errors:
             raise ManifestError(self.template_errors)
-        return load_manifest(self.manifest_path(ref), self.templates)
+        manifest = load_manifest(self.manifest_path(ref), self.templates)
+        owners = self.teams | self.people
+        if owners and manifest.owner and manifest.owner not in owners:
+            from atlas.catalog.validate import did_you_mean
+
+            hint = did_you_mean(manifest.owner, sorted(owners))
+            raise ManifestError([f"{manifest.path}: experiment {manifest.id}: owner: {manifest.owner!r} is not a "
+                                 f"team or person of the catalog" + (f" ({hint})" if hint else "")])
+        return manifest
 
     def template_for(self, manifest: Manifest) -> Template:
         return self.templates[manifest.template]

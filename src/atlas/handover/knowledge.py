@@ -8,6 +8,7 @@ catalog is updated too, so a TUI does not need to reload.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from atlas.catalog.model import KNOWLEDGE_LEVELS, Catalog, Handover
@@ -63,3 +64,13 @@ def mark_learned(catalog: Catalog, component_id: str, person_id: str, level: str
         component.handover = Handover(knowledge={})
     component.handover.knowledge[person_id] = level
     return Learned(component_id, person_id, level, previous, file, changed=True)
+
+
+def person_from_env(people, env: Mapping[str, str]) -> str | None:
+    """$ATLAS_USER, else $USER, when it names a person of the catalog (case-insensitive)."""
+    by_lower = {pid.lower(): pid for pid in people}
+    for name in ("ATLAS_USER", "USER"):
+        value = (env.get(name) or "").strip().lower()
+        if value in by_lower:
+            return by_lower[value]
+    return None

@@ -49,9 +49,14 @@ class Clients:
     _channels: list = field(default_factory=list)
 
     def close(self) -> None:
+        """Close every channel: calls still in flight end at once (CANCELLED)."""
         for channel in self._channels:
             channel.close()
         self._channels.clear()
+        for client in (self.monitoring, self.logging):
+            transport = getattr(client, "transport", None)
+            if transport is not None and hasattr(transport, "close"):
+                transport.close()
 
 
 def make_retry(deadline: float = DEFAULT_RETRY_DEADLINE):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,9 +13,9 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from atlas.tui.bindings import APP_BINDINGS, load_keymap
+from atlas.services import Loaded, Services
+from atlas.tui.bindings import APP_BINDINGS, keymap_path, load_keymap
 from atlas.tui.console import console_url
-from atlas.tui.data import DataSource, Workspace
 from atlas.tui.health_view import HealthView, one_line
 from atlas.tui.screens.catalog import CatalogScreen
 
@@ -38,7 +37,7 @@ def _atlas_commands() -> type:
 
 
 class AtlasApp(App):
-    CSS_PATH = "atlas.tcss"
+    CSS_PATH = Path(__file__).parent / "atlas.tcss"  # absolute: subclasses elsewhere find it too
     TITLE = "atlas"
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {_atlas_commands}
@@ -59,7 +58,7 @@ class AtlasApp(App):
 
     def __init__(
         self,
-        source: DataSource,
+        services: Services,
         *,
         read_only: bool = False,
         refresh_seconds: float | None = 30.0,
@@ -67,23 +66,32 @@ class AtlasApp(App):
         keymap_file: Path | None = None,
         live: bool = True,
     ) -> None:
-        """`refresh_seconds=None` polls once and never again (tests, screenshots);
+        """`services` is the one way to the catalog and every reader (see atlas.services);
+        the app reads its settings from `services.env`, never from the process environment.
+        `refresh_seconds=None` polls once and never again (tests, screenshots);
         `live=False` never polls (health stays NO_DATA)."""
         super().__init__()
-        self.source = source
+        self.services = services
         self.read_only = read_only
         self.refresh_seconds = refresh_seconds
         self.clock = clock
         self.live = live
-        self.demo = bool(getattr(source, "demo", False))
-        self.workspace: Workspace | None = None
+        self.demo = services.demo
+        self.workspace: Loaded | None = None
         self.load_error = ""
         self.health = HealthView()
         self._focus_id: str | None = None
         self._history: list[str] = []
         self._timer: Timer | None = None
-        self._exit_after_first_frame = os.environ.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
-        self._keymap_file = keymap_file
+        self._backend: Any = None
+        env = services.env
+        self._exit_after_first_frame = env.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
+        self._first_frame_file = env.get("ATLAS_FIRST_FRAME_FILE") or ""
+        # only where a browser opens beside the terminal: a text browser (lynx, w3m) would
+        # take over the very terminal atlas runs in
+        self._can_open_browser = sys.platform == "darwin" or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+        self.home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+        self.keymap_file = keymap_file or keymap_path(env)
 
     @property
     def focus_id(self) -> str | None:
@@ -100,16 +108,21 @@ class AtlasApp(App):
     # ---- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        keymap, problem = load_keymap(self._keymap_file)
+        import asyncio
+
+        from atlas.tui.executor import DaemonExecutor
+
+        # workers on daemon threads: `q` quits at once even while a call hangs
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        keymap, problem = load_keymap(self.keymap_file)
         if keymap:
             self.set_keymap(keymap)
         if problem:
             self.notify(problem, severity="warning", timeout=10)
-        ready = getattr(self.source, "ready", None)
-        if ready is not None and ready():
+        if self.services.ready():
             # preloaded while Textual was imported: rows in the very first frame
             try:
-                workspace = self.source.load()
+                workspace = self.services.load()
             except Exception as exc:
                 self._load_failed(exc)
                 return
@@ -121,7 +134,7 @@ class AtlasApp(App):
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
-            workspace = self.source.load()
+            workspace = self.services.load()
         except Exception as exc:  # the catalog could not be read at all
             self.call_from_thread(self._load_failed, exc)
             return
@@ -134,26 +147,25 @@ class AtlasApp(App):
 
     def _live(self) -> None:
         """In a worker: keep the start-up cache, start the demo emulators, first poll."""
-        persist = getattr(self.source, "persist", None)
-        if persist is not None:
-            persist()  # the start-up cache, written while the user reads the first frame
+        self.services.persist()  # the start-up cache, written while the user reads the first frame
         if not self.live or self._exit_after_first_frame:
             return
         try:
-            self.source.start()
+            self.services.start()
         except Exception as exc:
             self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
             return
         self.call_from_thread(self._start_refresh)
 
-    def _loaded(self, workspace: Workspace) -> None:
+    def _loaded(self, workspace: Loaded) -> None:
         self.workspace = workspace
-        self.demo = bool(getattr(self.source, "demo", self.demo))
+        self.demo = self.services.demo
         self.health.refreshing = self.live and not self._exit_after_first_frame
         self.loaded = True
-        if workspace.problems:
-            more = f" (+{len(workspace.problems) - 1} more; run atlas lint)" if len(workspace.problems) > 1 else ""
-            self.notify(workspace.problems[0] + more, severity="error", timeout=15)
+        problems = workspace.error_lines()
+        if problems:
+            more = f" (+{len(problems) - 1} more; run atlas lint)" if len(problems) > 1 else ""
+            self.notify(problems[0] + more, severity="error", timeout=15)
         self.call_after_refresh(_collect_garbage_again)
         if self._exit_after_first_frame:
             self.call_after_refresh(self._first_frame_done)
@@ -161,9 +173,8 @@ class AtlasApp(App):
     def _first_frame_done(self) -> None:
         """ATLAS_EXIT_AFTER_FIRST_FRAME=1 (benchmarks): the catalog rows are on screen; note
         the time in $ATLAS_FIRST_FRAME_FILE if set, and leave."""
-        target = os.environ.get("ATLAS_FIRST_FRAME_FILE")
-        if target:
-            Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        if self._first_frame_file:
+            Path(self._first_frame_file).write_text(f"{time.time():.6f}\n", encoding="utf-8")
         self.exit()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -194,8 +205,8 @@ class AtlasApp(App):
     @work(thread=True, group="health")
     def _poll(self) -> None:
         try:
-            snapshot = self.source.refresh_health()
-            ranking = self.source.triage(snapshot)
+            snapshot = self.services.refresh_health()
+            ranking = self.services.triage(snapshot)
         except Exception as exc:
             self.call_from_thread(self._refresh_failed, exc)
         else:
@@ -220,6 +231,7 @@ class AtlasApp(App):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self.services.interrupt()  # a poll stuck in a slow call ends now, not in 30 s
 
     # ---- navigation -------------------------------------------------------------------
 
@@ -238,6 +250,14 @@ class AtlasApp(App):
             self.pop_screen()
         elif self._history:
             self.switch_mode(self._history.pop())
+
+    def experiments_backend(self) -> Any:
+        """The experiments core over this app's services (one per app)."""
+        if self._backend is None:
+            from atlas.tui.wizard.backend import ExperimentsBackend
+
+            self._backend = ExperimentsBackend(self.services)
+        return self._backend
 
     def open_component(self, component_id: str, section: str = "") -> None:
         if self.workspace is None or component_id not in self.workspace.catalog.components:
@@ -289,7 +309,7 @@ class AtlasApp(App):
             self.notify(f"{self.focus_id}: no project, so no console link", severity="warning")
             return
         self.copy_to_clipboard(url)
-        if _can_open_browser():
+        if self._can_open_browser:
             self.open_url(url)
         self.notify(url, title="console link (copied)", timeout=15)
 
@@ -310,8 +330,3 @@ def _collect_garbage_again() -> None:
         gc.freeze()
         gc.enable()
 
-
-def _can_open_browser() -> bool:
-    """Only where a browser opens beside the terminal: a text browser (lynx, w3m) would take
-    over the very terminal atlas runs in."""
-    return sys.platform == "darwin" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -13,8 +13,8 @@ one line and the defaults stay.
 
 from __future__ import annotations
 
-import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual.binding import Binding
@@ -36,11 +36,13 @@ APP_BINDINGS = [
 
 
 
-def keymap_path() -> Path:
-    env = os.environ.get("ATLAS_KEYMAP")
-    if env:
-        return Path(env).expanduser()
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+def keymap_path(env: Mapping[str, str]) -> Path:
+    """$ATLAS_KEYMAP, else $XDG_CONFIG_HOME/atlas/keymap.toml, else ~/.config/atlas/keymap.toml."""
+    configured = env.get("ATLAS_KEYMAP")
+    if configured:
+        return Path(configured).expanduser()
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    base = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
     return base / "atlas" / "keymap.toml"
 
 
@@ -54,9 +56,8 @@ def shown_path(path: Path, home: Path | None = None) -> str:
         return str(path)
 
 
-def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str]:
+def load_keymap(path: Path) -> tuple[dict[str, str], str]:
     """(binding id -> keys, problem line or ""). A missing file is no problem."""
-    path = path or keymap_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -12,7 +12,4 @@ from typing import Any
 
 def app_today(app: Any) -> _dt.date:
     """The date of the app's clock (frozen in tests and screenshots), in UTC."""
-    clock = getattr(app, "clock", None)
-    if clock is None:
-        return _dt.date.today()
-    return _dt.datetime.fromtimestamp(clock(), tz=_dt.timezone.utc).date()
+    return _dt.datetime.fromtimestamp(app.clock(), tz=_dt.timezone.utc).date()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual.binding import Binding
 from textual.screen import Screen
 
+from atlas.tui.context import AtlasContext
 from atlas.tui.widgets.header import AtlasHeader
 
 
@@ -12,6 +15,11 @@ class AtlasScreen(Screen):
     TITLE = ""
     HELP = ""  # one line shown at the top of the help screen
     BINDINGS = [Binding("escape", "back", "back", id="screen.back")]
+
+    @property
+    def atlas(self) -> AtlasContext:
+        """The app, as the declared protocol screens may use (see atlas.tui.context)."""
+        return cast(AtlasContext, self.app)
 
     def header(self) -> AtlasHeader:
         return AtlasHeader(self.TITLE)

@@ -62,7 +62,8 @@ class CatalogScreen(AtlasScreen):
         message = self.query_one("#catalog-message", Static)
         if not workspace.catalog.components:
             # the toast with the loading error fades: the reason stays here
-            why = f" First problem: {workspace.problems[0]} (atlas lint lists them all)." if workspace.problems else ""
+            problems = workspace.error_lines()
+            why = f" First problem: {problems[0]} (atlas lint lists them all)." if problems else ""
             message.update(f"No components in {workspace.catalog.root}.{why} See docs/catalog-format.md.")
             return
         message.display = False

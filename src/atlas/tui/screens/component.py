@@ -152,7 +152,7 @@ class ComponentScreen(AtlasScreen):
     @work(thread=True, exclusive=True, group="recent-errors")
     def _load_errors(self) -> None:
         try:
-            lines = self.app.source.recent_errors(self.component_id)
+            lines = self.atlas.services.recent_errors(self.component_id)
         except Exception as exc:
             self.app.call_from_thread(self._errors_loaded, None, one_line(exc))
         else:

@@ -3,15 +3,9 @@ pull requests (read from GitHub in a worker), a loud PARTIALLY MERGED marker whe
 split, and one key per verb: `n` new (the wizard), `p` plan, `a` apply, `enter` details,
 `o` open a PR, `ctrl+r` refresh.
 
-Register it in app.py in place of the placeholder:
-
-    from atlas.tui.screens.experiments import ExperimentsScreen
-    MODES = {..., "experiments": ExperimentsScreen, ...}      # key x (app.experiments)
-
-It builds its `ExperimentsBackend` from the app's catalog root (`app.workspace.catalog.root`)
-unless the app has an `experiments_backend` attribute or one is passed to the constructor
-(tests). The forge is opened from the environment (GITHUB_API_URL, GITHUB_TOKEN), which
-demo mode points at the embedded emulator.
+It gets its `ExperimentsBackend` from the app (`experiments_backend()`, built over the
+app's `Services`: the catalog it loaded and its forge, which demo mode points at the embedded
+GitHub emulator), unless one is passed to the constructor.
 """
 
 from __future__ import annotations
@@ -128,8 +122,7 @@ class ExperimentsScreen(AtlasScreen):
 
     def workspace_ready(self) -> None:
         if self.backend is None:
-            app = self.app
-            self.backend = getattr(app, "experiments_backend", None) or ExperimentsBackend(app.workspace.catalog.root)
+            self.backend = self.atlas.experiments_backend()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -287,7 +280,7 @@ class ExperimentsScreen(AtlasScreen):
     # ---- verbs ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("apply", "new") and getattr(self.app, "read_only", False):
+        if action in ("apply", "new") and self.atlas.read_only:
             return False  # both write (PRs, a manifest): hidden, not merely greyed out
         return True
 
@@ -313,7 +306,7 @@ class ExperimentsScreen(AtlasScreen):
             self.app.push_screen(PlanScreen(self.backend, experiment_id=manifest.id))
 
     def action_apply(self) -> None:
-        if getattr(self.app, "read_only", False):
+        if self.atlas.read_only:
             return
         manifest = self._selected_manifest()
         if manifest is None:

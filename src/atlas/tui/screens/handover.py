@@ -19,7 +19,6 @@ Tests pass `today` (a frozen date; by default the date of the app's clock, UTC) 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from rich.text import Text
 from textual import work
@@ -124,11 +123,6 @@ class HandoverScreen(AtlasScreen):
             self._build_plan()
         self._maybe_fetch_issues()
 
-    def health_changed(self) -> None:
-        # demo mode points GitHub at the embedded emulator only once the source started,
-        # which is just before the first refresh begins
-        self._maybe_fetch_issues()
-
     def _today(self) -> dt.date:
         return self.today or app_today(self.app)
 
@@ -147,24 +141,18 @@ class HandoverScreen(AtlasScreen):
     def _maybe_fetch_issues(self) -> None:
         if self.issues_started:
             return
-        app = self.app
         if not self.fetch_issues:
             self.issues_started = True
             self.issues = IssueReport(skipped="not fetched")
-            return
-        waiting_for_demo = (getattr(app, "demo", False) and getattr(app, "live", True)
-                            and getattr(app, "health_version", 1) == 0)
-        if waiting_for_demo:
             return
         self.issues_started = True
         self._fetch_issues()
 
     @work(thread=True, exclusive=True, group="handover-issues")
     def _fetch_issues(self) -> None:
-        from atlas.handover.issues import fetch_issues
-
         try:
-            report = fetch_issues(self.app.workspace.catalog, env=dict(os.environ))
+            # the services start the demo's GitHub emulator on demand: no waiting for it
+            report = self.atlas.services.issues()
         except Exception as exc:  # fetch_issues reports failures itself; this is a last guard
             self.post_message(IssuesFetched(None, one_line(exc)))
         else:

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from atlas.tui.bindings import keymap_path, shown_path
+from atlas.tui.bindings import shown_path
 
 
 class HelpScreen(ModalScreen):
@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen):
 
     def _caption(self) -> str:
         line = getattr(self.under, "HELP", "")
-        return f"{line}\nRemap keys in {shown_path(keymap_path())} (binding id = \"key\"). esc closes."
+        return f"{line}\nRemap keys in {shown_path(self.app.keymap_file, self.app.home)} (binding id = \"key\"). esc closes."
 
     def action_dismiss(self) -> None:
         self.dismiss()

@@ -16,7 +16,6 @@ app.py:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Callable
 
@@ -47,17 +46,6 @@ class KnowledgeRecorded(Message):
         super().__init__()
         self.learned = learned
         self.error = error
-
-
-def person_from_env(people, env=None) -> str | None:
-    """$ATLAS_USER, else $USER, when it names a person of the catalog (case-insensitive)."""
-    env = os.environ if env is None else env
-    by_lower = {pid.lower(): pid for pid in people}
-    for name in ("ATLAS_USER", "USER"):
-        value = (env.get(name) or "").strip().lower()
-        if value in by_lower:
-            return by_lower[value]
-    return None
 
 
 class TourScreen(AtlasScreen):
@@ -116,7 +104,7 @@ class TourScreen(AtlasScreen):
             return
         catalog = self.app.workspace.catalog
         if self.person is None:
-            self.person = person_from_env(catalog.people)
+            self.person = self.atlas.services.person()
         self._build()
         if self.person is None and catalog.people:
             self.action_pick_person()
@@ -198,7 +186,7 @@ class TourScreen(AtlasScreen):
                         else f"◔ {self.person} has {stop.level} it", style=style)
         else:
             text = Text(f"○ {self.person} has not learned it yet", style="italic")
-        if not getattr(self.app, "read_only", False):
+        if not self.atlas.read_only:
             text.append("   m: record it", style="dim")
         handover = self.app.workspace.catalog.components[stop.component].handover
         if handover is not None and handover.previous_owner and handover.support_until is not None:
@@ -246,7 +234,7 @@ class TourScreen(AtlasScreen):
         path = catalog.runbook_path(component)
         if path is None or not path.is_file():
             what = f"No runbook for {component.id}" if path is None else f"Runbook {component.runbook} is missing"
-            advice = "" if getattr(self.app, "read_only", False) else (
+            advice = "" if self.atlas.read_only else (
                 f"\n\nStart one with `atlas runbook new {component.id}`.")
             return f"## {what}\n\nAsk its owner or previous owner what to do when it breaks.{advice}"
         try:
@@ -296,10 +284,10 @@ class TourScreen(AtlasScreen):
 
     @work(thread=True, group="tour-record")
     def _record(self, component_id: str, person: str, level: str) -> None:
-        from atlas.handover.knowledge import KnowledgeError, mark_learned
+        from atlas.handover.knowledge import KnowledgeError
 
         try:
-            learned = mark_learned(self.app.workspace.catalog, component_id, person, level)
+            learned = self.atlas.services.mark_learned(component_id, person, level)
         except KnowledgeError as exc:
             self.post_message(KnowledgeRecorded(None, one_line(exc)))
         except Exception as exc:  # the file could not be written: say so in one line
@@ -326,7 +314,7 @@ class TourScreen(AtlasScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "mark_learned":
-            if getattr(self.app, "read_only", False):
+            if self.atlas.read_only:
                 return False  # hidden: read-only writes nothing
             return True if (self.person and self.stop is not None) else None
         if action == "pick_person":

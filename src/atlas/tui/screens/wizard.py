@@ -13,6 +13,7 @@ they make go through `ExperimentsBackend`, injected so tests can point it anywhe
 
 from __future__ import annotations
 
+from atlas.tui.context import AtlasContext
 from atlas.tui.wizard.backend import ExperimentsBackend
 from atlas.tui.wizard.parameters import ParametersStep
 from atlas.tui.wizard.review import PlanScreen
@@ -32,9 +33,9 @@ __all__ = [
 ]
 
 
-def open_wizard(app, backend: ExperimentsBackend) -> bool:
+def open_wizard(app: AtlasContext, backend: ExperimentsBackend) -> bool:
     """Push step 1; False (with a notification) when the app is read-only."""
-    if getattr(app, "read_only", False):
+    if app.read_only:
         app.notify("read-only mode: the experiment wizard writes a manifest and opens pull requests, "
                    "so it is off; start atlas without --read-only to use it", severity="warning", timeout=8)
         return False

@@ -28,7 +28,7 @@ class AtlasHeader(Static):
 
     def update_header(self) -> None:
         app = self.app
-        workspace = getattr(app, "workspace", None)
+        workspace = app.workspace
         health = app.health
         text = Text()
         text.append("atlas", style="bold")

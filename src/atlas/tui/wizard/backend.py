@@ -1,22 +1,22 @@
-"""The experiments core as the TUI uses it: one object, injected into the screens.
+"""The experiments core as the TUI uses it: one object over the app's `Services`.
 
 Every method blocks (files, GitHub): the screens call them from thread workers only. The
-forge is built lazily by `forge_factory` (default `open_forge()`, which reads
-GITHUB_API_URL and the token from the environment, so demo mode reaches the emulator the
-app started). Tests inject a factory, e.g. a reader over fixed files for snapshot tests
-(plan and production values only need `head_sha` and `read_file`).
+catalog, the experiment workspace and the forge all come from the services (in demo mode
+the forge reaches the embedded GitHub emulator, started on first use).
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from atlas.experiments.manifest import Manifest, list_manifests, parse_manifest, write_new_manifest
 from atlas.experiments.workspace import ExperimentWorkspace
 from atlas.fsutil import atomic_write_text
 from atlas.tui.wizard.draft import WizardDraft
+
+if TYPE_CHECKING:
+    from atlas.services import Services
 
 
 def error_line(error: BaseException) -> str:
@@ -27,21 +27,18 @@ def error_line(error: BaseException) -> str:
 
 
 class ExperimentsBackend:
-    def __init__(self, catalog_dir: str | Path, forge_factory: Callable[[], Any] | None = None) -> None:
-        self.catalog_dir = Path(catalog_dir)
-        self._forge_factory = forge_factory
-        self._forge: Any = None
-        self._workspace: ExperimentWorkspace | None = None
+    def __init__(self, services: "Services") -> None:
+        self.services = services
         self._owners: list[tuple[str, str]] | None = None
-        self._lock = threading.Lock()
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.services.catalog_dir
 
     # ---- the catalog side: no network ---------------------------------------------------
 
     def workspace(self, reload: bool = False) -> ExperimentWorkspace:
-        with self._lock:
-            if self._workspace is None or reload:
-                self._workspace = ExperimentWorkspace.load(self.catalog_dir)
-            return self._workspace
+        return self.services.experiments(reload=reload)
 
     def manifests(self) -> tuple[list[Manifest], list[str]]:
         """Every manifest on disk (re-read each time: apply and the CLI change them)."""
@@ -53,9 +50,7 @@ class ExperimentsBackend:
     def owners(self) -> list[tuple[str, str]]:
         """(label, id) for every team, then every person: who may own an experiment."""
         if self._owners is None:
-            from atlas.catalog.loader import load_catalog
-
-            catalog = load_catalog(self.catalog_dir).catalog
+            catalog = self.services.catalog
             teams = [(f"{t.id}  ({t.name})" if t.name else t.id, t.id) for t in catalog.teams.values()]
             people = [
                 (f"{p.id}  ({p.name}{', ' + p.team if p.team else ''})", p.id) for p in catalog.people.values()
@@ -88,15 +83,7 @@ class ExperimentsBackend:
     # ---- the GitHub side ------------------------------------------------------------------
 
     def forge(self) -> Any:
-        with self._lock:
-            if self._forge is None:
-                if self._forge_factory is not None:
-                    self._forge = self._forge_factory()
-                else:
-                    from atlas.experiments.forge import open_forge
-
-                    self._forge = open_forge()
-            return self._forge
+        return self.services.forge()
 
     def production_values(self, template_id: str) -> dict[str, Any]:
         from atlas.experiments.production import production_values

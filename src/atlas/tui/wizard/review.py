@@ -98,7 +98,7 @@ class PlanScreen(WizardStep):
 
     def _update_submit(self) -> None:
         button = self.query_one("#wizard-next", Button)
-        button.display = not getattr(self.app, "read_only", False)
+        button.display = not self.atlas.read_only
         button.disabled = self.planning or self.plan is None or not self.plan.ok
 
     @work(thread=True, exclusive=True, group="plan")
@@ -173,7 +173,7 @@ class PlanScreen(WizardStep):
         if not plan.ok:
             note.update(Text("Submit is disabled until every check passes: go back (esc) and fix the parameters.",
                              style="bold red"))
-        elif getattr(self.app, "read_only", False):
+        elif self.atlas.read_only:
             note.update(Text("read-only: submitting is off", style="dim"))
         self._update_submit()
 
@@ -183,12 +183,12 @@ class PlanScreen(WizardStep):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_pr":
             return bool(self.manifest is not None and self.manifest.prs)
-        if action == "next" and getattr(self.app, "read_only", False):
+        if action == "next" and self.atlas.read_only:
             return False
         return True
 
     def action_next(self) -> None:
-        if getattr(self.app, "read_only", False):
+        if self.atlas.read_only:
             self.notify("read-only mode: atlas does not open pull requests", severity="warning")
             return
         if self.planning:

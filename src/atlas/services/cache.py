@@ -16,6 +16,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from atlas.fsutil import atomic_write_bytes
@@ -23,13 +24,13 @@ from atlas.fsutil import atomic_write_bytes
 FORMAT = 1
 
 
-def cache_root() -> Path | None:
-    configured = os.environ.get("ATLAS_CACHE_DIR")
+def cache_root(env: Mapping[str, str]) -> Path | None:
+    configured = env.get("ATLAS_CACHE_DIR")
     if configured == "off":
         return None
     if configured:
         return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = env.get("XDG_CACHE_HOME") or str(Path(env["HOME"]) / ".cache" if env.get("HOME") else Path.home() / ".cache")
     return Path(base) / "atlas"
 
 
@@ -45,17 +46,17 @@ def fingerprint(catalog_dir: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _entry(catalog_dir: Path) -> Path | None:
-    root = cache_root()
+def _entry(catalog_dir: Path, env: Mapping[str, str]) -> Path | None:
+    root = cache_root(env)
     if root is None:
         return None
     return root / f"catalog-{fingerprint(catalog_dir)}.pickle"
 
 
-def load(catalog_dir: Path) -> tuple[Any, list[Any]] | None:
+def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any]] | None:
     """(catalog, problems) from the cache, or None (missing, stale, unreadable)."""
     try:
-        entry = _entry(catalog_dir)
+        entry = _entry(catalog_dir, env)
         if entry is None or not entry.is_file():
             return None
         if entry.parent.stat().st_mode & 0o022 or entry.stat().st_uid != os.getuid():
@@ -67,10 +68,10 @@ def load(catalog_dir: Path) -> tuple[Any, list[Any]] | None:
         return None
 
 
-def store(catalog_dir: Path, catalog: Any, problems: list[Any]) -> None:
+def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str, str]) -> None:
     """Best effort: a cache that cannot be written only costs the next start some time."""
     try:
-        entry = _entry(catalog_dir)
+        entry = _entry(catalog_dir, env)
         if entry is None:
             return
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
