@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from atlas.catalog.model import Component
 from atlas.health import evaluate
-from atlas.health.model import Status
+from atlas.health.model import iso8601, Status
 from atlas.health.specs import resolve
 
 from .builders import NOW, failed_signal, grpc_error_ratio, job, lag_signal
@@ -156,5 +156,7 @@ def test_a_signal_that_cannot_be_queried_says_why():
 
 def test_json_shape_of_a_signal():
     s = evaluate.evaluate_points(lag(), [(NOW - 2 * MIN, 412.0)], NOW)
+    # a single failing point: failing since its period began, at least (ISO 8601 UTC)
     assert s.to_json() == {"name": "dataflow-system-lag", "status": "CRIT", "value": 412.0, "unit": "s",
-                           "observed_at": NOW - 2 * MIN, "reason": "system_lag 412 s > crit 300 s, 2 min ago"}
+                           "observed_at": NOW - 2 * MIN, "since": iso8601(NOW - 3 * MIN),
+                           "reason": "system_lag 412 s > crit 300 s, 2 min ago"}

@@ -58,6 +58,9 @@ def _print_errors(snapshot) -> None:
     unreachable = getattr(snapshot, "unreachable", {}) or {}
     for target, message in sorted(unreachable.items()):
         n = sum(message in line for line in snapshot.errors)
+        if message.startswith("credentials were refused"):  # the line already names the fix
+            click.echo(f"error: {message} ({n} quer{'y' if n == 1 else 'ies'} failed)", err=True)
+            continue
         hint = ("is `atlas emulator` running? check MONITORING_EMULATOR_HOST / LOGGING_EMULATOR_HOST"
                 if target.startswith("emulator ") else "check the network and https_proxy")
         click.echo(f"error: {message}: {n} quer{'y' if n == 1 else 'ies'} failed ({hint})", err=True)

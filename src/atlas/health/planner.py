@@ -114,6 +114,7 @@ class LogBatch:
     project: str
     filter: str  # the terms all members share
     varying: tuple[str, ...]  # fields whose value tells the members apart
+    resource: str = ""  # Logging resource name the members' logs live in (a project or a bucket view)
     members: list[SignalSpec] = field(default_factory=list)
     keys: list[tuple[str, ...]] = field(default_factory=list)  # members' values of `varying`
 
@@ -196,7 +197,7 @@ def plan_logs(specs: list[SignalSpec]) -> tuple[list[LogBatch], list[LogQuery]]:
         if terms is None:
             singles.append(LogQuery(spec))
             continue
-        key = (spec.project, spec.id, spec.type, spec.window, spec.lookback, logshape.shape(terms))
+        key = (spec.project, spec.log_resource, spec.id, spec.type, spec.window, spec.lookback, logshape.shape(terms))
         buckets.setdefault(key, []).append((spec, terms))
     batches: list[LogBatch] = []
     for members in buckets.values():
@@ -211,7 +212,7 @@ def plan_logs(specs: list[SignalSpec]) -> tuple[list[LogBatch], list[LogQuery]]:
         first = filters[0]
         common = [t.text for i, t in enumerate(first) if i not in varying]
         batch = LogBatch(project=members[0][0].project, filter=" AND ".join(common),
-                         varying=tuple(first[i].field for i in varying))
+                         varying=tuple(first[i].field for i in varying), resource=members[0][0].log_resource)
         for spec, terms in members:
             batch.members.append(spec)
             batch.keys.append(tuple(terms[i].literal for i in varying))
