@@ -188,6 +188,10 @@ def make_clients(
             continue
         quota_project = env.get(QUOTA_PROJECT_ENV, "").strip() or getattr(creds, "quota_project_id", None)
         options = ClientOptions(quota_project_id=quota_project) if quota_project else None
+        if quota_project and hasattr(creds, "with_quota_project"):
+            # the transport applies client_options' quota project only to credentials it loads
+            # itself; ours are explicit, so they carry it (the x-goog-user-project header)
+            creds = creds.with_quota_project(quota_project)
         setattr(out, api, client_cls(credentials=creds, client_info=info, client_options=options))
     return out
 

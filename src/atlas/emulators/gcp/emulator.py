@@ -31,6 +31,8 @@ class GcpEmulator:
         self.port = port
         self.now = now  # injectable clock: tests freeze it
         self.calls: collections.Counter[str] = collections.Counter()
+        # first word of each call's x-goog-api-client header (the client's user agent)
+        self.user_agents: collections.Counter[str] = collections.Counter()
         self.requests: list[Any] = []  # the most recent `keep_requests` (up to twice that)
         self._keep_requests = keep_requests
         self.faults = _faults.FaultBook(scenario.faults)
@@ -57,8 +59,10 @@ class GcpEmulator:
 
         def handler(name: str, fn, req_cls, resp_cls):
             def call(request, context):
+                agent = next((v for k, v in context.invocation_metadata() if k == "x-goog-api-client"), "")
                 with self._lock:
                     self.calls[name] += 1
+                    self.user_agents[agent.split(" ", 1)[0]] += 1
                     self.requests.append(request)
                     if len(self.requests) > 2 * self._keep_requests:  # a demo runs for days
                         del self.requests[:-self._keep_requests]
