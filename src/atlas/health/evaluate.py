@@ -111,7 +111,7 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     if spec.type == "freshness":
         return freshness(spec, at, now, pts)
     quiet = now - at
-    if spec.on_absent in ("warn", "crit") and quiet > spec.absent_after:
+    if spec.on_absent in ("warn", "crit") and quiet >= spec.absent_after:
         # a counter Google stopped writing: silence is the finding, not the last value
         status = Status.WARN if spec.on_absent == "warn" else Status.CRIT
         reason = (f"{spec.name}: no points for {readable.duration(quiet)}: stopped or not reporting "

@@ -57,8 +57,11 @@ class SignalSpec:
 
     def __post_init__(self) -> None:
         self.stale_horizon = self.stale_after if self.stale_after is not None else 2 * self.window
-        # a healthy series may lack its newest period for as long as Google's ingestion delay
-        self.absent_after = self.alignment_period + self.ingest_delay
+        # The newest aligned point covers the last alignment period: a healthy series has one
+        # there unless the period is no longer than Google's ingestion delay (plus a sample),
+        # so silence shows as a newest point one period old, or period + delay for short periods.
+        short = self.alignment_period <= self.ingest_delay + 60
+        self.absent_after = self.alignment_period + (self.ingest_delay if short else 0)
         # Twice the stale horizon, so a series that went quiet reads as STALE (with its last
         # value) and only a long silence as NO_DATA.
         span = 2 * max(self.window, self.stale_horizon)
