@@ -62,3 +62,24 @@ def test_mean_over_a_delta_and_a_window_inside_the_delay_are_warnings(tmp_path):
     problems = json.loads(lint(root).output)["problems"]
     mean = [p for p in problems if p["code"] == "mean-over-delta"]
     assert [p["entity"] for p in mean] == ["signal redis-main-thread-cpu"] and mean[0]["severity"] == "warning"
+
+
+def test_lint_online_checks_templates_against_the_projects_descriptors(tmp_path):
+    from atlas.emulators.gcp import GcpEmulator
+    from atlas.emulators.scenario import load_scenario
+
+    root = copy_with(tmp_path, 'metric_type = "dataflow.googleapis.com/job/system_lag"',
+                     'metric_type = "dataflow.googleapis.com/job/system_lagg"')
+    with GcpEmulator(load_scenario(WORKSPACE / "scenarios" / "nw-recs.toml")) as emu:
+        env = {"MONITORING_EMULATOR_HOST": emu.address}
+        clean = CliRunner().invoke(cli, ["lint", "--online", "--catalog", str(WORKSPACE / "catalog"), "--json"],
+                                   env=env, catch_exceptions=False)
+        typo = CliRunner().invoke(cli, ["lint", "--online", "--catalog", str(root), "--json"],
+                                  env=env, catch_exceptions=False)
+        described = emu.calls["ListMetricDescriptors"]
+    online = {"metric-not-in-project", "online-unavailable"}
+    assert [p for p in json.loads(clean.output)["problems"] if p["code"] in online] == []
+    found = [p for p in json.loads(typo.output)["problems"] if p["code"] == "metric-not-in-project"]
+    assert typo.exit_code == 1 and found and found[0]["entity"] == "signal dataflow-system-lag"
+    assert "system_lagg has no descriptor in project nw-recs-data-prod" in found[0]["message"]
+    assert described >= 3  # one per project the components live in (twice: two runs)
