@@ -16,7 +16,7 @@ from google.cloud.logging_v2.types import ListLogEntriesRequest
 
 from atlas.emulators.gcp import GcpEmulator
 from atlas.emulators.scenario import scenario_from_dict
-from atlas.health import metrics
+from atlas import metrictable as metrics
 
 from .clients import NO_RETRY, metric_client
 

@@ -13,7 +13,7 @@ from atlas.catalog.loader import load_catalog
 from atlas.catalog.model import Component
 from atlas.emulators.gcp import GcpEmulator
 from atlas.emulators.scenario import scenario_from_dict
-from atlas.health import metrics
+from atlas import metrictable as metrics
 from atlas.health.model import Status
 
 from .builders import NOW, make_catalog

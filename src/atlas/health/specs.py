@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from atlas.catalog.model import Catalog, Component, SignalTemplate, fill_placeholders
-from atlas.health import metrics
+from atlas import metrictable as metrics
 
 LOG_RETENTION = 30 * 86400  # the _Default bucket's retention (cloud.google.com/logging/docs/routing/overview)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from atlas.emulators.gcp.aggregation import AggregationError, Dist, SeriesData, aggregate, raw_series
 from atlas.emulators.gcp.filters import FilterError, parse_metric_filter
-from atlas.health import metrics
+from atlas import metrictable as metrics
 
 if TYPE_CHECKING:  # pragma: no cover
     from atlas.emulators.gcp.emulator import GcpEmulator

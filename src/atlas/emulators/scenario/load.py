@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from atlas.health.metrics import table as metric_table
+from atlas.metrictable import table as metric_table
 
 from .fields import ScenarioError, array, choice, labels, number, only, parse_offset, string, table
 from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
@@ -17,7 +17,7 @@ from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPol
 MAX_HISTORY = 42 * 86400  # Cloud Monitoring keeps most metrics for six weeks
 MAX_REPEAT = 100_000
 
-# Google's metric kinds and value types, from atlas's metric table (atlas/health/metrics.toml):
+# Google's metric kinds and value types, from atlas's metric table (atlas/metrictable/metrics.toml):
 # a scenario need not repeat them and may not contradict them. Anything not listed (and not
 # given explicitly) is a GAUGE DOUBLE.
 KNOWN_KINDS: dict[str, tuple[str, str]] = {

@@ -1,5 +1,7 @@
 """The metric table (metrics.toml) and Cloud Monitoring's aggregation rules. Pure: no I/O
-beyond reading the packaged table.
+beyond reading the packaged table, and no other atlas import: the health core (lint,
+absence, ingestion delay) and the GCP emulator (what it refuses, ListMetricDescriptors)
+read the same facts without knowing each other.
 
 Which aligner fits which metric kind and value type is Google's Aggregation reference
 (https://cloud.google.com/monitoring/api/ref_v3/rpc/google.monitoring.v3#aggregation):
@@ -79,7 +81,7 @@ class Metric:
 
 @functools.cache
 def table() -> dict[str, Metric]:
-    text = resources.files("atlas.health").joinpath("metrics.toml").read_text(encoding="utf-8")
+    text = resources.files("atlas.metrictable").joinpath("metrics.toml").read_text(encoding="utf-8")
     out = {}
     for raw in tomllib.loads(text)["metric"]:
         out[raw["type"]] = Metric(raw["type"], raw["kind"], raw["value_type"], raw.get("unit", ""),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from atlas.catalog.model import Catalog
 from atlas.catalog.problems import Problem
-from atlas.health import metrics
+from atlas import metrictable as metrics
 
 _AGG_FIELDS = ("aligner", "reducer", "alignment_period", "window", "metric_type", "metric_labels")
 
