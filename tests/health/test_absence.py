@@ -116,3 +116,22 @@ def test_a_search_that_hits_its_bound_says_incomplete_never_zero():
     status = snap.components["events"].signals[0]
     assert status.status is Status.ERROR and "incomplete" in status.reason
     assert status.value is None
+
+
+def test_logs_routed_to_a_bucket_view_are_read_there():
+    clock = [NOW]
+    view = "projects/central-logs/locations/global/buckets/recs/views/_AllLogs"
+    dataset = Component(id="events", kind="bigquery_dataset", system="pipes", project="proj-a",
+                        labels={"dataset_id": "events"}, signals=(WRITTEN.id,), log_resource=view)
+    write = {"at": "-10m", "bucket": "projects/central-logs/locations/global/buckets/recs",
+             "resource_type": "bigquery_dataset",
+             "resource_labels": {"dataset_id": "events"}, "log_name": "cloudaudit.googleapis.com/data_access",
+             "proto": {"metadata": {"tableDataChange": {"insertedRowsCount": "12"}}}}
+    emu = emulator_at(clock, logs_=[write])
+    try:
+        snap = service_for(make_catalog([dataset], [WRITTEN]), emu.address).refresh()
+        asked = [list(r.resource_names) for r in emu.requests if hasattr(r, "resource_names")]
+    finally:
+        emu.stop()
+    assert asked == [[view]]
+    assert snap.components["events"].status is Status.OK

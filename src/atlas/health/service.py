@@ -314,7 +314,10 @@ class HealthService:
             return self._failed(members, message, now), 1, f"{label}: {message} ({_affected(members)})"
         out = []
         for key, spec in zip(batch.keys, members):
-            if spec.type == "log":
+            if spec.type == "log" and scan.truncated and key not in scan.counts:
+                # stopped at the bound before any entry of this member: unknown, never 0
+                out += self._incomplete([spec], scan.calls, now, label)[0]
+            elif spec.type == "log":
                 out.append(evaluate.evaluate_log_count(spec, scan.counts.get(key, 0), now, scan.truncated))
             elif key in scan.newest or not scan.truncated:
                 out.append(evaluate.freshness(spec, scan.newest.get(key), now))
@@ -353,6 +356,8 @@ class HealthService:
         try:
             return logs.recent_errors(clients.logging, where or project, flt, self.now() - lookback, limit,
                                       retry=clients.retry, timeout=clients.timeout)
+        except logs.IncompleteSearch as exc:
+            raise HealthQueryError(str(exc)) from None
         except Exception as exc:  # noqa: BLE001
             raise HealthQueryError(describe_error(exc, project=project, target=clients.logging_target,
                                                   timeout=clients.timeout)) from None

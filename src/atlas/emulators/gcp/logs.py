@@ -19,6 +19,7 @@ def list_log_entries(emu: "GcpEmulator", request, context):
     from google.cloud.logging_v2 import types as lt
 
     projects = []
+    buckets = []
     for name in request.resource_names:
         parts = name.split("/")
         view = (len(parts) == 8 and parts[0] == "projects" and parts[2] == "locations" and parts[4] == "buckets"
@@ -26,9 +27,15 @@ def list_log_entries(emu: "GcpEmulator", request, context):
         if not view and (len(parts) != 2 or parts[0] != "projects" or not parts[1]):
             emu.reject(context, f"ListLogEntries: resource_names entry {name!r} is not projects/PROJECT_ID or "
                                 "projects/P/locations/L/buckets/B/views/V")
-        projects.append(parts[1])  # a view of a bucket in project P serves P's entries
-    if not projects:
+        if view:  # a view serves its bucket: entries routed there, and P's own for P's _Default
+            buckets.append("/".join(parts[:6]))
+            if parts[5] == "_Default":
+                projects.append(parts[1])
+        else:
+            projects.append(parts[1])
+    if not projects and not buckets:
         emu.reject(context, "ListLogEntries: resource_names is required (e.g. projects/PROJECT_ID)")
+    quota_projects = projects + [b.split("/")[1] for b in buckets]
     try:
         flt = parse_log_filter(request.filter)
     except FilterError as exc:
@@ -42,12 +49,12 @@ def list_log_entries(emu: "GcpEmulator", request, context):
     emu.suffer_faults("ListLogEntries", None, context)
     now = emu.now()
     # read quota: entries.list calls per minute per project (Google: 60); over it, RESOURCE_EXHAUSTED
-    if not emu.take_log_read(projects, now):
+    if not emu.take_log_read(quota_projects, now):
         import grpc
 
         context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
                       "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' "
-                      f"of service 'logging.googleapis.com' for consumer 'project_number:{projects[0]}'.")
+                      f"of service 'logging.googleapis.com' for consumer 'project_number:{quota_projects[0]}'.")
     token = request.page_token
     searching = emu.scenario.logging_search_pages
     if token.startswith(_SEARCHING) or (not token and searching):
@@ -60,7 +67,8 @@ def list_log_entries(emu: "GcpEmulator", request, context):
             return lt.ListLogEntriesResponse.pb()(next_page_token=f"{_SEARCHING}{step + 1}")
         token = ""
 
-    entries = [e for spec in emu.scenario.logs if spec.project in projects for e in spec.entries(now)]
+    entries = [e for spec in emu.scenario.logs if spec.project in projects or (spec.bucket and spec.bucket in buckets)
+               for e in spec.entries(now)]
     entries = [e for e in entries if now - e.timestamp <= RETENTION and flt.matches(e)]
     entries.sort(key=lambda e: (e.timestamp, e.insert_id), reverse=order == "timestamp desc")
     response = lt.ListLogEntriesResponse.pb()()

@@ -141,7 +141,7 @@ def _log(i: int, e: Any, project: str) -> LogSpec:
     if not isinstance(e, dict):
         raise ScenarioError(f"{where}: must be a table")
     only(e, {"at", "severity", "project", "log_name", "resource_type", "resource_labels", "labels", "text",
-              "json", "proto", "trace", "repeat", "every"}, where)
+              "json", "proto", "trace", "repeat", "every", "bucket"}, where)
     if sum(k in e for k in ("text", "json", "proto")) != 1:
         raise ScenarioError(f"{where}: give exactly one payload: text (textPayload), json (jsonPayload) "
                             "or proto (an audit log's protoPayload)")
@@ -160,7 +160,7 @@ def _log(i: int, e: Any, project: str) -> LogSpec:
                    resource_labels={"project_id": proj, **labels(e, "resource_labels", where)},
                    labels=labels(e, "labels", where),
                    text=string(e, "text", where) if "text" in e else None, json=e.get("json"),
-                   proto=e.get("proto"),
+                   proto=e.get("proto"), bucket=string(e, "bucket", where, default=""),
                    trace=string(e, "trace", where, default=""), repeat=repeat,
                    every=parse_offset(e.get("every", "1m"), f"{where} every", relative=False))
 

@@ -128,6 +128,7 @@ class LogSpec:
     repeat: int = 1
     every: float = MINUTE
     proto: dict[str, Any] | None = None
+    bucket: str = ""  # projects/P/locations/L/buckets/B a sink routes it to (also kept in its project)
 
     def entries(self, now: float) -> list[LogEntryData]:
         out = []
