@@ -207,7 +207,9 @@ def is_credentials_refused(exc: BaseException) -> bool:
         if isinstance(exc, auth_exceptions.RefreshError):
             return True
         text = str(getattr(exc, "message", "") or exc)
-        if isinstance(exc, (exceptions.ServiceUnavailable, exceptions.Unauthenticated)) and (
+        if isinstance(exc, exceptions.Unauthenticated):
+            return True
+        if isinstance(exc, exceptions.ServiceUnavailable) and (
                 "Getting metadata from plugin failed" in text or "invalid_grant" in text
                 or "RefreshError" in text):
             return True
@@ -242,8 +244,8 @@ def describe_error(exc: BaseException, *, project: str = "", target: str = "", t
         return f"gave up retrying{where} ({target or 'endpoint'} unreachable)"
     if isinstance(exc, exceptions.PermissionDenied):
         return f"permission denied{where}"
-    if isinstance(exc, exceptions.Unauthenticated):
-        return f"not authenticated{where} (credentials rejected or expired)"
+    if isinstance(exc, exceptions.Unauthenticated):  # the endpoint refused the token itself
+        return CREDENTIALS_REFUSED
     if isinstance(exc, exceptions.ResourceExhausted):
         return f"quota exhausted{where}"
     if isinstance(exc, exceptions.DeadlineExceeded):
