@@ -17,6 +17,7 @@ SIGNALS = [
      "resource_labels": ["job_name"], "unit": "s", "warn": 60, "crit": 300},
     {"id": "grpc-error-ratio", "name": "error ratio", "kinds": ["grpc_service"], "type": "ratio",
      "metric_type": "prometheus.googleapis.com/grpc_server_handled_total/counter", "ratio_label": "grpc_code",
+     "aligner": "ALIGN_RATE", "reducer": "REDUCE_SUM",  # a CUMULATIVE counter: ALIGN_MAX is refused
      "ratio_bad": ["OK"], "resource_type": "prometheus_target", "resource_labels": ["job"],
      "unit": "%", "warn": 1, "crit": 5},
 ]

@@ -31,7 +31,7 @@ constant = 412
 metric_type = "dataflow.googleapis.com/job/system_lag"
 resource_type = "dataflow_job"
 resource_labels = { job_name = "j-ok" }
-values = [30, 25, 20, 12]
+values = [30, 25, 20, 12, 12, 12, 12]  # the last 3 min are not ingested yet
 
 [[series]]   # went quiet 41 minutes ago
 metric_type = "dataflow.googleapis.com/job/system_lag"
@@ -44,14 +44,14 @@ gap = { from = "-40m" }
 metric_type = "dataflow.googleapis.com/job/is_failed"
 resource_type = "dataflow_job"
 resource_labels = { job_name = "j-crit" }
-value_type = "bool"
+value_type = "int64"
 constant = 0
 
 [[series]]
 metric_type = "dataflow.googleapis.com/job/is_failed"
 resource_type = "dataflow_job"
 resource_labels = { job_name = "j-ok" }
-value_type = "bool"
+value_type = "int64"
 constant = 0
 
 [[series]]

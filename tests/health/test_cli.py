@@ -57,7 +57,7 @@ def test_health_json_lists_every_component_worst_first_and_exits_1(emulator, cat
     assert [(c["id"], c["status"]) for c in data] == [
         ("j-crit", "CRIT"), ("j-stale", "STALE"), ("j-none", "NO_DATA"), ("j-ok", "OK")]
     sig = data[0]["signals"][0]
-    assert set(sig) == {"name", "status", "value", "unit", "observed_at", "reason"}
+    assert set(sig) == {"name", "status", "value", "unit", "observed_at", "since", "reason"}
     assert (sig["name"], sig["value"], sig["unit"]) == ("dataflow-system-lag", 412.0, "s")
     assert sig["reason"].startswith("system_lag 412 s > crit 300 s")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from atlas.catalog.model import Component
 from atlas.health import evaluate
-from atlas.health.model import Status
+from atlas.health.model import iso8601, Status
 from atlas.health.specs import resolve
 
 from .builders import NOW, failed_signal, grpc_error_ratio, job, lag_signal
@@ -156,5 +156,21 @@ def test_a_signal_that_cannot_be_queried_says_why():
 
 def test_json_shape_of_a_signal():
     s = evaluate.evaluate_points(lag(), [(NOW - 2 * MIN, 412.0)], NOW)
+    # a single failing point: failing since its period began, at least (ISO 8601 UTC)
     assert s.to_json() == {"name": "dataflow-system-lag", "status": "CRIT", "value": 412.0, "unit": "s",
-                           "observed_at": NOW - 2 * MIN, "reason": "system_lag 412 s > crit 300 s, 2 min ago"}
+                           "observed_at": NOW - 2 * MIN, "since": iso8601(NOW - 3 * MIN),
+                           "reason": "system_lag 412 s > crit 300 s, 2 min ago"}
+
+
+def test_ok_after_failing_says_when_it_recovered_and_failing_says_since_when():
+    from atlas.health.readable import onset
+
+    spec = lag()
+    points = [(NOW - m * MIN, 400.0) for m in range(30, 10, -1)] + [(NOW - m * MIN, 12.0) for m in range(10, 0, -1)]
+    ok = evaluate.evaluate_points(spec, points, NOW)
+    assert ok.status is Status.OK and ok.since == NOW - 11 * MIN
+    assert onset(ok.status.value, ok.since, NOW) == "recovered 11 min ago"
+    crit = evaluate.evaluate_points(spec, points[:20], NOW - 10 * MIN)
+    assert crit.status is Status.CRIT and onset(crit.status.value, crit.since, NOW) == "failing for 31 min"
+    steady = evaluate.evaluate_points(spec, [(NOW - m * MIN, 12.0) for m in range(10, 0, -1)], NOW)
+    assert steady.since is None  # never failing in the look-back: nothing to date

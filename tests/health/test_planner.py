@@ -43,7 +43,8 @@ def test_calls_grow_with_projects_and_metrics_not_components():
     p = plan(thirty_jobs(project_of=lambda i: "proj-a" if i % 2 else "proj-b"))
     assert p.calls == 6
     assert sorted({g.project for g in p.groups}) == ["proj-a", "proj-b"]
-    assert plan(make_catalog([job(f"j{i}") for i in range(300)], [lag_signal()])).calls == 1
+    # one call for 200 components while the filter fits in 2,048 characters (more: see the split test)
+    assert plan(make_catalog([job(f"j{i}") for i in range(200)], [lag_signal()])).calls == 1
 
 
 def test_series_map_back_to_components_by_their_labels():
@@ -146,3 +147,13 @@ def test_explicit_signal_list_overrides_kind_matching():
 
 def test_values_are_quoted_safely():
     assert quote('a"b\\c') == '"a\\"b\\\\c"'
+
+
+def test_filters_are_split_to_stay_under_googles_2048_characters():
+    from atlas.health.planner import MAX_FILTER
+
+    jobs = [job(f"a-fairly-long-dataflow-job-name-{i:04d}") for i in range(1000)]
+    signal_plan = plan(make_catalog(jobs, [lag_signal()]))
+    assert all(len(g.filter) <= MAX_FILTER for g in signal_plan.groups)
+    assert sorted(m.component for g in signal_plan.groups for m in g.members) == sorted(j.id for j in jobs)
+    assert signal_plan.split_extra == len(signal_plan.groups) - 1 > 0  # the cost of splitting, counted

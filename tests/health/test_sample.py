@@ -69,3 +69,18 @@ def test_sample_cli_health_json_in_demo_mode():
     rows = json.loads(result.stdout)
     assert rows[0]["id"] == "feature-backfill" and rows[0]["status"] == "CRIT"
     assert len(rows) == len(load_catalog(WORKSPACE / "catalog").catalog.components)
+
+
+def test_sample_says_since_when_feature_backfill_has_been_failing(sample):
+    """The scenario's backfill failed 3 h ago: the JSON carries the onset, the TUI says "for 3 h"."""
+    from atlas.tui.health_view import HealthView
+
+    _, snap = sample
+    backfill = snap.components["feature-backfill"]
+    assert 3 * 3600 - 600 <= snap.taken_at - backfill.since <= 3 * 3600 + 600
+    failed = next(s for s in backfill.signals if s.name == "dataflow-failed")
+    assert backfill.to_json()["since"] == failed.to_json()["since"]
+    assert failed.to_json()["since"].endswith("Z")
+    view = HealthView()
+    view.accept(snap, [])
+    assert view.reason("feature-backfill").endswith("failing for 3 h")

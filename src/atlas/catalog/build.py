@@ -78,6 +78,7 @@ def make_component(raw: dict, source: Path) -> Component:
         signal_overrides=raw.get("signal_overrides") or {},
         links=raw.get("links") or {},
         handover=make_handover(handover) if handover is not None else None,
+        log_resource=raw.get("log_resource", ""),
         source=source,
     )
 
@@ -107,6 +108,7 @@ def make_signal(raw: dict, source: Path) -> SignalTemplate:
         ratio_bad_mode=raw.get("ratio_bad_mode", "exclude"),
         log_filter=raw.get("log_filter", ""),
         description=raw.get("description", ""),
+        on_absent=raw.get("on_absent", "no_data"),
         source=source,
     )
 

@@ -177,6 +177,7 @@ COMPONENT = EntitySpec(
         Field("signal_overrides", TABLE_MAP, "Per-signal changes", key_ref="signal", fields=SIGNAL_OVERRIDE_FIELDS),
         Field("links", STRING_MAP, "Named URLs shown in the TUI"),
         Field("handover", TABLE, "Ownership transfer state", fields=HANDOVER_FIELDS),
+        Field("log_resource", STRING, "Where its logs live: a project id or projects/P/locations/L/buckets/B/views/V"),
     ),
 )
 
@@ -207,6 +208,7 @@ SIGNAL = EntitySpec(
         Field("ratio_bad_mode", STRING, enum=RATIO_BAD_MODES),
         Field("log_filter", STRING, "Cloud Logging filter (placeholders allowed)"),
         Field("description", STRING),
+        Field("on_absent", STRING, "A series that stops reporting reads as", enum=("no_data", "warn", "crit", "zero")),
     ),
 )
 

@@ -1,5 +1,6 @@
-"""Lint: the gaps a loadable catalog can still have. All warnings: they show what to fix
-during a handover, they do not stop anyone (errors come from the loader).
+"""Lint: the gaps a loadable catalog can still have. Mostly warnings: they show what to fix
+during a handover, they do not stop anyone (errors come from the loader, and from the
+metric rules in `atlas.catalog.metric_lint`: a query Google would refuse).
 
 Knowledge held by one person only is the handover view's business, not lint's.
 """
@@ -85,6 +86,9 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
             if inverted:
                 out.append(_warn("thresholds-inverted", inverted, comp, f"signal_overrides.{sid}.crit",
                                  "swap warn and crit"))
+    from atlas.catalog import metric_lint  # the metric table's rules (aligner vs metric kind)
+
+    out += metric_lint.check(catalog)
     return with_lines(out)
 
 

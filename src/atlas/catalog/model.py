@@ -124,6 +124,7 @@ class SignalTemplate:
     ratio_bad_mode: str = "exclude"
     log_filter: str = ""
     description: str = ""
+    on_absent: str = "no_data"  # what a series that stops reporting means: no_data | warn | crit | zero
     source: Path | None = None
 
 
@@ -155,6 +156,7 @@ class Component:
     signal_overrides: dict[str, dict] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
     handover: Handover | None = None
+    log_resource: str = ""  # where its logs live: a project id or a log bucket view (Logging resource_names)
     source: Path | None = None
 
 

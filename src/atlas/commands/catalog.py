@@ -39,7 +39,9 @@ def _plural(n: int, word: str) -> str:
 @json_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--errors-only", is_flag=True, help="Hide warnings.")
-def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) -> None:
+@click.option("--online", is_flag=True,
+              help="Also check each metric template against ListMetricDescriptors of its projects.")
+def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool, online: bool) -> None:
     """Check the catalog: errors (exit 1) and warnings (gaps worth fixing, exit 0)."""
     from atlas.catalog.lint import lint as lint_catalog
     from atlas.experiments.lint import lint_experiments
@@ -50,6 +52,8 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) ->
     problems = list(result.problems)
     problems += lint_catalog(result.catalog, result.graph)
     problems += lint_experiments(svc.experiments())
+    if online:
+        problems += _online_problems(result.catalog, svc)
     problems.sort(key=lambda p: (not p.is_error, str(p.file or ""), p.line or 0))
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -69,6 +73,38 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool) ->
             click.echo(p.format(base))
         click.echo(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(len(result.files), 'file')}")
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _online_problems(catalog, svc) -> list:
+    """The metric templates against the live descriptors of each project: Google's, or the
+    emulator's in demo mode or when MONITORING_EMULATOR_HOST is set."""
+    from atlas.catalog.locate import with_lines
+    from atlas.catalog.metric_lint import check_online
+    from atlas.health.clients import describe_error, make_clients
+
+    try:
+        env = svc.env_for("gcp")
+    except Exception as exc:  # noqa: BLE001 - DemoError: the demo's emulators did not start
+        fail(f"--online: {exc}")
+    clients = make_clients(env, logging=False)
+    if clients.monitoring is None:
+        fail(f"--online: {clients.monitoring_problem}")
+
+    def descriptors_of(project: str) -> dict:
+        try:
+            found = clients.monitoring.list_metric_descriptors(name=f"projects/{project}", retry=clients.retry,
+                                                               timeout=clients.timeout)
+            from google.api.metric_pb2 import MetricDescriptor
+
+            return {d.type: (MetricDescriptor.MetricKind.Name(d.metric_kind),
+                             MetricDescriptor.ValueType.Name(d.value_type)) for d in found}
+        except Exception as exc:  # noqa: BLE001 - one readable line per project
+            raise RuntimeError(describe_error(exc, project=project, target=clients.monitoring_target)) from None
+
+    try:
+        return with_lines(check_online(catalog, descriptors_of))
+    finally:
+        clients.close()
 
 
 # -- show ------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """`atlas health`, `atlas triage`, `atlas logs`: live health from the command line.
 
-Exit codes: 0 when every component shown is OK (or has no data), 1 when anything is WARN,
-CRIT, STALE or ERROR (a failed query counts: you cannot tell it is fine), 2 for usage
-errors (unknown component, bad option). On the bundled sample catalog (`demo = true`) with
+Exit codes: 0 when every component shown is OK, 1 when anything is WARN, CRIT, STALE or
+ERROR (a failed query counts: you cannot tell it is fine), or NO_DATA while it declares
+signals (nothing measured is not fine either; `--allow-no-data` lets that pass), 2 for
+usage errors (unknown component, bad option). On the bundled sample catalog (`demo = true`) with
 no emulator variables set, the embedded emulators start in-process first.
 """
 
@@ -58,6 +59,9 @@ def _print_errors(snapshot) -> None:
     unreachable = getattr(snapshot, "unreachable", {}) or {}
     for target, message in sorted(unreachable.items()):
         n = sum(message in line for line in snapshot.errors)
+        if message.startswith("credentials were refused"):  # the line already names the fix
+            click.echo(f"error: {message} ({n} quer{'y' if n == 1 else 'ies'} failed)", err=True)
+            continue
         hint = ("is `atlas emulator` running? check MONITORING_EMULATOR_HOST / LOGGING_EMULATOR_HOST"
                 if target.startswith("emulator ") else "check the network and https_proxy")
         click.echo(f"error: {message}: {n} quer{'y' if n == 1 else 'ies'} failed ({hint})", err=True)
@@ -66,8 +70,12 @@ def _print_errors(snapshot) -> None:
             click.echo(f"error: {line}", err=True)
 
 
-def _exit_code(components) -> int:
-    return EXIT_FINDINGS if any(c.status.value in _FAILING for c in components) else EXIT_OK
+def _exit_code(components, allow_no_data: bool = False) -> int:
+    """A component that declares signals and has none measured cannot be called fine."""
+    def finding(c) -> bool:
+        return c.status.value in _FAILING or (c.status.value == "NO_DATA" and bool(c.signals) and not allow_no_data)
+
+    return EXIT_FINDINGS if any(finding(c) for c in components) else EXIT_OK
 
 
 def _unknown(catalog, component_id: str) -> None:
@@ -83,10 +91,14 @@ def _unknown(catalog, component_id: str) -> None:
 @click.option("--watch", "watch", type=click.FloatRange(min=1), metavar="SECONDS",
               help="Refresh every SECONDS until Ctrl-C (the next poll starts after the last one ends; "
                    "with --json, one JSON array per line).")
-def health(catalog_dir: str | None, component_id: str | None, as_json: bool, watch: float | None) -> None:
+@click.option("--allow-no-data", is_flag=True,
+              help="Exit 0 even when a component that declares signals has no data.")
+def health(catalog_dir: str | None, component_id: str | None, as_json: bool, watch: float | None,
+           allow_no_data: bool) -> None:
     """Live status of every component, worst first.
 
-    Exit 0 when all are OK, 1 when anything is WARN/CRIT/STALE/ERROR, 2 on usage errors.
+    Exit 0 when all are OK, 1 when anything is WARN/CRIT/STALE/ERROR or a component with
+    signals has NO_DATA (unless --allow-no-data), 2 on usage errors.
     """
     from atlas.health.report import health_table
 
@@ -107,7 +119,7 @@ def health(catalog_dir: str | None, component_id: str | None, as_json: bool, wat
         if clear:
             click.clear()
         stamp = time.strftime("%H:%M:%S UTC", time.gmtime(snapshot.taken_at))
-        click.echo(health_table(comps, detail=component_id is not None), nl=False)
+        click.echo(health_table(comps, detail=component_id is not None, now=snapshot.taken_at), nl=False)
         if component_id is not None:
             _print_links(catalog, component_id)
         click.echo(f"\n{stamp}, {snapshot.calls} calls in {snapshot.duration:.2f} s", err=True)
@@ -118,7 +130,7 @@ def health(catalog_dir: str | None, component_id: str | None, as_json: bool, wat
         try:
             while True:
                 snapshot = service.refresh()
-                code = _exit_code(shown(snapshot))
+                code = _exit_code(shown(snapshot), allow_no_data)
                 draw(snapshot, clear=watch is not None)
                 if watch is None:
                     break

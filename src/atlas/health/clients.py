@@ -6,6 +6,11 @@
   ValueError in the client libraries; `api_endpoint` alone would mean TLS).
 - Always an explicit, short retry and timeout: the libraries' default retry keeps trying a
   dead endpoint for ~90 s, whatever `timeout=` says.
+- Every call carries an atlas user agent (ClientInfo) and, when known, a quota project
+  (`GOOGLE_CLOUD_QUOTA_PROJECT`, else the one ADC names: client_options.quota_project_id).
+- A refused or expired credential (google-auth's RefreshError; through gRPC it surfaces as
+  UNAVAILABLE "Getting metadata from plugin failed ... invalid_grant") is its own message,
+  never "check the network".
 
 Google libraries are imported here, inside the functions, never at module import time: the
 TUI's first frame must not pay ~0.6 s for them.
@@ -25,6 +30,9 @@ MONITORING_ENV = "MONITORING_EMULATOR_HOST"
 # libraries' own channels lift it the same way.
 _CHANNEL_OPTIONS = [("grpc.max_send_message_length", -1), ("grpc.max_receive_message_length", -1)]
 LOGGING_ENV = "LOGGING_EMULATOR_HOST"
+
+QUOTA_PROJECT_ENV = "GOOGLE_CLOUD_QUOTA_PROJECT"
+CREDENTIALS_REFUSED = "credentials were refused: run `gcloud auth application-default login`"
 
 DEFAULT_TIMEOUT = 5.0  # seconds, per call
 DEFAULT_RETRY_DEADLINE = 2.0  # seconds spent retrying UNAVAILABLE before giving up
@@ -63,13 +71,22 @@ def make_retry(deadline: float = DEFAULT_RETRY_DEADLINE):
     """Retry only UNAVAILABLE, briefly: enough for a blip, never a hang."""
     from google.api_core import exceptions, retry
 
+    def transient(exc: BaseException) -> bool:  # a refused credential stays refused: no retry
+        return isinstance(exc, exceptions.ServiceUnavailable) and not is_credentials_refused(exc)
+
     return retry.Retry(
-        predicate=retry.if_exception_type(exceptions.ServiceUnavailable),
+        predicate=transient,
         initial=0.1,
         maximum=0.5,
         multiplier=2.0,
         timeout=deadline,
     )
+
+
+def user_agent() -> str:
+    from atlas import __version__
+
+    return f"atlas/{__version__}"
 
 
 def _credentials(scopes: list[str]):
@@ -110,10 +127,17 @@ def make_clients(
     retry_deadline: float = DEFAULT_RETRY_DEADLINE,
     monitoring: bool = True,
     logging: bool = True,
+    credentials: Any = None,
 ) -> Clients:
     """Build the clients from the environment (`env` defaults to os.environ). Never raises
-    for missing credentials: the problem is recorded on the returned Clients."""
+    for missing credentials: the problem is recorded on the returned Clients.
+
+    `credentials`: use these instead of ADC. With an emulator they ride a loopback channel
+    with local channel credentials, so they are refreshed and sent exactly as on the real
+    endpoint (tests use this to see a refused credential)."""
     import grpc
+    from google.api_core.gapic_v1.client_info import ClientInfo
+    from google.api_core.client_options import ClientOptions
     from google.cloud import monitoring_v3
     from google.cloud.logging_v2.services.logging_service_v2 import LoggingServiceV2Client
     from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
@@ -122,8 +146,11 @@ def make_clients(
     env = os.environ if env is None else env
     out = Clients(retry=make_retry(retry_deadline), timeout=timeout)
     adc: dict[str, tuple[Any, str]] = {}
+    info = ClientInfo(user_agent=user_agent())
 
-    def credentials(scope: str):
+    def credentials_for(scope: str):
+        if credentials is not None:
+            return credentials, ""
         if scope not in adc:
             adc[scope] = _credentials([scope])
         return adc[scope]
@@ -141,24 +168,62 @@ def make_clients(
             continue
         host = env.get(env_name, "").strip()
         if host:
-            channel = grpc.insecure_channel(host, options=_CHANNEL_OPTIONS)
+            if credentials is not None:
+                import google.auth.transport.requests
+                from google.auth.transport.grpc import secure_authorized_channel
+
+                channel = secure_authorized_channel(credentials, google.auth.transport.requests.Request(), host,
+                                                    ssl_credentials=grpc.local_channel_credentials(),
+                                                    options=_CHANNEL_OPTIONS)
+            else:
+                channel = grpc.insecure_channel(host, options=_CHANNEL_OPTIONS)
             out._channels.append(channel)
-            setattr(out, api, client_cls(transport=transport_cls(channel=channel)))
+            setattr(out, api, client_cls(transport=transport_cls(channel=channel, client_info=info)))
             setattr(out, f"{api}_target", f"emulator {host}")
             continue
-        creds, problem = credentials(scope)
+        creds, problem = credentials_for(scope)
         setattr(out, f"{api}_target", endpoint)
         if creds is None:
             setattr(out, f"{api}_problem", problem)
-        else:
-            setattr(out, api, client_cls(credentials=creds))
+            continue
+        quota_project = env.get(QUOTA_PROJECT_ENV, "").strip() or getattr(creds, "quota_project_id", None)
+        options = ClientOptions(quota_project_id=quota_project) if quota_project else None
+        if quota_project and hasattr(creds, "with_quota_project"):
+            # the transport applies client_options' quota project only to credentials it loads
+            # itself; ours are explicit, so they carry it (the x-goog-user-project header)
+            creds = creds.with_quota_project(quota_project)
+        setattr(out, api, client_cls(credentials=creds, client_info=info, client_options=options))
     return out
+
+
+def is_credentials_refused(exc: BaseException) -> bool:
+    """A credential the token endpoint refused or that expired (RefreshError), however it
+    surfaced: directly, or through gRPC's metadata plugin as UNAVAILABLE."""
+    from google.api_core import exceptions
+    from google.auth import exceptions as auth_exceptions
+
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, auth_exceptions.RefreshError):
+            return True
+        text = str(getattr(exc, "message", "") or exc)
+        if isinstance(exc, exceptions.Unauthenticated):
+            return True
+        if isinstance(exc, exceptions.ServiceUnavailable) and (
+                "Getting metadata from plugin failed" in text or "invalid_grant" in text
+                or "RefreshError" in text):
+            return True
+        exc = exc.cause if isinstance(exc, exceptions.RetryError) else exc.__cause__
+        seen += 1
+    return False
 
 
 def is_unreachable(exc: BaseException) -> bool:
     """True when the endpoint itself did not answer (UNAVAILABLE, after the retries)."""
     from google.api_core import exceptions
 
+    if is_credentials_refused(exc):
+        return False
     if isinstance(exc, exceptions.RetryError) and exc.cause is not None and exc.cause is not exc:
         exc = exc.cause
     return isinstance(exc, (exceptions.ServiceUnavailable, exceptions.RetryError))
@@ -170,6 +235,8 @@ def describe_error(exc: BaseException, *, project: str = "", target: str = "", t
     from google.api_core import exceptions
 
     where = f" on {project}" if project else ""
+    if is_credentials_refused(exc):
+        return CREDENTIALS_REFUSED
     if isinstance(exc, exceptions.RetryError):
         cause = exc.cause
         if cause is not None and cause is not exc:
@@ -177,8 +244,8 @@ def describe_error(exc: BaseException, *, project: str = "", target: str = "", t
         return f"gave up retrying{where} ({target or 'endpoint'} unreachable)"
     if isinstance(exc, exceptions.PermissionDenied):
         return f"permission denied{where}"
-    if isinstance(exc, exceptions.Unauthenticated):
-        return f"not authenticated{where} (credentials rejected or expired)"
+    if isinstance(exc, exceptions.Unauthenticated):  # the endpoint refused the token itself
+        return CREDENTIALS_REFUSED
     if isinstance(exc, exceptions.ResourceExhausted):
         return f"quota exhausted{where}"
     if isinstance(exc, exceptions.DeadlineExceeded):

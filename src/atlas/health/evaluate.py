@@ -22,6 +22,17 @@ from atlas.health.specs import SignalSpec
 Point = tuple[float, float]  # (epoch seconds of the aligned point's end, value)
 
 
+def level(spec: SignalSpec, value: float) -> Status:
+    """OK, WARN or CRIT of one value (judge without the words: read per point)."""
+    if spec.direction != "below":
+        if spec.crit is not None and value > spec.crit:
+            return Status.CRIT
+        return Status.WARN if spec.warn is not None and value > spec.warn else Status.OK
+    if spec.crit is not None and value < spec.crit:
+        return Status.CRIT
+    return Status.WARN if spec.warn is not None and value < spec.warn else Status.OK
+
+
 def judge(spec: SignalSpec, value: float, what: str | None = None, quiet_for: float | None = None) -> tuple[Status, str]:
     """Status of a value against the thresholds, and the comparison in words.
 
@@ -55,7 +66,8 @@ def judge(spec: SignalSpec, value: float, what: str | None = None, quiet_for: fl
     return Status.OK, f"{what} ({level} {'above' if above else 'below'} {readable.quantity(limit, spec.unit)})"
 
 
-def _status(spec: SignalSpec, status: Status, reason: str, value=None, observed_at=None, points=()) -> SignalStatus:
+def _status(spec: SignalSpec, status: Status, reason: str, value=None, observed_at=None, points=(),
+            since: float | None = None) -> SignalStatus:
     return SignalStatus(
         component=spec.component,
         name=spec.id,
@@ -68,6 +80,7 @@ def _status(spec: SignalSpec, status: Status, reason: str, value=None, observed_
         warn=spec.warn,
         crit=spec.crit,
         direction=spec.direction,
+        since=since,
     )
 
 
@@ -83,7 +96,7 @@ def _stale(spec: SignalSpec, value: float, at: float, now: float, points) -> Sig
         f"{spec.name}: newest point {readable.duration(age)} old (stale after "
         f"{readable.duration(spec.stale_horizon)}), last value {readable.quantity(value, spec.unit)}"
     )
-    return _status(spec, Status.STALE, reason, value, at, points)
+    return _status(spec, Status.STALE, reason, value, at, points, since=at + spec.stale_horizon)
 
 
 def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> SignalStatus:
@@ -91,17 +104,57 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     oldest = now - spec.lookback
     pts = sorted(p for p in points if p[0] >= oldest)
     if not pts:
+        if spec.on_absent == "zero" and spec.type == "metric":
+            return _none_counted(spec, now, None, pts)
         return no_data(spec)
     at, value = pts[-1]
     if spec.type == "freshness":
         return freshness(spec, at, now, pts)
+    quiet = now - at
+    if spec.on_absent in ("warn", "crit") and quiet >= spec.absent_after:
+        # a counter Google stopped writing: silence is the finding, not the last value
+        status = Status.WARN if spec.on_absent == "warn" else Status.CRIT
+        reason = (f"{spec.name}: no points for {readable.duration(quiet)}: stopped or not reporting "
+                  f"(last {readable.quantity(value, spec.unit)} at {readable.clock(at, now)})")
+        return _status(spec, status, reason, value, at, pts, since=at)
+    if spec.on_absent == "zero" and quiet >= spec.alignment_period:
+        return _none_counted(spec, now, at, pts)
     stale = _stale(spec, value, at, now, pts)
     if stale is not None:
         return stale
     status, text = judge(spec, value, quiet_for=_quiet_for(spec, pts, now))
+    since = onset(spec, pts, status)
     if text.startswith("no ") or " zero " in text:  # already says over which span
-        return _status(spec, status, text, value, at, pts)
-    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, pts)
+        return _status(spec, status, text, value, at, pts, since=since)
+    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, pts, since=since)
+
+
+def _none_counted(spec: SignalSpec, now: float, last: float | None, pts: list[Point]) -> SignalStatus:
+    """on_absent = "zero": a DELTA counter of events (failures) has no point for a period
+    with no event; the newest period counts zero."""
+    status, _ = judge(spec, 0.0)
+    reason = (f"{spec.name}: none in the last {readable.duration(spec.alignment_period)} "
+              f"(Google writes no point while there are none)")
+    since = None
+    if last is not None:  # the newest counted period stopped counting when it left the window
+        since = last + spec.alignment_period
+        bad = [t for t, v in pts if level(spec, v) is not Status.OK]
+        if status is Status.OK and not bad:
+            since = None
+    return _status(spec, status, reason, 0.0, now, pts, since=since)
+
+
+def onset(spec: SignalSpec, pts: list[Point], status: Status) -> float | None:
+    """When the current status began: the first point of the trailing run of points with the
+    same status (each point's period starts one alignment period before it). A failing run
+    that reaches the oldest point began at least then; an OK run is dated only when a
+    failing point precedes it ("recovered 20 min ago")."""
+    start = None
+    for t, v in reversed(pts):
+        if level(spec, v) is not status:
+            return start if start is not None else None
+        start = t - spec.alignment_period
+    return start if status is not Status.OK else None
 
 
 def _quiet_for(spec: SignalSpec, pts: list[Point], now: float) -> float | None:
@@ -130,7 +183,9 @@ def freshness(spec: SignalSpec, newest: float | None, now: float, points=()) -> 
     elif spec.warn is not None and (age > spec.warn if above else age < spec.warn):
         status, limit_word = Status.WARN, f" > warn {readable.duration(spec.warn)}"
     reason = f"{spec.name}: newest {readable.duration(age)} old{limit_word} (at {readable.clock(newest, now)})"
-    return _status(spec, status, reason, round(age, 3), newest, points)
+    # an age crosses its threshold at a known moment: the newest entry's time plus the limit
+    since = newest + (spec.crit if status is Status.CRIT else spec.warn) if status is not Status.OK else None
+    return _status(spec, status, reason, round(age, 3), newest, points, since=since)
 
 
 def is_bad(spec: SignalSpec, label_value: str) -> bool:
@@ -160,7 +215,8 @@ def evaluate_ratio(spec: SignalSpec, by_label: Mapping[str, Iterable[Point]], no
     if stale is not None:
         return stale
     status, text = judge(spec, value)
-    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, ratios)
+    return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, ratios,
+                   since=onset(spec, ratios, status))
 
 
 def evaluate_log_count(spec: SignalSpec, count: int, now: float, capped: bool = False, newest: float | None = None) -> SignalStatus:

@@ -58,36 +58,63 @@ def bounded(filter: str, since: float, *, errors_only: bool = False) -> str:
     return " AND ".join(parts)
 
 
-def _list(client, project: str, filter: str, page_size: int, *, retry, timeout: float):
-    """First page of ListLogEntries, newest first, as raw protobuf entries."""
+MAX_PAGES = 20  # pages one search may read (empty "still searching" pages included)
+MAX_SECONDS = 10.0  # wall time one search may take before it says "incomplete"
+
+
+def resource_name(where: str) -> str:
+    """A project id, or a Logging resource name as written (a bucket view of a central
+    logging project: projects/P/locations/L/buckets/B/views/V)."""
+    return where if "/" in where else f"projects/{where}"
+
+
+@dataclass(slots=True)
+class LogRead:
+    entries: list  # raw protobuf LogEntry, newest first
+    calls: int
+    incomplete: bool  # stopped at MAX_PAGES or MAX_SECONDS with pages left: a lower bound
+    more: bool  # there were more entries than asked for
+
+
+def read(client, where: str, filter: str, want: int, *, retry, timeout: float,
+         max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS, clock=time.monotonic) -> LogRead:
+    """Up to `want` entries, newest first, following page tokens: Cloud Logging may answer an
+    empty page with a next_page_token while a search is still running, so an empty first
+    page is not "nothing found" (cloud.google.com/logging/docs/reference/v2/rest/v2/entries/list)."""
     from google.cloud.logging_v2.types import ListLogEntriesRequest, ListLogEntriesResponse
 
-    request = ListLogEntriesRequest(
-        resource_names=[f"projects/{project}"],
-        filter=filter,
-        order_by="timestamp desc",
-        page_size=page_size,
-    )
+    request = ListLogEntriesRequest(resource_names=[resource_name(where)], filter=filter,
+                                    order_by="timestamp desc", page_size=min(want, COUNT_CAP))
+    started = clock()
+    entries: list = []
+    calls = 0
     pager = client.list_log_entries(request=request, retry=retry, timeout=timeout)
-    page = next(iter(pager.pages))
-    return ListLogEntriesResponse.pb(page)
+    for page in pager.pages:
+        calls += 1
+        pb = ListLogEntriesResponse.pb(page)
+        entries.extend(pb.entries)
+        if len(entries) >= want:
+            return LogRead(entries[:want], calls, False, len(entries) > want or bool(pb.next_page_token))
+        if not pb.next_page_token:
+            break
+        if calls >= max_pages or clock() - started >= max_seconds:
+            return LogRead(entries, calls, True, True)
+    return LogRead(entries, calls, False, False)
 
 
 def _ts(entry) -> float:
     return entry.timestamp.seconds + entry.timestamp.nanos / 1e9
 
 
-def count_entries(client, project: str, filter: str, since: float, *, retry, timeout: float) -> tuple[int, bool, float | None]:
-    """(entries since `since` up to COUNT_CAP, whether capped, newest entry's time)."""
-    page = _list(client, project, bounded(filter, since), COUNT_CAP, retry=retry, timeout=timeout)
-    entries = page.entries
-    newest = _ts(entries[0]) if entries else None
-    return len(entries), bool(page.next_page_token) or len(entries) >= COUNT_CAP, newest
+def count_entries(client, project: str, filter: str, since: float, *, retry, timeout: float) -> LogRead:
+    """Entries since `since`, up to COUNT_CAP (`more`: there are more; `incomplete`: the
+    search stopped at its bound, so the count is a lower bound)."""
+    return read(client, project, bounded(filter, since), COUNT_CAP, retry=retry, timeout=timeout)
 
 
-def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float) -> float | None:
-    page = _list(client, project, bounded(filter, since), 1, retry=retry, timeout=timeout)
-    return _ts(page.entries[0]) if page.entries else None
+def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float) -> tuple[float | None, LogRead]:
+    result = read(client, project, bounded(filter, since), 1, retry=retry, timeout=timeout)
+    return (_ts(result.entries[0]) if result.entries else None), result
 
 
 def message_of(entry) -> str:
@@ -114,12 +141,19 @@ def message_of(entry) -> str:
 
 
 def recent_errors(client, project: str, filter: str, since: float, limit: int, *, retry, timeout: float) -> list[LogLine]:
-    """Newest severity>=ERROR entries first."""
-    page = _list(client, project, bounded(filter, since, errors_only=True), limit, retry=retry, timeout=timeout)
+    """Newest severity>=ERROR entries first (raises IncompleteSearch when the search hit its
+    bound before finding any: "none" would be a guess)."""
+    result = read(client, project, bounded(filter, since, errors_only=True), limit, retry=retry, timeout=timeout)
+    if result.incomplete and not result.entries:
+        raise IncompleteSearch(f"the log search was still running after {result.calls} pages; nothing found yet")
     return [
         LogLine(time=_ts(e), severity=severity_name(e.severity), message=message_of(e), trace=e.trace)
-        for e in page.entries[:limit]
+        for e in result.entries[:limit]
     ]
+
+
+class IncompleteSearch(RuntimeError):
+    """A log search stopped at its bound of pages or time; str() is one line."""
 
 
 BATCH_MAX_PAGES = 20  # 20,000 entries: beyond that a batch reports what it saw as a lower bound
@@ -145,7 +179,7 @@ def scan_batch(client, batch, since: float, *, retry, timeout: float) -> BatchSc
     counts: dict[tuple[str, ...], int] = {}
     newest: dict[tuple[str, ...], float] = {}
     request = ListLogEntriesRequest(
-        resource_names=[f"projects/{batch.project}"],
+        resource_names=[resource_name(batch.resource or batch.project)],
         filter=bounded(batch.filter, since),
         order_by="timestamp desc",
         page_size=COUNT_CAP,
@@ -165,7 +199,7 @@ def scan_batch(client, batch, since: float, *, retry, timeout: float) -> BatchSc
                 newest[key] = _ts(entry)
         if freshness_only and len(newest) == len(wanted):
             break
-        if calls >= BATCH_MAX_PAGES and page.next_page_token:
+        if calls >= BATCH_MAX_PAGES and page.next_page_token:  # empty "searching" pages count too
             truncated = True
             break
     return BatchScan(counts, newest, calls, truncated)

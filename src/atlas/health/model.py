@@ -62,6 +62,7 @@ class SignalStatus:
             "value": self.value,
             "unit": self.unit,
             "observed_at": self.observed_at,
+            "since": iso8601(self.since),
             "reason": self.reason,
         }
 
@@ -79,5 +80,15 @@ class ComponentHealth:
             "id": self.id,
             "status": self.status.value,
             "reason": self.reason,
+            "since": iso8601(self.since),
             "signals": [s.to_json() for s in self.signals],
         }
+
+
+def iso8601(epoch: float | None) -> str | None:
+    """ISO 8601 UTC ("2026-12-03T06:25:00Z"), or None when the onset is not known."""
+    if epoch is None:
+        return None
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -26,6 +26,12 @@ from atlas.health import logshape
 from atlas.health.specs import SignalSpec, signals_of
 
 
+# Google documents a 2,048-character limit for the Monitoring filter grammar (alert policy
+# conditions, cloud.google.com/monitoring/api/v3/filters); a group whose one_of() lists would
+# outgrow it is split into several requests that each stay under it.
+MAX_FILTER = 2048
+
+
 def quote(value: str) -> str:
     """A Monitoring filter string literal."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -114,6 +120,7 @@ class LogBatch:
     project: str
     filter: str  # the terms all members share
     varying: tuple[str, ...]  # fields whose value tells the members apart
+    resource: str = ""  # Logging resource name the members' logs live in (a project or a bucket view)
     members: list[SignalSpec] = field(default_factory=list)
     keys: list[tuple[str, ...]] = field(default_factory=list)  # members' values of `varying`
 
@@ -139,6 +146,7 @@ class SignalPlan:
     log_batches: list[LogBatch] = field(default_factory=list)
     unqueryable: list[SignalSpec] = field(default_factory=list)  # spec.problem says why
     specs: dict[str, list[SignalSpec]] = field(default_factory=dict)  # component id -> its signals
+    split_extra: int = 0  # extra ListTimeSeries calls that keeping filters under MAX_FILTER costs
 
     @property
     def calls(self) -> int:
@@ -182,9 +190,42 @@ def plan(catalog: Catalog) -> SignalPlan:
                 if group is None:
                     group = groups[key] = QueryGroup(key)
                 group.members.append(spec)
-    result.groups = list(groups.values())
+    for group in groups.values():
+        parts = split(group)
+        result.split_extra += len(parts) - 1
+        result.groups += parts
     result.log_batches, result.log_queries = plan_logs(log_specs)
     return result
+
+
+def split(group: QueryGroup, limit: int = MAX_FILTER) -> list[QueryGroup]:
+    """The group as requests whose filters stay under `limit` characters: members taken in
+    label order, a new request started when one more value would outgrow the limit."""
+    if len(group.filter) <= limit:
+        return [group]
+    k = group.key
+    base = len(QueryGroup(k, [group.members[0]]).filter) - sum(
+        len(quote(v)) for _, v in group.members[0].resource_labels)
+    per_label = len(" one_of()") * len(k.label_names)
+    parts: list[QueryGroup] = []
+    current: list[SignalSpec] = []
+    seen: list[set[str]] = [set() for _ in k.label_names]
+    used = base + per_label
+    for spec in sorted(group.members, key=lambda m: m.label_key):
+        new = [(i, v) for i, (_, v) in enumerate(spec.resource_labels) if v not in seen[i]]
+        cost = sum(len(quote(v)) + 1 for _, v in new)
+        if current and used + cost > limit:
+            parts.append(QueryGroup(k, current))
+            current, seen, used = [], [set() for _ in k.label_names], base + per_label
+            new = list(enumerate(v for _, v in spec.resource_labels))
+            cost = sum(len(quote(v)) + 1 for _, v in new)
+        current.append(spec)
+        for i, v in new:
+            seen[i].add(v)
+        used += cost
+    if current:
+        parts.append(QueryGroup(k, current))
+    return parts
 
 
 def plan_logs(specs: list[SignalSpec]) -> tuple[list[LogBatch], list[LogQuery]]:
@@ -196,7 +237,7 @@ def plan_logs(specs: list[SignalSpec]) -> tuple[list[LogBatch], list[LogQuery]]:
         if terms is None:
             singles.append(LogQuery(spec))
             continue
-        key = (spec.project, spec.id, spec.type, spec.window, spec.lookback, logshape.shape(terms))
+        key = (spec.project, spec.log_resource, spec.id, spec.type, spec.window, spec.lookback, logshape.shape(terms))
         buckets.setdefault(key, []).append((spec, terms))
     batches: list[LogBatch] = []
     for members in buckets.values():
@@ -211,7 +252,7 @@ def plan_logs(specs: list[SignalSpec]) -> tuple[list[LogBatch], list[LogQuery]]:
         first = filters[0]
         common = [t.text for i, t in enumerate(first) if i not in varying]
         batch = LogBatch(project=members[0][0].project, filter=" AND ".join(common),
-                         varying=tuple(first[i].field for i in varying))
+                         varying=tuple(first[i].field for i in varying), resource=members[0][0].log_resource)
         for spec, terms in members:
             batch.members.append(spec)
             batch.keys.append(tuple(terms[i].literal for i in varying))

@@ -78,3 +78,16 @@ def nothing(name: str, seconds: float) -> str:
     if name.endswith("rate"):
         return f"{name} zero for the last {span}"
     return f"no {name} in the last {span}"
+
+
+def onset(status: str, since: float | None, now: float) -> str:
+    """"failing for 3 h" (WARN, CRIT, STALE), "recovered 20 min ago" (OK), or "" when the
+    onset is unknown. `status` is the Status value."""
+    if since is None:
+        return ""
+    age = max(0.0, now - since)
+    if status in ("WARN", "CRIT", "STALE"):
+        return f"failing for {duration(age) if age >= 60 else 'under a minute'}"
+    if status == "OK":
+        return f"recovered {ago(age)}"
+    return ""

@@ -20,20 +20,27 @@ def summary(components: Iterable[ComponentHealth]) -> str:
     return f"{len(comps)} component{'s' if len(comps) != 1 else ''}: " + (", ".join(parts) or "none")
 
 
-def health_table(components: Iterable[ComponentHealth], *, detail: bool = False) -> str:
+def health_table(components: Iterable[ComponentHealth], *, detail: bool = False, now: float | None = None) -> str:
     """Header with counts by status, then one aligned row per component, worst first.
-    With `detail`, every signal of each component is listed under it."""
+    With `detail`, every signal of each component is listed under it. With `now`, each row
+    says since when ("failing for 3 h", "recovered 20 min ago")."""
     comps = ordered(components)
     lines = [summary(comps), ""]
     if not comps:
         return "\n".join(lines).rstrip() + "\n"
     width = max(len(c.id) for c in comps)
     for c in comps:
-        lines.append(f"{c.status.value:<8} {c.id:<{width}}  {c.reason}")
+        lines.append(f"{c.status.value:<8} {c.id:<{width}}  {_with_onset(c.reason, c.status.value, c.since, now)}")
         if detail:
             for s in c.signals:
-                lines.append(f"{'':8} {'':<{width}}  - {s.status.value:<8} {s.name}: {s.reason}")
+                lines.append(f"{'':8} {'':<{width}}  - {s.status.value:<8} {s.name}: "
+                             f"{_with_onset(s.reason, s.status.value, s.since, now)}")
     return "\n".join(lines) + "\n"
+
+
+def _with_onset(reason: str, status: str, since: float | None, now: float | None) -> str:
+    when = readable.onset(status, since, now) if now is not None else ""
+    return f"{reason}; {when}" if when else reason
 
 
 def _owner_line(item: TriageItem) -> str:

@@ -29,11 +29,21 @@ def component_health(component_id: str, signals: list[SignalStatus]) -> Componen
     for s in signals[1:]:
         if s.status.severity > top.status.severity:
             top = s
+    since = _since(top.status, signals)
     if top.status is Status.OK and len(signals) > 1:
         # every signal is fine: say so, rather than lend one signal's sentence, which reads
         # like a warning ("restarts 0 (warn above 0)") on a healthy component
-        return ComponentHealth(component_id, Status.OK, f"all {len(signals)} signals OK", list(signals))
-    return ComponentHealth(component_id, top.status, top.reason, list(signals))
+        return ComponentHealth(component_id, Status.OK, f"all {len(signals)} signals OK", list(signals), since)
+    return ComponentHealth(component_id, top.status, top.reason, list(signals), since)
+
+
+def _since(status: Status, signals: list[SignalStatus]) -> float | None:
+    """A failing component has been failing since its earliest signal in that status turned;
+    an OK one recovered when its last signal did (None when none was failing)."""
+    times = [s.since for s in signals if s.status is status and s.since is not None]
+    if not times:
+        return None
+    return max(times) if status is Status.OK else min(times)
 
 
 def system_rollup(catalog: Catalog, components: Mapping[str, ComponentHealth]) -> dict[str, Status]:

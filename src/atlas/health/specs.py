@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from atlas.catalog.model import Catalog, Component, SignalTemplate, fill_placeholders
+from atlas import metrictable as metrics
+
+LOG_RETENTION = 30 * 86400  # the _Default bucket's retention (cloud.google.com/logging/docs/routing/overview)
 
 # Template fields a component may override (`[component.signal_overrides.ID]`).
 _OVERRIDABLE = {
@@ -43,19 +46,30 @@ class SignalSpec:
     ratio_bad: tuple[str, ...] = ()
     ratio_bad_mode: str = "exclude"
     log_filter: str = ""
+    on_absent: str = "no_data"  # no_data | warn | crit | zero (see evaluate)
+    ingest_delay: int = 0  # seconds Google may take to show a point (the metric table)
+    log_resource: str = ""  # Logging resource name: "projects/P" or a log bucket view
     problem: str = ""  # why this signal cannot be queried ("" = fine)
     # Derived once in __post_init__ (read per point while evaluating, so not properties):
     stale_horizon: int = 0  # age beyond which the newest point says nothing about now
     lookback: int = 0  # how far back a query reaches
+    absent_after: int = 0  # no point for this long: the series stopped (on_absent warn/crit)
 
     def __post_init__(self) -> None:
         self.stale_horizon = self.stale_after if self.stale_after is not None else 2 * self.window
+        # The newest aligned point covers the last alignment period: a healthy series has one
+        # there unless the period is no longer than Google's ingestion delay (plus a sample),
+        # so silence shows as a newest point one period old, or period + delay for short periods.
+        short = self.alignment_period <= self.ingest_delay + 60
+        self.absent_after = self.alignment_period + (self.ingest_delay if short else 0)
         # Twice the stale horizon, so a series that went quiet reads as STALE (with its last
         # value) and only a long silence as NO_DATA.
         span = 2 * max(self.window, self.stale_horizon)
         if self.type == "freshness":
             # an age threshold of 36 h needs points at least that old to be seen at all
             span = max(span, int(self.crit or 0) * 2, int(self.warn or 0) * 2)
+        if self.uses_logs:  # Cloud Logging keeps entries 30 days by default: older reads find nothing
+            span = min(span, LOG_RETENTION)
         self.lookback = span
 
     @property
@@ -106,13 +120,15 @@ def resolve(template: SignalTemplate, component: Component, default_project: str
         problem = problem or f"signal {t.id} has no metric_type"
     if uses_logs and "{" in log_filter:
         problem = problem or f"signal {t.id}: log_filter has an unfilled placeholder: {log_filter}"
+    metric_type = _fill(t.metric_type, component)
+    known = metrics.lookup(metric_type) if metric_type else None
     return SignalSpec(
         component=component.id,
         id=t.id,
         name=t.name or t.id,
         type=t.type,
         project=project,
-        metric_type=_fill(t.metric_type, component),
+        metric_type=metric_type,
         resource_type=t.resource_type,
         resource_labels=tuple(labels),
         metric_labels=tuple(sorted((k, _fill(str(v), component)) for k, v in t.metric_labels.items()))
@@ -130,8 +146,20 @@ def resolve(template: SignalTemplate, component: Component, default_project: str
         ratio_bad=tuple(t.ratio_bad),
         ratio_bad_mode=t.ratio_bad_mode,
         log_filter=log_filter,
+        on_absent=getattr(t, "on_absent", "no_data") or "no_data",
+        ingest_delay=known.ingest_delay if known is not None else 0,
+        log_resource=_log_resource(getattr(component, "log_resource", ""), project),
         problem=problem,
     )
+
+
+def _log_resource(value: str, project: str) -> str:
+    """Logging resource_names entry: a bare project id becomes projects/ID; a bucket view
+    (projects/P/locations/L/buckets/B/views/V) is passed as written."""
+    value = (value or "").strip()
+    if not value:
+        return f"projects/{project}" if project else ""
+    return value if "/" in value else f"projects/{value}"
 
 
 def _fill(text: str, component: Component) -> str:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from atlas.catalog.model import Catalog, Component
 from atlas.health.model import SignalStatus, Status
-from atlas.health.readable import quantity
+from atlas.health.readable import onset, quantity
 from atlas.tui.health_view import HealthView
 from atlas.tui.status import badge
 
@@ -107,6 +107,9 @@ def signal_line(signal: SignalStatus, stale: bool, now: float) -> Text:
         text.append(", ".join(limits), style="dim")
     if signal.status is not Status.OK and signal.reason:
         text.append(f"{' · ' if limits else ''}{signal.reason}", style="italic")
+    when = onset(signal.status.value, signal.since, now)
+    if when:
+        text.append(f" · {when}", style="bold" if signal.status is not Status.OK else "dim")
     return text
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from atlas.health.model import ComponentHealth, Status
+from atlas.health.readable import onset
 
 
 def one_line(error: BaseException | str, limit: int = 160) -> str:
@@ -51,7 +52,9 @@ class HealthView:
         health = self.component(component_id)
         if health is None:
             return "no health data yet" if self.snapshot is None else "no signals"
-        return health.reason
+        # "failing for 3 h" / "recovered 20 min ago", as of the snapshot (not the wall clock)
+        when = onset(health.status.value, health.since, self.taken_at) if self.taken_at else ""
+        return f"{health.reason}; {when}" if when else health.reason
 
     def counts(self, component_ids: Iterable[str]) -> Counter:
         return Counter(self.status(cid) for cid in component_ids)

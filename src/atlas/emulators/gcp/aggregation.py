@@ -88,7 +88,10 @@ def raw_series(spec_points: list[tuple[int, float]], base: SeriesData) -> Series
             total = Dist.merge([total, value]) if isinstance(value, Dist) else total + value
             points.append(Point(t, first, total, value))
         elif base.metric_kind == "delta":
-            points.append(Point(t, t - MINUTE, value))
+            # an idle interval has no point at all: Google writes DELTA points only for
+            # intervals in which something was counted (silence is absence, not zero)
+            if (value.count if isinstance(value, Dist) else value) != 0:
+                points.append(Point(t, t - MINUTE, value))
         else:
             points.append(Point(t, t, value))
     points.reverse()
@@ -112,7 +115,7 @@ def clip(series: SeriesData, start: float, end: float) -> SeriesData:
 
 _NEEDS_COUNTER = {"ALIGN_RATE", "ALIGN_DELTA"}
 SUPPORTED_ALIGNERS = ("ALIGN_NONE", "ALIGN_MAX", "ALIGN_MIN", "ALIGN_MEAN", "ALIGN_SUM", "ALIGN_RATE",
-                      "ALIGN_DELTA", "ALIGN_FRACTION_TRUE")
+                      "ALIGN_DELTA", "ALIGN_FRACTION_TRUE", "ALIGN_COUNT_TRUE", "ALIGN_COUNT_FALSE", "ALIGN_COUNT")
 SUPPORTED_REDUCERS = ("REDUCE_NONE", "REDUCE_SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_MEAN", "REDUCE_COUNT",
                       "REDUCE_PERCENTILE_99", "REDUCE_PERCENTILE_95", "REDUCE_PERCENTILE_50")
 
@@ -166,6 +169,8 @@ def _gauge_out(aligner: str, series: SeriesData) -> bool:
 def _aligned_type(aligner: str, value_type: str) -> str:
     if aligner in ("ALIGN_RATE", "ALIGN_MEAN", "ALIGN_FRACTION_TRUE"):
         return "double"
+    if aligner in ("ALIGN_COUNT_TRUE", "ALIGN_COUNT_FALSE", "ALIGN_COUNT"):
+        return "int64"
     if value_type == "bool" and aligner == "ALIGN_SUM":
         return "int64"
     return value_type
@@ -182,6 +187,12 @@ def _align_values(aligner: str, window: list[Value], period: int) -> Value:
         return min(nums)
     if aligner in ("ALIGN_MEAN", "ALIGN_FRACTION_TRUE"):
         return sum(nums) / len(nums)
+    if aligner == "ALIGN_COUNT_TRUE":
+        return float(sum(1 for v in nums if v))
+    if aligner == "ALIGN_COUNT_FALSE":
+        return float(sum(1 for v in nums if not v))
+    if aligner == "ALIGN_COUNT":
+        return float(len(nums))
     if aligner == "ALIGN_RATE":
         return sum(nums) / period
     return sum(nums)  # ALIGN_SUM, ALIGN_DELTA

@@ -31,6 +31,8 @@ class GcpEmulator:
         self.port = port
         self.now = now  # injectable clock: tests freeze it
         self.calls: collections.Counter[str] = collections.Counter()
+        # first word of each call's x-goog-api-client header (the client's user agent)
+        self.user_agents: collections.Counter[str] = collections.Counter()
         self.requests: list[Any] = []  # the most recent `keep_requests` (up to twice that)
         self._keep_requests = keep_requests
         self.faults = _faults.FaultBook(scenario.faults)
@@ -40,6 +42,8 @@ class GcpEmulator:
         self._server = None
         self._index: dict[tuple[str, str], list] = {}
         self._index_key: tuple[int, int] | None = None
+        self._log_reads_minute = -1
+        self._log_reads: collections.Counter[str] = collections.Counter()
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -55,8 +59,10 @@ class GcpEmulator:
 
         def handler(name: str, fn, req_cls, resp_cls):
             def call(request, context):
+                agent = next((v for k, v in context.invocation_metadata() if k == "x-goog-api-client"), "")
                 with self._lock:
                     self.calls[name] += 1
+                    self.user_agents[agent.split(" ", 1)[0]] += 1
                     self.requests.append(request)
                     if len(self.requests) > 2 * self._keep_requests:  # a demo runs for days
                         del self.requests[:-self._keep_requests]
@@ -68,7 +74,9 @@ class GcpEmulator:
         server.add_generic_rpc_handlers((
             grpc.method_handlers_generic_handler("google.monitoring.v3.MetricService", {
                 "ListTimeSeries": handler("ListTimeSeries", monitoring.list_time_series,
-                                          mt.ListTimeSeriesRequest, mt.ListTimeSeriesResponse)}),
+                                          mt.ListTimeSeriesRequest, mt.ListTimeSeriesResponse),
+                "ListMetricDescriptors": handler("ListMetricDescriptors", monitoring.list_metric_descriptors,
+                                                 mt.ListMetricDescriptorsRequest, mt.ListMetricDescriptorsResponse)}),
             grpc.method_handlers_generic_handler("google.monitoring.v3.AlertPolicyService", {
                 "ListAlertPolicies": handler("ListAlertPolicies", monitoring.list_alert_policies,
                                              mt.ListAlertPoliciesRequest, mt.ListAlertPoliciesResponse)}),
@@ -135,6 +143,19 @@ class GcpEmulator:
                     index.setdefault((spec.project, spec.metric_type), []).append(spec)
                 self._index, self._index_key = index, (id(series), len(series))
             return self._index.get((project, metric_type), [])
+
+    def take_log_read(self, projects: list[str], now: float) -> bool:
+        """Count one entries.list call against each project's per-minute read quota; False
+        when a project is over it (the call is refused)."""
+        minute = int(now // 60)
+        with self._lock:
+            if self._log_reads_minute != minute:
+                self._log_reads_minute, self._log_reads = minute, collections.Counter()
+            if any(self._log_reads[p] >= self.scenario.logging_read_quota for p in projects):
+                return False
+            for p in projects:
+                self._log_reads[p] += 1
+            return True
 
     def suffer_faults(self, method: str, target: str | None, context) -> None:
         hit = self.faults.take(method, target)

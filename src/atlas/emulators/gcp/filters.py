@@ -225,6 +225,9 @@ def _log_predicate(field: str, op: str, want: Any) -> Callable[[Any], bool]:
     elif m := re.fullmatch(r"jsonPayload\.([A-Za-z0-9_.]+)", field):
         path = m.group(1).split(".")
         getter = lambda e: _dig(e.json, path)  # noqa: E731
+    elif m := re.fullmatch(r"protoPayload\.([A-Za-z0-9_.]+)", field):
+        path = m.group(1).split(".")
+        getter = lambda e: _dig(getattr(e, "proto", None), path)  # noqa: E731
     else:
         raise FilterError(f"unsupported filter field {field!r} (supported: resource.type, resource.labels.KEY, "
                           "labels.KEY, jsonPayload.KEY, severity, timestamp, logName, trace)")
@@ -233,8 +236,20 @@ def _log_predicate(field: str, op: str, want: Any) -> Callable[[Any], bool]:
             raise FilterError(f"{field}: functions work only with =")
         return lambda e: (v := getter(e)) is not None and want(str(v))
     if op not in ("=", "!="):
-        raise FilterError(f"operator {op!r} is only supported on severity and timestamp, not {field}")
+        if not field.startswith(("jsonPayload.", "protoPayload.")) or _number(want) is None:
+            raise FilterError(f"operator {op!r} is only supported on severity, timestamp and numeric payload "
+                              f"fields, not {field}")
+        # a numeric comparison; an entry without the field (or with text in it) does not match
+        limit = _number(want)
+        return lambda e: (n := _number(getter(e))) is not None and cmp(n, limit)
     return lambda e: cmp(None if (v := getter(e)) is None else str(v), want)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None and not isinstance(value, (dict, list)) else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _dig(payload: Any, path: list[str]) -> Any:

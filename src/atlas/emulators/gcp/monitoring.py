@@ -6,10 +6,12 @@ Requests and responses are the client library's own protobuf classes, so whateve
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from atlas.emulators.gcp.aggregation import AggregationError, Dist, SeriesData, aggregate, raw_series
 from atlas.emulators.gcp.filters import FilterError, parse_metric_filter
+from atlas import metrictable as metrics
 
 if TYPE_CHECKING:  # pragma: no cover
     from atlas.emulators.gcp.emulator import GcpEmulator
@@ -58,15 +60,29 @@ def list_time_series(emu: "GcpEmulator", request, context):
     aligner = t.Aggregation.pb().Aligner.Name(agg.per_series_aligner)
     reducer = t.Aggregation.pb().Reducer.Name(agg.cross_series_reducer)
     period = agg.alignment_period.seconds if agg.HasField("alignment_period") else 0
+    if aligner != "ALIGN_NONE" and period <= 0:
+        emu.reject(context, "ListTimeSeries: The alignment period must be specified when an aligner is set "
+                            "(aggregation.alignment_period, at least 60s)")
+    known = metrics.lookup(flt.metric_type)
+    if known is not None:
+        # Google checks the aggregation against the metric's descriptor, matched series or not
+        _, why = metrics.aggregation_problem(known, aligner, reducer)
+        if why:
+            emu.reject(context, f"ListTimeSeries: {why}")
 
     now = emu.now()
+    # points become visible only after the metric's ingestion delay (the metric table)
+    visible = now - (known.ingest_delay if known is not None else 0)
     selected = []
     for spec in emu.series_of(project, flt.metric_type):
         if not flt.matches(spec.resource_type, spec.resource_labels, spec.metric_labels):
             continue
         base = SeriesData(spec.metric_type, spec.resource_type, dict(spec.resource_labels),
                           dict(spec.metric_labels), spec.metric_kind, spec.value_type, unit=spec.unit)
-        selected.append(raw_series(spec.points(now, since=start - max(period, 60)), base))
+        pts = spec.points(now, since=start - max(period, 60))
+        if known is not None and known.ingest_delay:
+            pts = [p for p in pts if p[0] <= visible]
+        selected.append(raw_series(pts, base))
     try:
         result = aggregate(selected, start, end, aligner, period, reducer, list(agg.group_by_fields))
     except AggregationError as exc:
@@ -160,3 +176,47 @@ def list_alert_policies(emu: "GcpEmulator", request, context):
         cond.condition_threshold.duration.FromSeconds(int(p.duration))
     return response
 
+
+
+_DESCRIPTOR_FILTER = re.compile(r'^\s*metric\.type\s*=\s*(?:"([^"]*)"|starts_with\("([^"]*)"\))\s*$')
+
+
+def list_metric_descriptors(emu: "GcpEmulator", request, context):
+    """Google's descriptors for the metrics in atlas's table, plus any other metric type the
+    scenario serves in the project (as the GAUGE/DELTA/... the scenario gives it)."""
+    t = pb_types()
+    try:
+        project = project_of(request.name)
+    except InvalidArgument as exc:
+        emu.reject(context, f"ListMetricDescriptors: {exc}")
+    exact = prefix = None
+    if request.filter:
+        m = _DESCRIPTOR_FILTER.match(request.filter)
+        if not m:
+            emu.reject(context, "ListMetricDescriptors: the emulator filters on metric.type = \"T\" or "
+                                "metric.type = starts_with(\"P\") only")
+        exact, prefix = m.group(1), m.group(2)
+    emu.suffer_faults("ListMetricDescriptors", None, context)
+    found: dict[str, tuple[str, str, str]] = {m.type: (m.kind, m.value_type, m.unit) for m in metrics.table().values()}
+    for spec in emu.scenario.series:
+        if spec.project == project and spec.metric_type not in found:
+            found[spec.metric_type] = (spec.metric_kind.upper(), spec.value_type.upper(), spec.unit)
+    names = sorted(n for n in found if (exact is None or n == exact) and (prefix is None or n.startswith(prefix)))
+    page, token = emu.page(names, request.page_size, request.page_token, context)
+    response = t.ListMetricDescriptorsResponse.pb()(next_page_token=token)
+    md = t.ListMetricDescriptorsResponse.pb()().metric_descriptors.add().__class__
+    for name in page:
+        kind, vtype, unit = found[name]
+        d = response.metric_descriptors.add()
+        d.name = f"projects/{project}/metricDescriptors/{name}"
+        d.type = name
+        d.metric_kind = md.MetricKind.Value(kind)
+        d.value_type = md.ValueType.Value(vtype)
+        d.unit = unit
+        known = metrics.lookup(name)
+        if known is not None:
+            d.metadata.sample_period.FromSeconds(known.sample_period)
+            d.metadata.ingest_delay.FromSeconds(known.ingest_delay)
+            for label in known.labels:
+                d.labels.add().key = label
+    return response

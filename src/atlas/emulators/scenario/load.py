@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from atlas.metrictable import table as metric_table
+
 from .fields import ScenarioError, array, choice, labels, number, only, parse_offset, string, table
 from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
                     SeriesSpec, Shape)
@@ -15,19 +17,11 @@ from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPol
 MAX_HISTORY = 42 * 86400  # Cloud Monitoring keeps most metrics for six weeks
 MAX_REPEAT = 100_000
 
-# Google's metric kinds for the counters atlas reads, so a scenario need not repeat them.
-# Anything not listed (and not given explicitly) is a GAUGE.
+# Google's metric kinds and value types, from atlas's metric table (atlas/metrictable/metrics.toml):
+# a scenario need not repeat them and may not contradict them. Anything not listed (and not
+# given explicitly) is a GAUGE DOUBLE.
 KNOWN_KINDS: dict[str, tuple[str, str]] = {
-    "pubsub.googleapis.com/topic/send_request_count": ("delta", "int64"),
-    "bigquery.googleapis.com/storage/uploaded_row_count": ("delta", "int64"),
-    "composer.googleapis.com/workflow/run_count": ("delta", "int64"),
-    "bigquerydatatransfer.googleapis.com/transfer_config/completed_runs": ("delta", "int64"),
-    "kubernetes.io/container/restart_count": ("cumulative", "int64"),
-    "run.googleapis.com/request_count": ("delta", "int64"),
-    "run.googleapis.com/request_latencies": ("delta", "distribution"),
-    "prometheus.googleapis.com/grpc_server_handled_total/counter": ("cumulative", "double"),
-    "prometheus.googleapis.com/grpc_server_handling_seconds/histogram": ("cumulative", "distribution"),
-}
+    m.type: (m.kind.lower(), m.value_type.lower()) for m in metric_table().values()}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -53,10 +47,12 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
     """Build a Scenario from parsed TOML (tests build them in code this way)."""
     only(data, {"scenario", "series", "log", "alert_policy", "fault", "github"}, "top level")
     head = table(data, "scenario", "[scenario]")
-    only(head, {"name", "project", "history"}, "[scenario]")
+    only(head, {"name", "project", "history", "logging_read_quota", "logging_search_pages"}, "[scenario]")
     project = string(head, "project", "[scenario]", default="demo-project")
     history = _history(head.get("history", "-60m"), "[scenario] history")
     sc = Scenario(name=string(head, "name", "[scenario]", default="scenario"), project=project, path=path)
+    sc.logging_read_quota = _whole(head, "logging_read_quota", sc.logging_read_quota, 1)
+    sc.logging_search_pages = _whole(head, "logging_search_pages", sc.logging_search_pages, 0)
     for i, entry in enumerate(array(data, "series"), 1):
         sc.series.append(_series(i, entry, project, history))
     for i, entry in enumerate(array(data, "log"), 1):
@@ -71,6 +67,13 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
         repos = Path(string(gh, "repos_dir", "[github]"))
         sc.github_repos_dir = repos if repos.is_absolute() or base_dir is None else base_dir / repos
     return sc
+
+
+def _whole(head: dict, key: str, default: int, least: int) -> int:
+    value = head.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ScenarioError(f"[scenario] {key}: must be a whole number >= {least}")
+    return value
 
 
 def _history(text: Any, where: str) -> float:
@@ -91,6 +94,9 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
     kind_default, type_default = KNOWN_KINDS.get(metric_type, ("gauge", "double"))
     value_type = choice(e, "value_type", VALUE_TYPES, where, type_default)
     metric_kind = choice(e, "metric_kind", METRIC_KINDS, where, kind_default)
+    if metric_type in KNOWN_KINDS and (metric_kind, value_type) != KNOWN_KINDS[metric_type]:
+        raise ScenarioError(f"{where}: Google reports {metric_type} as {kind_default.upper()} {type_default.upper()}, "
+                            f"not {metric_kind.upper()} {value_type.upper()} (drop metric_kind / value_type)")
     proj = string(e, "project", where, default=project)
     resource_labels = {"project_id": proj, **labels(e, "resource_labels", where)}
     shapes = [k for k in ("constant", "values", "step") if k in e]
@@ -135,9 +141,12 @@ def _log(i: int, e: Any, project: str) -> LogSpec:
     if not isinstance(e, dict):
         raise ScenarioError(f"{where}: must be a table")
     only(e, {"at", "severity", "project", "log_name", "resource_type", "resource_labels", "labels", "text",
-              "json", "trace", "repeat", "every"}, where)
-    if ("text" in e) == ("json" in e):
-        raise ScenarioError(f"{where}: give exactly one payload: text (textPayload) or json (jsonPayload)")
+              "json", "proto", "trace", "repeat", "every", "bucket"}, where)
+    if sum(k in e for k in ("text", "json", "proto")) != 1:
+        raise ScenarioError(f"{where}: give exactly one payload: text (textPayload), json (jsonPayload) "
+                            "or proto (an audit log's protoPayload)")
+    if "proto" in e and not isinstance(e["proto"], dict):
+        raise ScenarioError(f"{where} proto: must be a table (the AuditLog protoPayload, camelCase keys)")
     if "json" in e and not isinstance(e["json"], dict):
         raise ScenarioError(f"{where} json: must be a table (the jsonPayload)")
     severity = choice(e, "severity", SEVERITIES, where, "INFO")
@@ -151,6 +160,7 @@ def _log(i: int, e: Any, project: str) -> LogSpec:
                    resource_labels={"project_id": proj, **labels(e, "resource_labels", where)},
                    labels=labels(e, "labels", where),
                    text=string(e, "text", where) if "text" in e else None, json=e.get("json"),
+                   proto=e.get("proto"), bucket=string(e, "bucket", where, default=""),
                    trace=string(e, "trace", where, default=""), repeat=repeat,
                    every=parse_offset(e.get("every", "1m"), f"{where} every", relative=False))
 

@@ -109,6 +109,7 @@ class LogEntryData:
     text: str | None
     json: dict[str, Any] | None
     trace: str
+    proto: dict[str, Any] | None = None  # an AuditLog protoPayload, as its JSON (camelCase keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,8 @@ class LogSpec:
     trace: str
     repeat: int = 1
     every: float = MINUTE
+    proto: dict[str, Any] | None = None
+    bucket: str = ""  # projects/P/locations/L/buckets/B a sink routes it to (also kept in its project)
 
     def entries(self, now: float) -> list[LogEntryData]:
         out = []
@@ -142,7 +145,7 @@ class LogSpec:
                 insert_id=f"atlas-{self.index}-{k}", timestamp=now + offset, severity=self.severity,
                 project=self.project, log_name=f"projects/{self.project}/logs/{self.log_id.replace('/', '%2F')}",
                 resource_type=self.resource_type, resource_labels=self.resource_labels, labels=self.labels,
-                text=self.text, json=self.json, trace=trace))
+                text=self.text, json=self.json, trace=trace, proto=self.proto))
         return out
 
 
@@ -176,5 +179,11 @@ class Scenario:
     logs: list[LogSpec] = field(default_factory=list)
     alert_policies: list[AlertPolicySpec] = field(default_factory=list)
     faults: list[FaultSpec] = field(default_factory=list)
+    # Cloud Logging's read quota: 60 entries.list calls per minute per project
+    # (cloud.google.com/logging/quotas); a test lowers it to hit it without sleeping.
+    logging_read_quota: int = 60
+    # pages a search answers empty, with a next_page_token, before its first entries (Logging
+    # does this while a search over a large range is still running)
+    logging_search_pages: int = 0
     github_repos_dir: Path | None = None
     path: Path | None = None
