@@ -292,7 +292,7 @@ class HealthService:
         flt = self.catalog.log_filter_for(component)
         if not flt:
             raise HealthQueryError(f"component {component_id} has no log filter (add a [[log_filter]] for kind {component.kind})")
-        project = component.project or self.catalog.default_project
+        project = component.project
         clients = self.clients
         if getattr(clients, "logging", None) is None:
             raise HealthQueryError(getattr(clients, "logging_problem", "") or "no Cloud Logging client")
