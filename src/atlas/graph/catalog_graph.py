@@ -94,7 +94,13 @@ class CatalogGraph:
         gc.disable()
         try:
             g = nx.DiGraph()
-            g.add_nodes_from((cid, {"kind": components[cid].kind, "system": components[cid].system}) for cid in ids)
+            # Plain ids, then the attributes into networkx's own node dicts: (id, dict)
+            # pairs would cost networkx a caught TypeError per node (twice the time).
+            g.add_nodes_from(ids)
+            for cid, data in g.nodes.items():
+                component = components[cid]
+                data["kind"] = component.kind
+                data["system"] = component.system
             g.add_edges_from([(ids[u], ids[v]) for u, v in pairs])
         finally:
             if paused:
