@@ -40,7 +40,7 @@ from atlas.catalog.fieldtypes import (
     identity,
 )
 
-__all__ = ["KINDS", "KNOWLEDGE_LEVELS", "SIGNAL_TYPES", "STAGES"]  # the vocabulary, re-exported
+# KINDS, STAGES, KNOWLEDGE_LEVELS and SIGNAL_TYPES are imported from here by the other areas.
 
 
 @dataclass(slots=True)
