@@ -266,5 +266,7 @@ class CatalogGraph:
         the walk enters the cycle at its lowest-keyed member (graph.ordering).
         """
         if self._topo is None:
-            self._topo = data_flow_order(self._g, self._key.__getitem__)
+            # key order = insertion order: an int key sorts faster than the (order, id) tuple
+            rank = {cid: i for i, cid in enumerate(self._ids)}
+            self._topo = data_flow_order(self._g, rank.__getitem__)
         return list(self._topo)
