@@ -45,13 +45,14 @@ PROBES = {
         ["atlas.catalog.loader", "atlas.catalog.lint", "atlas.catalog.writeback", "atlas.catalog.backstage",
          "atlas.catalog.schema", "atlas.graph", "atlas.commands.catalog"],
         "", UI),
-    # queries and layout run too: none of them may pull in a UI or a cloud client
+    # queries and layout run too (on networkx, the graph engine): none of them may pull in a
+    # UI or a cloud client
     "graph": (
         ["atlas.graph", "atlas.graph.layout", "tests.graph.catalogs"],
         "graph = atlas.graph.CatalogGraph(tests.graph.catalogs.recs_slice())\n"
         "graph.blast_radius('events'); graph.topological_order()\n"
         "atlas.graph.layout.layered(graph, graph.members('serving'))\n",
-        (*UI, "google.cloud.monitoring_v3", "github", "networkx")),
+        (*UI, "google.cloud.monitoring_v3", "github")),
     "health": (
         ["atlas.health.service", "atlas.health.triage", "atlas.health.planner", "atlas.health.evaluate",
          "atlas.health.links", "atlas.health.report", "atlas.health.clients", "atlas.commands.health"],

@@ -24,3 +24,7 @@ def test_long_chain_has_no_cycle_and_no_recursion_error():
 
 def test_unknown_dependencies_are_ignored():
     assert find_cycles({"a": ("missing",)}) == []
+
+
+def test_a_self_dependency_is_a_cycle_of_one():
+    assert find_cycles({"a": ("a",), "b": ("a",)}) == [["a", "a"]]

@@ -155,7 +155,7 @@ def test_components_without_a_system_are_grouped_last_in_blast_radius():
     assert list(CatalogGraph(catalog).blast_radius("topic").by_system) == ["data-pipelines", ""]
 
 
-def test_networkx_view_is_built_once(graph):
+def test_queries_run_on_the_one_networkx_graph(graph):
     assert graph.g is graph.g
     assert graph.edge_count == graph.g.number_of_edges() == 12
 

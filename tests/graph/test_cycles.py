@@ -73,3 +73,36 @@ def test_walks_terminate_on_a_cycle():
     assert graph.upstream("a") == {"c": 1, "b": 2}
     assert graph.blast_radius("b").size == 2
     assert graph.path("c", "a") == ["c", "a"]
+
+
+def test_a_cycle_is_entered_only_once_nothing_else_is_ready_and_walked_whole():
+    # x is in an undeclared system (it sorts last) but is ready at once, so it comes before
+    # the cycle; the cycle a -> b -> c (b's dependency on the outside y included) starts
+    # once y is done, at its lowest id, and comes out in one piece before what it feeds.
+    catalog = catalog_of(
+        [
+            Component(id="y", kind="dataflow_job", system="data-pipelines"),
+            Component(id="a", kind="dataflow_job", system="training", depends_on=("c",)),
+            Component(id="b", kind="dataflow_job", system="training", depends_on=("a", "y")),
+            Component(id="c", kind="dataflow_job", system="training", depends_on=("b",)),
+            Component(id="after", kind="model", system="training", depends_on=("c",)),
+            Component(id="x", kind="model", system="elsewhere"),
+        ]
+    )
+    graph = CatalogGraph(catalog)
+    assert not graph.is_dag()
+    assert graph.topological_order() == ["y", "x", "a", "b", "c", "after"]
+
+
+def test_a_dag_says_so_and_its_order_is_networkx_lexicographic_sort():
+    catalog = catalog_of(
+        [
+            Component(id="b", kind="dataflow_job", system="serving", depends_on=("a",)),
+            Component(id="a", kind="dataflow_job", system="training"),
+            Component(id="c", kind="dataflow_job", system="data-pipelines"),
+        ]
+    )
+    graph = CatalogGraph(catalog)
+    assert graph.is_dag()
+    assert graph.topological_order() == list(nx.lexicographical_topological_sort(graph.g, key=graph.sort_key))
+    assert graph.topological_order() == ["c", "a", "b"]

@@ -63,3 +63,18 @@ def test_a_cycle_still_draws():
 def test_plain_networkx_graph_is_accepted():
     g = nx.DiGraph([("topic", "sub"), ("sub", "job")])
     assert layered(g, ["job", "sub", "topic"]) == [["topic"], ["sub"], ["job"]]
+
+
+def test_layers_are_the_topological_generations_of_the_subgraph():
+    # a -> b -> d and a -> c -> d: d needs both, so it sits below the longer branch.
+    catalog = catalog_of(
+        [
+            comp("a", "dataflow_job", "data-pipelines"),
+            comp("b", "dataflow_job", "data-pipelines", "a"),
+            comp("c", "dataflow_job", "data-pipelines", "b"),
+            comp("d", "model", "training", "a", "c"),
+        ]
+    )
+    graph = CatalogGraph(catalog)
+    assert layered(graph, ["a", "b", "c", "d"]) == [["a"], ["b"], ["c"], ["d"]]
+    assert layered(graph.g, ["a", "b", "c", "d"]) == [["a"], ["b"], ["c"], ["d"]]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from atlas.graph import CatalogGraph
 from atlas.health.model import ComponentHealth, SignalStatus, Status
 from atlas.health.report import health_table, triage_text
-from atlas.health.rollup import NO_SIGNALS, component_health, system_rollup
+from atlas.health.rollup import NO_SIGNALS, component_health, system_rollup, worst
 from atlas.health.triage import flatten, triage
 
 from .builders import job, lag_signal, make_catalog
@@ -41,6 +44,42 @@ def test_systems_roll_up_and_unmonitored_components_do_not_grey_them():
     }
     assert system_rollup(cat, comps) == {"pipes": Status.WARN, "serving": Status.NO_DATA}
 
+
+
+def test_each_system_shows_its_worst_monitored_component_in_any_order():
+    # Ported from the graph's former duplicate roll-up: health's is the one the product uses.
+    cat = make_catalog([job("a"), job("b"), job("c"), job("d")], [lag_signal()])
+    cat.components["c"].system = cat.components["d"].system = "serving"
+    comps = {
+        "a": component_health("a", [sig("a", "x", Status.CRIT)]),
+        "b": component_health("b", [sig("b", "x", Status.OK)]),
+        "c": component_health("c", [sig("c", "x", Status.STALE)]),
+        "d": component_health("d", [sig("d", "x", Status.OK)]),
+    }
+    assert system_rollup(cat, comps) == {"pipes": Status.CRIT, "serving": Status.STALE}
+    assert system_rollup(cat, dict(reversed(comps.items()))) == {"pipes": Status.CRIT, "serving": Status.STALE}
+
+
+def test_a_monitored_component_without_data_greys_its_system_but_a_failed_query_outranks_it():
+    # A signal that returned nothing is a reading ("we looked and saw nothing"), unlike a
+    # component that declares no signals at all, which does not count.
+    cat = make_catalog([job("a"), job("b")], [lag_signal()])
+    comps = {"a": component_health("a", [sig("a", "x", Status.OK)]),
+             "b": component_health("b", [sig("b", "x", Status.NO_DATA)])}
+    assert system_rollup(cat, comps)["pipes"] is Status.NO_DATA
+    comps["a"] = component_health("a", [sig("a", "x", Status.ERROR)])
+    assert system_rollup(cat, comps)["pipes"] is Status.ERROR
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(list(Status))))
+def test_worst_is_the_most_severe_status(statuses):
+    result = worst(statuses)
+    if not statuses:
+        assert result is None
+    else:
+        assert result in statuses
+        assert all(result.severity >= s.severity for s in statuses)
 
 def cascade_catalog():
     """backfill -> features -> ranker -> ranker-svc -> recs-api, plus events feeding backfill,

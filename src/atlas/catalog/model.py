@@ -2,6 +2,11 @@
 
 This module is the contract between the loader and every consumer (graph, health,
 experiments, handover, TUI, CLI). It does no I/O and imports nothing heavy.
+
+Each field that a catalog file may set is declared here once, with `entry()`: its type and
+default are the model's, its format rules (type in the file, doc, reference, allowed
+values) feed validation, the JSON Schema and the builder (see fieldtypes.py, fields.py).
+Fields declared without `entry()` are not part of the file format.
 """
 
 from __future__ import annotations
@@ -10,153 +15,176 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Component kinds the format knows. Order is not meaningful.
-KINDS: tuple[str, ...] = (
-    "pubsub_topic",
-    "pubsub_subscription",
-    "dataflow_job",
-    "composer_environment",
-    "composer_dag",
-    "bigquery_dataset",
-    "bigquery_scheduled_query",
-    "dataproc_job",
-    "gcs_bucket",
-    "feature_online_store",
-    "feature_view",
-    "gke_cluster",
-    "kubeflow_pipeline",
-    "kubeflow_recurring_run",
-    "pipeline_component",
-    "model",
-    "grpc_service",
-    "envoy_gateway",
-    "redis_instance",
-    "k8s_cronjob",
+from atlas.catalog.fieldtypes import (
+    ALIGNER_PATTERN,
+    BOOLEAN,
+    DATE,
+    DIRECTIONS,
+    GITHUB_PATTERN,
+    INTEGER,
+    KINDS,
+    KNOWLEDGE_LEVELS,
+    MODES,
+    NUMBER,
+    RATIO_BAD_MODES,
+    REDUCER_PATTERN,
+    SIGNAL_TYPES,
+    STAGES,
+    STRING,
+    STRING_MAP,
+    STRINGS,
+    TABLE,
+    TABLE_MAP,
+    Field,
+    entry,
+    identity,
 )
 
-# Handover vocabulary, weakest to strongest.
-STAGES: tuple[str, ...] = ("planned", "shadowing", "reverse-shadowing", "owned")
-KNOWLEDGE_LEVELS: tuple[str, ...] = ("heard-of", "can-operate", "can-debug", "expert")
-
-SIGNAL_TYPES: tuple[str, ...] = ("metric", "ratio", "log", "freshness")
+# KINDS, STAGES, KNOWLEDGE_LEVELS and SIGNAL_TYPES are imported from here by the other areas.
 
 
 @dataclass(slots=True)
 class Team:
-    id: str
-    name: str = ""
-    chat: str = ""
-    oncall: str = ""
-    new_owner: bool = True
+    id: str = identity()
+    name: str = entry(STRING, default="")
+    chat: str = entry(STRING, "Chat channel, e.g. #recs-data-eng", default="")
+    oncall: str = entry(STRING, "On-call reference (schedule id or URL)", default="")
+    new_owner: bool = entry(BOOLEAN, "Part of the team taking over (default true)", default=True)
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class Person:
-    id: str
-    name: str = ""
-    team: str = ""
-    email: str = ""
-    chat: str = ""
+    id: str = identity()
+    name: str = entry(STRING, default="")
+    team: str = entry(STRING, "Team id", default="", ref="team")
+    email: str = entry(STRING, default="")
+    chat: str = entry(STRING, default="")
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class Project:
-    id: str
-    region: str = ""
-    description: str = ""
+    id: str = identity()
+    region: str = entry(STRING, default="")
+    description: str = entry(STRING, default="")
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class Repo:
-    id: str
-    github: str  # owner/name
-    default_branch: str = "main"
-    url: str = ""
+    id: str = identity()
+    github: str = entry(STRING, "owner/name on GitHub", required=True, pattern=GITHUB_PATTERN)
+    default_branch: str = entry(STRING, default="main")
+    url: str = entry(STRING, "Derived from github when missing", default="")
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class System:
-    id: str
-    name: str = ""
-    owner: str = ""
-    project: str = ""
-    order: int = 0
-    description: str = ""
+    id: str = identity()
+    name: str = entry(STRING, default="")
+    owner: str = entry(STRING, "Team id", default="", ref="team")
+    project: str = entry(STRING, "Default GCP project of its components", default="", ref="project")
+    order: int = entry(INTEGER, "Data-flow order: tour order", default=0)
+    description: str = entry(STRING, default="")
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class Handover:
-    previous_owner: str = ""
-    stage: str = "planned"
-    support_until: _dt.date | None = None
-    contact: str = ""
+    previous_owner: str = entry(STRING, "A team id or the free-text name of the old team", default="")
+    stage: str = entry(STRING, "Where the transfer stands", default="planned", enum=STAGES)
+    support_until: _dt.date | None = entry(DATE, "The previous team helps until then (TOML date)", default=None)
+    contact: str = entry(STRING, "Person on the previous team to ask", default="", ref="person")
     # person id -> knowledge level (one of KNOWLEDGE_LEVELS)
-    knowledge: dict[str, str] = field(default_factory=dict)
+    knowledge: dict[str, str] = entry(STRING_MAP, "Person id -> knowledge level", default_factory=dict,
+                                      key_ref="person", enum=KNOWLEDGE_LEVELS)
 
 
 @dataclass(slots=True)
 class SignalTemplate:
-    id: str
-    name: str
-    kinds: tuple[str, ...]
-    type: str = "metric"
-    modes: tuple[str, ...] = ()
-    metric_type: str = ""
-    resource_type: str = ""
-    resource_labels: tuple[str, ...] = ()
-    metric_labels: dict[str, str] = field(default_factory=dict)
-    aligner: str = "ALIGN_MAX"
-    reducer: str = "REDUCE_MAX"
-    alignment_period: int = 60
-    window: int = 900
-    unit: str = ""
-    direction: str = "above"
-    warn: float | None = None
-    crit: float | None = None
-    stale_after: int | None = None
-    ratio_label: str = ""
-    ratio_bad: tuple[str, ...] = ()
-    ratio_bad_mode: str = "exclude"
-    log_filter: str = ""
-    description: str = ""
-    on_absent: str = "no_data"  # what a series that stops reporting means: no_data | warn | crit | zero
+    id: str = identity()
+    name: str = entry(STRING, "Short human name")  # the loader defaults it to the id
+    kinds: tuple[str, ...] = entry(STRINGS, "Component kinds it applies to", required=True, enum=KINDS)
+    modes: tuple[str, ...] = entry(STRINGS, "Only components with one of these modes", default=(), enum=MODES)
+    type: str = entry(STRING, default="metric", enum=SIGNAL_TYPES)
+    metric_type: str = entry(STRING, "Cloud Monitoring metric type", default="")
+    resource_type: str = entry(STRING, "Monitored resource type", default="")
+    resource_labels: tuple[str, ...] = entry(STRINGS, "Component labels that select its series", default=())
+    metric_labels: dict[str, str] = entry(STRING_MAP, "Fixed metric.labels.KEY = value terms", default_factory=dict)
+    aligner: str = entry(STRING, default="ALIGN_MAX", pattern=ALIGNER_PATTERN)
+    reducer: str = entry(STRING, default="REDUCE_MAX", pattern=REDUCER_PATTERN)
+    alignment_period: int = entry(INTEGER, "Seconds", default=60, minimum=1)
+    window: int = entry(INTEGER, "Seconds to look back", default=900, minimum=1)
+    unit: str = entry(STRING, default="")
+    direction: str = entry(STRING, default="above", enum=DIRECTIONS)
+    warn: float | None = entry(NUMBER, default=None)
+    crit: float | None = entry(NUMBER, default=None)
+    stale_after: int | None = entry(INTEGER, "Seconds; default 2 * window", default=None, minimum=1)
+    ratio_label: str = entry(STRING, "type = ratio: the label that splits good from bad", default="")
+    ratio_bad: tuple[str, ...] = entry(STRINGS, "type = ratio: the label values that are bad (or good)", default=())
+    ratio_bad_mode: str = entry(STRING, default="exclude", enum=RATIO_BAD_MODES)
+    log_filter: str = entry(STRING, "Cloud Logging filter (placeholders allowed)", default="")
+    description: str = entry(STRING, default="")
+    # what a series that stops reporting means (zero: a failure counter whose silence is no failures)
+    on_absent: str = entry(STRING, "A series that stops reporting reads as", default="no_data",
+                           enum=("no_data", "warn", "crit", "zero"))
     source: Path | None = None
 
 
 @dataclass(slots=True)
 class LogFilterTemplate:
-    kinds: tuple[str, ...]
-    filter: str
-    modes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = entry(STRINGS, required=True, enum=KINDS)
+    filter: str = entry(STRING, required=True)
+    modes: tuple[str, ...] = entry(STRINGS, default=(), enum=MODES)
     source: Path | None = None
+
+
+# A component's per-signal changes stay plain tables (health applies them to a template),
+# so their fields have no model class: this is their one declaration.
+SIGNAL_OVERRIDE_FIELDS: tuple[Field, ...] = (
+    Field("warn", NUMBER),
+    Field("crit", NUMBER),
+    Field("metric_type", STRING),
+    Field("resource_type", STRING),
+    Field("metric_labels", STRING_MAP),
+    Field("aligner", STRING, pattern=ALIGNER_PATTERN),
+    Field("reducer", STRING, pattern=REDUCER_PATTERN),
+    Field("alignment_period", INTEGER, minimum=1),
+    Field("window", INTEGER, minimum=1),
+    Field("stale_after", INTEGER, minimum=1),
+    Field("direction", STRING, enum=DIRECTIONS),
+    Field("log_filter", STRING),
+)
 
 
 @dataclass(slots=True)
 class Component:
-    id: str
-    kind: str
-    system: str = ""
-    owner: str = ""
-    depends_on: tuple[str, ...] = ()
-    runbook: str | None = None
-    repo: str = ""
-    project: str = ""  # resolved: the component's own or its system's
-    description: str = ""
-    tier: int = 2
-    schedule: str = ""
-    mode: str = ""
-    tags: tuple[str, ...] = ()
-    signals: tuple[str, ...] | None = None  # explicit list, or None = by kind
-    labels: dict[str, str] = field(default_factory=dict)
-    signal_overrides: dict[str, dict] = field(default_factory=dict)
-    links: dict[str, str] = field(default_factory=dict)
-    handover: Handover | None = None
-    log_resource: str = ""  # where its logs live: a project id or a log bucket view (Logging resource_names)
+    id: str = identity()
+    kind: str = entry(STRING, "What it is", required=True, enum=KINDS)
+    system: str = entry(STRING, "System id", default="", ref="system")
+    owner: str = entry(STRING, "Owning team id", default="", ref="team")
+    depends_on: tuple[str, ...] = entry(STRINGS, "Upstream component ids", default=(), ref="component")
+    runbook: str | None = entry(STRING, "Workspace-relative path of its runbook", default=None)
+    repo: str = entry(STRING, "Repo id", default="", ref="repo")
+    # resolved by the loader: the component's own, else its system's, else the catalog's default
+    project: str = entry(STRING, "GCP project id (defaults to the system's)", default="", ref="project")
+    description: str = entry(STRING, default="")
+    tier: int = entry(INTEGER, "Criticality 1 (highest) .. 3", default=2, minimum=1, maximum=3)
+    schedule: str = entry(STRING, "Cron schedule of batch jobs, DAGs and recurring runs", default="")
+    mode: str = entry(STRING, "Kind-specific variant", default="", enum=MODES)
+    tags: tuple[str, ...] = entry(STRINGS, default=())
+    # explicit list, or None = by kind
+    signals: tuple[str, ...] | None = entry(STRINGS, "Explicit signal ids (default: by kind)", default=None,
+                                            ref="signal")
+    labels: dict[str, str] = entry(STRING_MAP, "Values for the signal templates' placeholders", default_factory=dict)
+    signal_overrides: dict[str, dict] = entry(TABLE_MAP, "Per-signal changes", default_factory=dict,
+                                              key_ref="signal", fields=SIGNAL_OVERRIDE_FIELDS)
+    links: dict[str, str] = entry(STRING_MAP, "Named URLs shown in the TUI", default_factory=dict)
+    handover: Handover | None = entry(TABLE, "Ownership transfer state", default=None, model=Handover)
+    log_resource: str = entry(STRING, "Where its logs live: a project id or projects/P/locations/L/buckets/B/views/V",
+                              default="")
     source: Path | None = None
 
 
@@ -166,11 +194,12 @@ class Catalog:
 
     root: Path  # the catalog directory
     workspace: Path  # the folder holding catalog/ and runbooks/
-    name: str = ""
-    description: str = ""
-    demo: bool = False
-    default_project: str = ""
-    demo_scenario: str = ""  # workspace-relative scenario for the embedded emulators
+    # the [atlas] table
+    name: str = entry(STRING, "Product name shown in the TUI header", default="")
+    description: str = entry(STRING, default="")
+    demo: bool = entry(BOOLEAN, "This catalog is the bundled sample: use the embedded emulators", default=False)
+    default_project: str = entry(STRING, "Fallback GCP project for components", default="", ref="project")
+    demo_scenario: str = entry(STRING, "Workspace-relative scenario file for the emulators", default="")
     components: dict[str, Component] = field(default_factory=dict)
     systems: dict[str, System] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)

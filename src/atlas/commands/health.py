@@ -152,7 +152,7 @@ def _print_links(catalog, component_id: str) -> None:
             click.echo(f"{spec.id}: {metrics_explorer_url(spec.project, spec)}")
     flt = catalog.log_filter_for(component)
     if flt:
-        click.echo(f"logs: {logs_explorer_url(component.project or catalog.default_project, flt)}")
+        click.echo(f"logs: {logs_explorer_url(component.project, flt)}")
 
 
 @click.command()
@@ -195,7 +195,7 @@ def logs(catalog_dir: str | None, component_id: str, limit: int, as_json: bool) 
     if component is None:
         _unknown(catalog, component_id)
     flt = catalog.log_filter_for(component)
-    project = component.project or catalog.default_project
+    project = component.project
     with _service(catalog) as service:
         try:
             lines = service.recent_errors(component_id, limit=limit)

@@ -1,6 +1,7 @@
-"""The catalog's dependency graph: upstream, downstream, blast radius, order, roll-up, layout."""
+"""The catalog's dependency graph: upstream, downstream, blast radius, order, layout.
+
+networkx is the engine (`CatalogGraph.g`); health roll-up lives in `atlas.health.rollup`."""
 
 from atlas.graph.catalog_graph import BlastRadius, CatalogGraph, UnknownComponent
-from atlas.graph.rollup import worst
 
-__all__ = ["BlastRadius", "CatalogGraph", "UnknownComponent", "worst"]
+__all__ = ["BlastRadius", "CatalogGraph", "UnknownComponent"]

@@ -4,28 +4,23 @@ Edges point from a dependency to its dependent, the way data flows: `clickstream
 clickstream-raw-df -> clickstream-sessionizer -> events`. "Upstream" is where data comes
 from, "downstream" is what goes stale when a component fails.
 
-The graph is built once per loaded catalog and is read-only afterwards. Queries walk plain
-adjacency lists of component numbers (numbered in data-flow key order, so sorting numbers
-sorts by key); the networkx DiGraph `.g` is built from them on first use, for anyone who
-wants a networkx algorithm. That keeps networkx (import and graph construction) off the
-path to the first frame of the TUI and out of every per-query walk.
+The graph is built once per loaded catalog and is read-only afterwards. Every query runs on
+the networkx DiGraph `.g`: breadth-first layers for hop counts, shortest paths, the
+lexicographical topological sort for the tour. Nodes and edges are added in data-flow key
+order, so networkx's adjacency (and with it every list returned here) comes out sorted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+
+import networkx as nx
 
 from atlas.catalog.model import Catalog
 from atlas.catalog.validate import closest
 from atlas.graph.ordering import data_flow_order
-from atlas.graph.rollup import worst
-from atlas.graph.traversal import hop_layers, shortest_path
-from atlas.health.model import Status
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 # Components whose system is not declared sort after every declared system.
 _UNDECLARED_SYSTEM_ORDER = 1 << 30
@@ -75,29 +70,43 @@ class CatalogGraph:
         components = catalog.components
         system_order = {s.id: s.order for s in catalog.systems.values()}
 
-        # Data-flow key: (system order, id). Components are numbered in key order.
+        # Data-flow key: (system order, id).
         keyed = sorted(
             (system_order.get(c.system, _UNDECLARED_SYSTEM_ORDER), cid) for cid, c in components.items()
         )
-        self._keys = keyed
-        self._ids: list[str] = [cid for _, cid in keyed]
-        index = {cid: i for i, cid in enumerate(self._ids)}
-        self._index = index
+        self._key: dict[str, tuple[int, str]] = {k[1]: k for k in keyed}
+        ids = [cid for _, cid in keyed]
+        self._ids = ids
+        index = {cid: i for i, cid in enumerate(ids)}
 
-        succ: list[list[int]] = [[] for _ in keyed]
-        pred: list[list[int]] = [[] for _ in keyed]
-        for i, cid in enumerate(self._ids):
-            deps = components[cid].depends_on
-            if not deps:
-                continue
-            # Unknown ids and self-references are the loader's to report; the graph keeps
-            # only edges between real, distinct components.
-            ups = sorted({index[d] for d in deps if d in index and d != cid})
-            pred[i] = ups
-            for u in ups:
-                succ[u].append(i)  # i grows, so every succ list comes out sorted
-        self._succ = succ
-        self._pred = pred
+        # Unknown ids and self-references are the loader's to report; the graph keeps only
+        # edges between real, distinct components. Sorted by (dependency, dependent) key so
+        # that both successor and predecessor lists come out in key order.
+        pairs = sorted(
+            (index[d], i)
+            for i, cid in enumerate(ids)
+            for d in set(components[cid].depends_on)
+            if d != cid and d in index
+        )
+        # Tens of thousands of small dicts next to a big live catalog set off full
+        # collections that find nothing: pausing the collector makes this 2-4x faster.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            g = nx.DiGraph()
+            # Plain ids, then the attributes into networkx's own node dicts: (id, dict)
+            # pairs would cost networkx a caught TypeError per node (twice the time).
+            g.add_nodes_from(ids)
+            for cid, data in g.nodes.items():
+                component = components[cid]
+                data["kind"] = component.kind
+                data["system"] = component.system
+            g.add_edges_from([(ids[u], ids[v]) for u, v in pairs])
+        finally:
+            if paused:
+                gc.enable()
+        self._g = g
+        self._upstream_view = g.reverse(copy=False)
 
         # Systems in data-flow order (declared ones, then any only components name).
         systems = sorted(catalog.systems, key=lambda s: (system_order[s], s))
@@ -105,82 +114,56 @@ class CatalogGraph:
         self._systems: list[str] = systems + extra
         system_rank = {s: r for r, s in enumerate(self._systems)}
         no_system = len(self._systems)  # components without a system group under ""
-        self._system_of = [system_rank.get(components[cid].system, no_system) for cid in self._ids]
-        self._members: list[list[int]] = [[] for _ in range(no_system + 1)]
-        for i, r in enumerate(self._system_of):
-            self._members[r].append(i)
+        self._system_of = {cid: system_rank.get(components[cid].system, no_system) for cid in ids}
+        self._members: list[list[str]] = [[] for _ in range(no_system + 1)]
+        for cid in ids:
+            self._members[self._system_of[cid]].append(cid)
         self._topo: list[str] | None = None
-        self._g: nx.DiGraph | None = None
-
-    # -- networkx view -------------------------------------------------------------------
 
     @property
     def g(self) -> nx.DiGraph:
-        """The networkx DiGraph (nodes carry `kind` and `system`). A snapshot: do not mutate."""
-        if self._g is None:
-            import gc
-
-            import networkx as nx  # lazy: ~0.17 s of import most sessions never need
-
-            components = self.catalog.components
-            ids = self._ids
-            # Tens of thousands of small dicts next to a big live catalog set off full
-            # collections that find nothing: pausing the collector makes this 2-4x faster.
-            paused = gc.isenabled()
-            gc.disable()
-            try:
-                g = nx.DiGraph()
-                g.add_nodes_from((cid, {"kind": components[cid].kind, "system": components[cid].system}) for cid in ids)
-                g.add_edges_from((ids[u], ids[v]) for u, vs in enumerate(self._succ) for v in vs)
-            finally:
-                if paused:
-                    gc.enable()
-            self._g = g
+        """The networkx DiGraph every query runs on (nodes carry `kind` and `system`).
+        Shared, not a copy: do not mutate it."""
         return self._g
 
     # -- lookups -------------------------------------------------------------------------
 
     def __contains__(self, component_id: object) -> bool:
-        return component_id in self._index
+        return component_id in self._key
 
     def __len__(self) -> int:
         return len(self._ids)
 
     @property
     def edge_count(self) -> int:
-        """Dependencies between known components (without building the networkx view)."""
-        return sum(len(s) for s in self._succ)
+        """Dependencies between known components."""
+        return self._g.number_of_edges()
 
-    def _number(self, component_id: str) -> int:
-        try:
-            return self._index[component_id]
-        except KeyError:
-            raise UnknownComponent(component_id, closest(component_id, self._ids)) from None
+    def _known(self, component_id: str) -> str:
+        if component_id not in self._key:
+            raise UnknownComponent(component_id, closest(component_id, self._ids))
+        return component_id
 
     def sort_key(self, component_id: str) -> tuple[int, str]:
         """(system order, id): the data-flow order used for every list this graph returns."""
-        return self._keys[self._index[component_id]]
+        return self._key[component_id]
 
     def dependencies(self, component_id: str) -> list[str]:
         """Direct upstream: what `component_id` depends on (known components only)."""
-        ids = self._ids
-        return [ids[u] for u in self._pred[self._number(component_id)]]
+        return list(self._g.pred[self._known(component_id)])
 
     def dependents(self, component_id: str) -> list[str]:
         """Direct downstream: what depends on `component_id`."""
-        ids = self._ids
-        return [ids[v] for v in self._succ[self._number(component_id)]]
+        return list(self._g.succ[self._known(component_id)])
 
     def edges_among(self, component_ids) -> list[tuple[str, str]]:
-        """The (dependency, dependent) edges between the given components, in key order.
-
-        What a drawing of a neighbourhood needs, without building the networkx view.
-        """
-        index = self._index
-        chosen = sorted({index[c] for c in component_ids if c in index})
+        """The (dependency, dependent) edges between the given components, in key order:
+        what a drawing of a neighbourhood needs."""
+        key = self._key
+        chosen = sorted({c for c in component_ids if c in key}, key=key.__getitem__)
         inside = set(chosen)
-        ids = self._ids
-        return [(ids[u], ids[v]) for u in chosen for v in self._succ[u] if v in inside]
+        succ = self._g.succ
+        return [(u, v) for u in chosen for v in succ[u] if v in inside]
 
     def systems(self) -> list[str]:
         """System ids in data-flow order."""
@@ -194,36 +177,43 @@ class CatalogGraph:
             rank = self._systems.index(system_id)
         else:
             return []
-        ids = self._ids
-        return [ids[i] for i in self._members[rank]]
+        return list(self._members[rank])
 
     # -- walks ---------------------------------------------------------------------------
 
-    def _hops(self, adjacency: list[list[int]], component_id: str, depth: int | None) -> dict[str, int]:
-        ids = self._ids
-        out: dict[str, int] = {}
-        for hops, layer in enumerate(hop_layers(adjacency, self._number(component_id), depth), 1):
-            out.update(dict.fromkeys([ids[v] for v in layer], hops))
-        return out
+    def _layers(self, view: nx.DiGraph, component_id: str, depth: int | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(hops, components at that many hops, nearest first) by breadth-first layers."""
+        if depth is not None and depth < 0:
+            raise ValueError(f"depth must be 0 or more, not {depth}")
+        layers = nx.bfs_layers(view, self._known(component_id))
+        next(layers)  # layer 0: the component itself
+        for hops, layer in enumerate(layers, 1):
+            if depth is not None and hops > depth:
+                break
+            yield hops, layer
 
     def upstream(self, component_id: str, depth: int | None = None) -> dict[str, int]:
         """Everything `component_id` depends on, transitively: id -> hops (nearest first)."""
-        return self._hops(self._pred, component_id, depth)
+        out: dict[str, int] = {}
+        for hops, layer in self._layers(self._upstream_view, component_id, depth):
+            out.update(dict.fromkeys(layer, hops))
+        return out
 
     def downstream(self, component_id: str, depth: int | None = None) -> dict[str, int]:
         """Everything that depends on `component_id`, transitively: id -> hops (nearest first)."""
-        return self._hops(self._succ, component_id, depth)
+        out: dict[str, int] = {}
+        for hops, layer in self._layers(self._g, component_id, depth):
+            out.update(dict.fromkeys(layer, hops))
+        return out
 
     def blast_radius(self, component_id: str) -> BlastRadius:
-        ids = self._ids
         system_of = self._system_of
         affected: dict[str, int] = {}
         grouped: dict[int, list[str]] = {}
-        for hops, layer in enumerate(hop_layers(self._succ, self._number(component_id)), 1):
-            names = [ids[v] for v in layer]
-            affected.update(dict.fromkeys(names, hops))
-            for v, name in zip(layer, names):
-                rank = system_of[v]
+        for hops, layer in self._layers(self._g, component_id):
+            affected.update(dict.fromkeys(layer, hops))
+            for name in layer:
+                rank = system_of[name]
                 if rank in grouped:
                     grouped[rank].append(name)
                 else:
@@ -238,49 +228,45 @@ class CatalogGraph:
         Tries a -> b along the data flow first, then b -> a; the list always starts at the
         upstream end, so each consecutive pair is an edge of `.g`. None when unrelated.
         """
-        ia, ib = self._number(a), self._number(b)
-        found = shortest_path(self._succ, ia, ib)
-        if found is None:
-            found = shortest_path(self._succ, ib, ia)
-        return None if found is None else [self._ids[i] for i in found]
+        self._known(a), self._known(b)
+        for source, target in ((a, b), (b, a)):
+            try:
+                return nx.shortest_path(self._g, source, target)
+            except nx.NetworkXNoPath:
+                continue
+        return None
 
     # -- shape ---------------------------------------------------------------------------
 
     def roots(self) -> list[str]:
         """Components with dependents but no dependencies: where data enters."""
-        return [self._ids[i] for i, ps in enumerate(self._pred) if not ps and self._succ[i]]
+        g = self._g
+        return [c for c in self._ids if not g.pred[c] and g.succ[c]]
 
     def leaves(self) -> list[str]:
         """Components with dependencies but no dependents: where data ends up."""
-        return [self._ids[i] for i, ss in enumerate(self._succ) if not ss and self._pred[i]]
+        g = self._g
+        return [c for c in self._ids if not g.succ[c] and g.pred[c]]
 
     def orphans(self) -> list[str]:
         """Components with no edges at all."""
-        return [self._ids[i] for i, ss in enumerate(self._succ) if not ss and not self._pred[i]]
+        g = self._g
+        return [c for c in self._ids if not g.succ[c] and not g.pred[c]]
+
+    def is_dag(self) -> bool:
+        """No dependency cycle among the components (the loader reports any it finds)."""
+        return nx.is_directed_acyclic_graph(self._g)
 
     def topological_order(self) -> list[str]:
         """Every component, each after all of its dependencies (the onboarding tour order).
 
         Among components that are ready at the same time, the lowest (system order, id)
         comes first, so the order is stable and walks system by system. A dependency cycle
-        (an error the loader reports) does not stop it: the walk enters the cycle at its
-        lowest-keyed component once everything outside it that it needs is done.
+        (an error the loader reports) does not stop it: once no other component is ready,
+        the walk enters the cycle at its lowest-keyed member (graph.ordering).
         """
         if self._topo is None:
-            order = data_flow_order(range(len(self._ids)), self._succ, int)
-            self._topo = [self._ids[i] for i in order]
+            # key order = insertion order: an int key sorts faster than the (order, id) tuple
+            rank = {cid: i for i, cid in enumerate(self._ids)}
+            self._topo = data_flow_order(self._g, rank.__getitem__)
         return list(self._topo)
-
-    # -- health --------------------------------------------------------------------------
-
-    def system_rollup(self, statuses: Mapping[str, Status]) -> dict[str, Status]:
-        """System id -> the worst status of its components (NO_DATA only if nothing else).
-
-        Every system is in the result, in data-flow order; components missing from
-        `statuses` count as no data.
-        """
-        ids = self._ids
-        return {
-            sid: worst(statuses[ids[i]] for i in self._members[r] if ids[i] in statuses)
-            for r, sid in enumerate(self._systems)
-        }

@@ -1,8 +1,9 @@
 """Layers for drawing a piece of the dependency graph as text, data flowing top to bottom.
 
-A small Sugiyama layout: longest-path layering of the induced subgraph (every edge goes
-from a lower layer to a higher one), then barycentre sweeps that reorder each layer to cut
-edge crossings. Long edges get invisible placeholder nodes in the layers they pass through
+A small Sugiyama layout: networkx's topological generations of the induced subgraph give
+the longest-path layering (every edge goes from a lower layer to a higher one), then
+barycentre sweeps reorder each layer to cut edge crossings (networkx has no crossing
+reduction). Long edges get invisible placeholder nodes in the layers they pass through
 so the sweeps see them too. Everything is ordered by (system order, id) first, and the
 sweeps use stable sorts, so the same input always gives the same picture.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from atlas.graph.ordering import data_flow_order
+import networkx as nx
+
+from atlas.graph.ordering import data_flow_order, induced
 
 _SWEEPS = 6  # down+up passes; crossings stop improving after a few on catalog-shaped graphs
 
@@ -24,43 +27,34 @@ def layered(graph: Any, ids: Iterable[str]) -> list[list[str]]:
     dependency -> dependent. Only edges between the given ids count. A cycle among them
     is broken at its lowest-ordered member so a picture still comes out.
     """
-    if hasattr(graph, "dependents"):  # a CatalogGraph: no need to build its networkx view
-        key, dependents = graph.sort_key, graph.dependents
-    else:
-        key, dependents = (lambda node: (0, str(node))), graph.successors
-    names = sorted({i for i in ids if i in graph}, key=key)
+    if isinstance(graph, nx.DiGraph):
+        g, key = graph, (lambda node: (0, str(node)))
+    else:  # a CatalogGraph
+        g, key = graph.g, graph.sort_key
+    names = sorted({i for i in ids if i in g}, key=key)
     if not names:
         return []
+    sub = induced(g, names)
+    rank = {u: pos for pos, u in enumerate(data_flow_order(sub, key))}
+    # Edges that point backwards in the data-flow order close a cycle: they are left out.
+    sub.remove_edges_from([(u, v) for u, v in sub.edges if rank[v] <= rank[u]])
     index = {name: i for i, name in enumerate(names)}
-    n = len(names)
-    succ: list[list[int]] = [[index[v] for v in dependents(u) if v in index] for u in names]
-    for s in succ:
-        s.sort()
-
-    order = data_flow_order(range(n), succ, int)
-    rank = [0] * n
-    for pos, u in enumerate(order):
-        rank[u] = pos
-    # Edges that point backwards in the ordering close a cycle: they are left out.
-    forward = [[v for v in succ[u] if rank[v] > rank[u]] for u in range(n)]
-    layer = _longest_path_layers(order, forward)
+    layer = [0] * len(names)
+    for depth, generation in enumerate(nx.topological_generations(sub)):
+        for name in generation:
+            layer[index[name]] = depth
+    forward = [[index[v] for v in sub.succ[u]] for u in names]  # in key order (induced)
+    _raise_sources(sub, names, forward, layer, rank)
     return _order_layers(names, forward, layer)
 
 
-def _longest_path_layers(order: list[int], forward: list[list[int]]) -> list[int]:
-    layer = [0] * len(order)
-    has_pred = [False] * len(order)
-    for u in order:
-        for v in forward[u]:
-            has_pred[v] = True
-            if layer[u] + 1 > layer[v]:
-                layer[v] = layer[u] + 1
-    # A pure source (a bucket, a cluster) sits right above its nearest dependent instead of
-    # at the top, which shortens its edges without breaking the lower-to-higher rule.
-    for u in reversed(order):
-        if not has_pred[u] and forward[u]:
+def _raise_sources(sub: nx.DiGraph, names: list[str], forward: list[list[int]], layer: list[int],
+                   rank: dict[str, int]) -> None:
+    """A pure source (a bucket, a cluster) sits right above its nearest dependent instead of
+    at the top, which shortens its edges without breaking the lower-to-higher rule."""
+    for u in sorted(range(len(names)), key=lambda i: rank[names[i]], reverse=True):
+        if forward[u] and not sub.pred[names[u]]:
             layer[u] = min(layer[v] for v in forward[u]) - 1
-    return layer
 
 
 def _order_layers(names: list[str], forward: list[list[int]], layer: list[int]) -> list[list[str]]:

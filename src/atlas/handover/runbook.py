@@ -101,7 +101,7 @@ def draft_runbook(catalog: Catalog, graph, component_id: str, today: _dt.date) -
 
     c = catalog.components[component_id]
     system = catalog.systems.get(c.system)
-    project = c.project or catalog.default_project
+    project = c.project
     lines: list[str] = [f"# Runbook: {c.id}", ""]
     lines += [f"> Drafted by `atlas runbook new {c.id}` from the catalog on {today.isoformat()}. "
               f"Everything marked {TODO} needs someone who knows {c.id}; the rest comes from the "

@@ -348,7 +348,7 @@ class HealthService:
         where = getattr(component, "log_resource", "") or ""
         if not flt:
             raise HealthQueryError(f"component {component_id} has no log filter (add a [[log_filter]] for kind {component.kind})")
-        project = component.project or self.catalog.default_project
+        project = component.project
         clients = self.clients
         if getattr(clients, "logging", None) is None:
             raise HealthQueryError(getattr(clients, "logging_problem", "") or "no Cloud Logging client")

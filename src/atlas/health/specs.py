@@ -94,10 +94,10 @@ def effective_template(template: SignalTemplate, component: Component) -> Signal
     return replace(template, **changes) if changes else template
 
 
-def resolve(template: SignalTemplate, component: Component, default_project: str = "") -> SignalSpec:
+def resolve(template: SignalTemplate, component: Component) -> SignalSpec:
     t = effective_template(template, component)
     problem = ""
-    project = component.project or default_project
+    project = component.project  # the loader already fell back to the system's and the catalog's
     if not project:
         problem = f"component {component.id} has no project (set project on it or its system)"
     uses_logs = t.type == "log" or (t.type == "freshness" and not t.metric_type)
@@ -167,4 +167,4 @@ def _fill(text: str, component: Component) -> str:
 
 
 def signals_of(catalog: Catalog, component: Component) -> list[SignalSpec]:
-    return [resolve(t, component, catalog.default_project) for t in catalog.signals_for(component)]
+    return [resolve(t, component) for t in catalog.signals_for(component)]

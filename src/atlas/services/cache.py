@@ -21,7 +21,7 @@ from typing import Any
 
 from atlas.fsutil import atomic_write_bytes
 
-FORMAT = 1
+FORMAT = 2  # 2: SignalTemplate fields reordered (modes before type): old pickles would swap them
 
 
 def cache_root(env: Mapping[str, str]) -> Path | None:

@@ -53,7 +53,7 @@ def ownership(component: Component, catalog: Catalog) -> Text:
         _row(text, "repo", repo.url or f"https://github.com/{repo.github}")
     elif component.repo:
         _row(text, "repo", component.repo)
-    _row(text, "project", component.project or catalog.default_project or "-")
+    _row(text, "project", component.project or "-")
     for name, url in component.links.items():
         _row(text, name, url)
     text.rstrip()

@@ -13,7 +13,7 @@ def console_url(catalog: Catalog, component_id: str) -> str:
     for key in ("console", "dashboard"):
         if component.links.get(key):
             return component.links[key]
-    project = component.project or catalog.default_project
+    project = component.project
     if not project:
         return ""
     log_filter = catalog.log_filter_for(component)
