@@ -67,6 +67,7 @@ def make_component(raw: dict, source: Path) -> Component:
         depends_on=_tuple(raw, "depends_on"),
         runbook=raw.get("runbook") or None,
         repo=raw.get("repo", ""),
+        code_path=raw.get("code_path", ""),
         project=raw.get("project", ""),
         description=raw.get("description", ""),
         tier=raw.get("tier", 2),

@@ -166,6 +166,7 @@ COMPONENT = EntitySpec(
         Field("depends_on", STRINGS, "Upstream component ids", ref="component"),
         Field("runbook", STRING, "Workspace-relative path of its runbook"),
         Field("repo", STRING, "Repo id", ref="repo"),
+        Field("code_path", STRING, "Folder of its code inside the repo (triage lists only PRs touching it)"),
         Field("project", STRING, "GCP project id (defaults to the system's)", ref="project"),
         Field("description", STRING),
         Field("tier", INTEGER, "Criticality 1 (highest) .. 3", minimum=1, maximum=3),

@@ -145,6 +145,7 @@ class Component:
     depends_on: tuple[str, ...] = ()
     runbook: str | None = None
     repo: str = ""
+    code_path: str = ""  # folder of its code in the repo ("" = the whole repo)
     project: str = ""  # resolved: the component's own or its system's
     description: str = ""
     tier: int = 2
