@@ -53,12 +53,14 @@ def test_sample_triage_puts_the_cascade_first_failure_on_top(sample):
     items = triage(catalog, CatalogGraph(catalog), snap)
     top = items[0]
     assert top.component == "feature-backfill" and top.role == "cause"
-    symptoms = [s.component for s in top.symptoms]
-    assert symptoms[:2] == ["features", "ranker"]
+    assert [s.component for s in top.symptoms] == ["features"]
     assert "ranker-svc" in top.at_risk
     assert top.owner == "feature-eng" and top.runbook == "runbooks/feature-backfill.md"
-    noise = [i.component for i in items[1:]]
-    assert "clickstream-raw-dlq" in noise
+    # the ranker went stale long before the backfill failed, and the training chain between
+    # them is healthy: its own cause, not a symptom of the backfill
+    causes = {i.component: i for i in items if i.role == "cause"}
+    assert "ranker" in causes and causes["ranker"].symptoms == []
+    assert "clickstream-raw-dlq" in causes
 
 
 def test_sample_cli_health_json_in_demo_mode():

@@ -77,9 +77,10 @@ class ChangeReader:
     """Merged PRs per (repo, code path), read once per repo for every cause that needs it."""
 
     def __init__(self, catalog: Catalog, forge: Any, *, experiments: Mapping[tuple[str, int], str] | None = None,
-                 window: float = CHANGE_WINDOW):
+                 window: float = CHANGE_WINDOW, unavailable: str = ""):
         self.catalog = catalog
-        self.forge = forge
+        self.forge = forge  # None: `unavailable` says why (no token, ...)
+        self.unavailable = unavailable or "no forge"
         self.window = window
         self.experiments = dict(experiments or {})
         self._merged: dict[tuple[str, bool], list[dict[str, Any]]] = {}
@@ -100,9 +101,9 @@ class ChangeReader:
     def changes(self, component_id: str, onset: float | None, now: float,
                 earliest: float | None = None) -> tuple[list[Change], str, str]:
         """PRs merged in the `window` before `onset` (before `now` when the onset is not
-        known), newest first, and a note saying why the list may be incomplete ("" when
-        the lookup ran), and what was searched. `earliest`: the earliest window start any cause needs (one
-        listing per repo serves them all)."""
+        known), newest first; a note saying why the list may be incomplete ("" when the
+        lookup ran); and what was searched. `earliest`: the earliest window start any
+        cause needs (one listing per repo serves them all)."""
         comp = self.catalog.components.get(component_id)
         if comp is None or not comp.repo:
             return [], "no repo in the catalog for this component", ""
@@ -111,9 +112,11 @@ class ChangeReader:
             return [], f"repo {comp.repo!r} is not declared", ""
         end = now if onset is None else onset
         start = end - self.window
-        pulls = self._pulls(repo.github, repo.default_branch, min(start, earliest or start), bool(comp.code_path))
         where = repo.github + (f" under {comp.code_path.strip('/')}/" if comp.code_path else "")
         scope = f"{where}, {readable.duration(self.window)} before {'onset' if onset is not None else 'now (onset unknown)'}"
+        if self.forge is None:
+            return [], self.unavailable, scope
+        pulls = self._pulls(repo.github, repo.default_branch, min(start, earliest or start), bool(comp.code_path))
         if repo.github in self._failed:
             return [], self._failed[repo.github], scope
         out = []
@@ -136,8 +139,3 @@ def attach_changes(items: Iterable[TriageItem], reader: ChangeReader, now: float
     for item in causes:
         item.changes, item.changes_note, item.changes_scope = reader.changes(item.component, item.since, now, earliest)
 
-
-def not_looked_up(items: Iterable[TriageItem], why: str) -> None:
-    for item in items:
-        if item.role == "cause":
-            item.changes, item.changes_note = [], why
