@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from atlas.graph import CatalogGraph
 from atlas.health.model import ComponentHealth, SignalStatus, Status
 from atlas.health.report import triage_text
@@ -124,11 +126,24 @@ def test_without_onset_times_the_order_check_says_unknown_never_pass():
     assert "failing since: unknown" in triage_text(items, now=NOW)
 
 
-def test_causes_that_explain_more_rank_first_then_the_earliest():
-    cat, graph = chain_catalog("a", "a2", extra=[job("b"), job("c")])
-    items = triage(cat, graph, snap({"a": (Status.WARN, NOW - H), "a2": (Status.WARN, NOW - 600),
-                                     "b": (Status.WARN, NOW - 5 * H), "c": (Status.WARN, NOW - 2 * H)}))
-    assert [i.component for i in items] == ["a", "b", "c"]
+def test_causes_rank_by_evidence_symptoms_severity_freshness_and_a_change_before_onset():
+    cat, graph = chain_catalog("a", "a2", extra=[job("old"), job("fresh"), job("crit")])
+    states = {"a": (Status.WARN, NOW - 5 * H), "a2": (Status.WARN, NOW - 4 * H),
+              "old": (Status.WARN, NOW - 3 * 24 * H), "fresh": (Status.WARN, NOW - 600),
+              "crit": (Status.CRIT, NOW - 2 * 24 * H)}
+    items = triage(cat, graph, snap(states), now=NOW)
+    # a explains a2; crit is CRIT but two days old; fresh began 10 min ago; old is background
+    assert [i.component for i in items] == ["a", "crit", "fresh", "old"]
+    assert items[0].points == {"severity": 1.0, "symptoms": 1.0, "change": 0.0, "fresh": pytest.approx(19 / 24)}
+    assert items[0].to_json()["rank_points"]["symptoms"] == 1.0
+    # a change merged before its onset is evidence too
+    from atlas.health.changes import Change
+    from atlas.health.triage import rank_causes
+
+    items[2].changes = [Change("o/r", 7, "bump", "kwame", NOW - 700, "u")]
+    assert [i.component for i in rank_causes(items, NOW)][:2] == ["fresh", "a"]
+    # without a clock, freshness cannot be told: crit and a tie on 2 points, the earlier first
+    assert [i.component for i in triage(cat, graph, snap(states))] == ["crit", "a", "old", "fresh"]
 
 
 def test_json_of_a_cause_and_a_symptom_carries_since_changes_and_the_checked_path():

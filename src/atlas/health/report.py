@@ -50,7 +50,8 @@ def _owner_line(item: TriageItem) -> str:
     if item.chat:
         bits.append(item.chat)
     bits.append(f"runbook {item.runbook or '(none)'}")
-    bits.append(f"blast radius {item.blast_radius}")
+    if item.role == "cause":
+        bits.append(f"blast radius {item.blast_radius}")
     return ", ".join(bits)
 
 

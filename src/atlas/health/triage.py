@@ -13,13 +13,16 @@ cause but whose every chain fails a check is UNEXPLAINED: shown on its own, with
 that came closest, never folded under a cause. A check that cannot run (no onset time, no
 data) is "unknown", which does not fail the chain but is shown as such.
 
-Causes rank by the symptoms they explain, then severity, then onset (earliest first), then
-blast radius, then tier (1 first). ERROR and NO_DATA say nothing about the product, so they
+Causes rank by evidence points that say "this is what broke" (see `points`): severity, the
+symptoms it explains, a change merged before its onset, and how fresh the failure is (a
+WARN that has been on for days is background, not the incident); ties go to the earliest
+onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
 neither cause nor hide anything; healthy components downstream of a cause are "at risk".
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +33,7 @@ from atlas.health.model import ComponentHealth, Status
 from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
 
 INF = float("inf")
+FRESH = 24 * 3600.0  # a failure begun within a day is news; the SRE book's "recently"
 
 
 @dataclass(slots=True)
@@ -41,7 +45,7 @@ class TriageItem:
     symptoms: list[TriageItem] = field(default_factory=list)
     owner: str = ""  # team id
     runbook: str | None = None  # workspace-relative path
-    blast_radius: int = 0
+    blast_radius: int = 0  # causes: how many components are downstream
     oncall: str = ""
     chat: str = ""
     tier: int = 2
@@ -52,6 +56,7 @@ class TriageItem:
     changes: list[Any] = field(default_factory=list)  # causes: atlas.health.changes.Change
     changes_note: str = "not looked up"  # why `changes` may be incomplete; "" when the lookup ran
     changes_scope: str = ""  # what was searched: "nw-recs/serving, 24 h before onset"
+    points: dict[str, float] = field(default_factory=dict)  # causes: why they rank where they do
 
     @property
     def cause(self) -> str:
@@ -69,15 +74,16 @@ class TriageItem:
             "oncall": self.oncall,
             "chat": self.chat,
             "runbook": self.runbook,
-            "blast_radius": self.blast_radius,
             "tier": self.tier,
         }
         if self.role == "cause":
+            out["blast_radius"] = self.blast_radius
             out["changes"] = [c.to_json() for c in self.changes]
             out["changes_note"] = self.changes_note or None
             out["changes_scope"] = self.changes_scope or None
             out["symptoms"] = [s.to_json() for s in self.symptoms]
             out["at_risk"] = list(self.at_risk)
+            out["rank_points"] = {k: round(v, 3) for k, v in self.points.items()}
         else:
             out["hops"] = self.hops
             out["cause"] = self.cause or None
@@ -107,7 +113,9 @@ def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str) -> T
         role=role,
         owner=comp.owner if comp else "",
         runbook=comp.runbook if comp else None,
-        blast_radius=graph.blast_radius(cid).size if cid in graph else 0,
+        # causes only: a symptom's downstream is inside its cause's, and a walk per
+        # symptom of a thousand-component cascade costs more than the rest of triage
+        blast_radius=graph.blast_radius(cid).size if role == "cause" and cid in graph else 0,
         oncall=team.oncall if team else "",
         chat=team.chat if team else "",
         tier=comp.tier if comp else 2,
@@ -115,9 +123,13 @@ def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str) -> T
     )
 
 
-def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DEFAULT_TOLERANCE) -> list[TriageItem]:
+def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DEFAULT_TOLERANCE,
+           now: float | None = None) -> list[TriageItem]:
     """Causes, best first, each with its symptoms (nearest first) and at-risk components;
-    then the unexplained failures (role "unexplained"), earliest first."""
+    then the unexplained failures (role "unexplained"), earliest first. `now`: the moment
+    the statuses are for (default: the snapshot's `taken_at`)."""
+    if now is None:
+        now = getattr(snapshot, "taken_at", None) or None
     components = _components(snapshot)
     onsets = Onsets(graph, components, tolerance)
     key = graph.sort_key
@@ -139,11 +151,7 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
         else:
             unexplained.append(item)
 
-    def rank(item: TriageItem) -> tuple:
-        return (-len(item.symptoms), -item.status.severity, _when(item.since), -item.blast_radius,
-                item.tier, key(item.component))
-
-    ranked = sorted((items[c] for c in causes), key=rank)
+    ranked = [items[c] for c in causes]
     for item in ranked:
         item.symptoms.sort(key=lambda s: (s.hops, _when(s.since), -s.status.severity, key(s.component)))
         item.at_risk = [
@@ -151,7 +159,38 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
             if d not in components or components[d].status in (Status.OK, Status.NO_DATA)
         ] if item.component in graph else []
     unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
-    return ranked + unexplained
+    return rank_causes(ranked, now, key) + unexplained
+
+
+def points(item: TriageItem, now: float | None) -> dict[str, float]:
+    """Evidence that a cause is what broke, in points a person can check: severity (CRIT 2,
+    WARN or STALE 1), the symptoms it explains (log2(1 + n): 1 for one, 2 for three), a
+    change merged before its onset (1), freshness (1 when it just began, 0 after a day or
+    when the onset is unknown). Chosen by reasoning, not fitted to the replay benchmark."""
+    fresh = 0.0
+    if now is not None and item.since is not None:
+        fresh = min(1.0, max(0.0, 1.0 - (now - item.since) / FRESH))
+    return {
+        "severity": 2.0 if item.status is Status.CRIT else 1.0,
+        "symptoms": math.log2(1 + len(item.symptoms)),
+        "change": 1.0 if item.changes else 0.0,
+        "fresh": fresh,
+    }
+
+
+def rank_causes(items: list[TriageItem], now: float | None, key=None) -> list[TriageItem]:
+    """Causes by evidence points (then earliest onset, blast radius, tier); anything else
+    keeps its place after them. Run again once `changes` are attached."""
+    causes = [i for i in items if i.role == "cause"]
+    rest = [i for i in items if i.role != "cause"]
+    for item in causes:
+        item.points = points(item, now)
+
+    def rank(item: TriageItem) -> tuple:
+        tie = key(item.component) if key is not None else (0, item.component)
+        return (-round(sum(item.points.values()), 9), _when(item.since), -item.blast_radius, item.tier, tie)
+
+    return sorted(causes, key=rank) + rest
 
 
 def _when(since: float | None) -> float:
@@ -172,18 +211,28 @@ def _explain(onsets: Onsets, failing: list[str], causes: list[str], key) -> dict
     nearest = {cid: onsets.nearest_failing(cid) for cid in failing if cid not in paths}
     order = sorted(nearest, key=lambda c: (_when(onsets.since.get(c)), key(c)))
 
+    tails: dict[tuple[str, str], tuple[list[Hop], bool]] = {}
+
+    def tail(cid: str, parent: str, chain: list[str]) -> tuple[list[Hop], bool]:
+        got = tails.get((cid, parent))
+        if got is None:
+            hops = onsets.hops(chain)
+            got = tails[(cid, parent)] = (hops, any(h.failed for h in hops))
+        return got
+
     def best(cid: str, only_clean: bool) -> list[Hop] | None:
         found = None
         for parent, chain in nearest[cid]:
             if parent not in paths or (only_clean and parent not in clean):
                 continue
-            hops = paths[parent] + onsets.hops(chain)
-            score = (any(h.failed for h in hops), len(chain), _when(onsets.since.get(parent)), key(parent))
+            hops, failed = tail(cid, parent, chain)
+            # a settled parent that is not clean has a failed check on its own chain
+            score = (failed or parent not in clean, len(chain), _when(onsets.since.get(parent)), key(parent))
             if found is None or score < found[0]:
-                found = (score, hops)
+                found = (score, parent, hops)
         if found is None or (only_clean and found[0][0]):
             return None
-        return found[1]
+        return paths[found[1]] + found[2]
 
     while True:
         # clean chains first, to a fixed point: a parent may be settled after its child
