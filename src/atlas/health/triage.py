@@ -102,7 +102,8 @@ def _components(snapshot: Any) -> Mapping[str, ComponentHealth]:
     return getattr(snapshot, "components", snapshot)
 
 
-def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str) -> TriageItem:
+def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str,
+          downstream: dict[str, int] | None = None) -> TriageItem:
     cid = health.id
     comp = catalog.components.get(cid)
     team = catalog.teams.get(comp.owner) if comp and comp.owner else None
@@ -115,7 +116,7 @@ def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str) -> T
         runbook=comp.runbook if comp else None,
         # causes only: a symptom's downstream is inside its cause's, and a walk per
         # symptom of a thousand-component cascade costs more than the rest of triage
-        blast_radius=graph.blast_radius(cid).size if role == "cause" and cid in graph else 0,
+        blast_radius=len(downstream or ()),
         oncall=team.oncall if team else "",
         chat=team.chat if team else "",
         tier=comp.tier if comp else 2,
@@ -137,7 +138,8 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
     causes = [cid for cid in failing if not onsets.has_earlier_upstream(cid)]
     paths = _explain(onsets, failing, causes, key)
 
-    items = {cid: _item(catalog, graph, components[cid], "cause") for cid in causes}
+    below = {cid: graph.downstream(cid) for cid in causes}  # blast radius and at-risk, one walk
+    items = {cid: _item(catalog, graph, components[cid], "cause", below[cid]) for cid in causes}
     unexplained: list[TriageItem] = []
     for cid in failing:
         if cid in items:
@@ -155,9 +157,9 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
     for item in ranked:
         item.symptoms.sort(key=lambda s: (s.hops, _when(s.since), -s.status.severity, key(s.component)))
         item.at_risk = [
-            d for d in graph.downstream(item.component)
+            d for d in below[item.component]
             if d not in components or components[d].status in (Status.OK, Status.NO_DATA)
-        ] if item.component in graph else []
+        ]
     unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
     return rank_causes(ranked, now, key) + unexplained
 
