@@ -93,6 +93,18 @@ def run(ctx) -> None:
             ctx.figure(f"  baseline {name}: top-1", score[name][0], "", note=f"top-3 {score[name][1]:.3f}")
     ctx.figure("  top-1 lead over the best baseline (points)", round((score["atlas triage"][0] - best) * 100, 1), "",
                min_value=20)
+    # sensitivity: the same physics, one assumption changed
+    m = n // 4
+    for label, kw in (("if no fault followed a change", {"root_change": 0.0}),
+                      ("if the unrelated failures were all WARN", {"noise_mix": (0, 1, 0)})):
+        other = IncidentGenerator(catalog, graph, seed=ctx.seed + 1, **kw)
+        top = [0, 0]
+        for _ in range(m):
+            inc = other.incident()
+            order = [i.component for i in replay(inc) if i.role == "cause"]
+            top[0] += order[:1] == [inc.root]
+            top[1] += inc.root in order[:3]
+        ctx.figure(f"  top-1 {label}", top[0] / m, "", note=f"{m} incidents, top-3 {top[1] / m:.3f}")
     ms = sorted(t * 1000 for t in times)
     ctx.figure(f"time per triage, {len(catalog.components):,} components (median)", statistics.median(ms), "ms",
                floor=statistics.median(floors) * 1000, max_value=50,

@@ -69,8 +69,11 @@ class Incident:
 
 
 class IncidentGenerator:
-    def __init__(self, catalog, graph, seed: int = 1):
+    def __init__(self, catalog, graph, seed: int = 1, root_change: float = 0.6,
+                 noise_mix: tuple[float, float, float] = (15, 75, 10)):
         self.rng = random.Random(seed)
+        self.root_change = root_change  # share of faults that follow a change to the faulty component
+        self.noise_mix = noise_mix  # CRIT, WARN, STALE weights of the unrelated failures
         self.graph = graph
         self.ids = sorted(catalog.components)
         comps = catalog.components
@@ -149,7 +152,7 @@ class IncidentGenerator:
             if cid in failing:
                 continue
             since = now - r.uniform(0, 72 * H)
-            failing[cid] = (self._status((15, 75, 10)), since)
+            failing[cid] = (self._status(self.noise_mix), since)
             if r.random() < 1 / 3:
                 for v in self.dependents[cid][:3]:
                     if v not in failing and r.random() < 0.5:
@@ -179,7 +182,7 @@ class IncidentGenerator:
 
         # changes: maybe the cause's, one decoy near the onset, everyday merges
         changes: dict[str, list[float]] = {}
-        if r.random() < 0.6:
+        if r.random() < self.root_change:
             changes.setdefault(root, []).append(t0 - r.uniform(2 * MIN, 6 * H))
         near = [c for c in failing if c != root] + self.dependents[root] + self.graph.dependencies(root)
         decoy = r.choice(near) if near and r.random() < 0.8 else r.choice(self.ids)
