@@ -139,12 +139,11 @@ class Onsets:
             out.append((p, chain))
         return out
 
-    def hops(self, chain: list[str], before: str | None = None) -> list[Hop]:
-        """The checked hops of a chain (upstream first). `before`: the failing component
-        the chain's first node is compared with, when the chain starts at a node without
-        an onset of its own."""
+    def hops(self, chain: list[str]) -> list[Hop]:
+        """The checked hops of a chain (upstream first, starting at a failing component):
+        each failing node's onset is compared with the nearest failing node above it."""
         out = []
-        last = chain[0] if chain[0] in self.failing else before
+        last = chain[0] if chain[0] in self.failing else None
         for up, down in zip(chain, chain[1:]):
             graph_ok = PASS if up in self.deps(down) else FAIL
             deviates = self.deviates(down)
