@@ -113,7 +113,7 @@ class ChangeReader:
         end = now if onset is None else onset
         start = end - self.window
         where = repo.github + (f" under {comp.code_path.strip('/')}/" if comp.code_path else "")
-        scope = f"{where}, {readable.duration(self.window)} before {'onset' if onset is not None else 'now (onset unknown)'}"
+        scope = f"{where}, {readable.duration(self.window)} before {'onset' if onset is not None else 'now: onset unknown'}"
         if self.forge is None:
             return [], self.unavailable, scope
         pulls = self._pulls(repo.github, repo.default_branch, min(start, earliest or start), bool(comp.code_path))
