@@ -109,8 +109,10 @@ def test_prs_merged_before_the_onset_are_found_under_the_code_path(github):
 
 
 def test_github_unreachable_leaves_changes_unknown_not_empty():
+    from atlas.experiments.errors import ForgeError
+
     forge = forge_for("http://127.0.0.1:9/api/v3", retries=0)
-    reader = ChangeReader(catalog_with_repo(), forge)
+    reader = ChangeReader(catalog_with_repo(), forge, expected=(ForgeError,))
     found, note, _ = reader.changes("sessionizer", NOW - H, NOW)
     assert found == []
     assert "connection to 127.0.0.1:9 failed" in note

@@ -199,7 +199,8 @@ def _changes(catalog, items, now: float) -> None:
             forge = svc.forge()
     except (ForgeError, DemoError) as exc:
         why = str(exc)
-    reader = ChangeReader(catalog, forge, experiments=experiment_pulls(catalog.root), unavailable=why)
+    reader = ChangeReader(catalog, forge, experiments=experiment_pulls(catalog.root), unavailable=why,
+                          expected=(ForgeError,))
     attach_changes(items, reader, now)
 
 

@@ -77,9 +77,13 @@ class ChangeReader:
     """Merged PRs per (repo, code path), read once per repo for every cause that needs it."""
 
     def __init__(self, catalog: Catalog, forge: Any, *, experiments: Mapping[tuple[str, int], str] | None = None,
-                 window: float = CHANGE_WINDOW, unavailable: str = ""):
+                 window: float = CHANGE_WINDOW, unavailable: str = "",
+                 expected: tuple[type[BaseException], ...] = ()):
         self.catalog = catalog
         self.forge = forge  # None: `unavailable` says why (no token, ...)
+        # the forge's own failure type (ForgeError: one scrubbed line); health does not
+        # import experiments, so the caller names it. Anything else is a bug and raises.
+        self.expected = expected
         self.unavailable = unavailable or "no forge"
         self.window = window
         self.experiments = dict(experiments or {})
@@ -87,13 +91,11 @@ class ChangeReader:
         self._failed: dict[str, str] = {}  # github -> why its PRs could not be read
 
     def _pulls(self, github: str, base: str, since: float, files: bool) -> list[dict[str, Any]]:
-        from atlas.experiments.errors import ForgeError
-
         key = (github, files)
         if key not in self._merged:
             try:
                 self._merged[key] = self.forge.merged_pulls(github, base, since, with_files=files)
-            except ForgeError as exc:
+            except self.expected as exc:
                 self._failed[github] = str(exc)
                 self._merged[key] = []
         return self._merged[key]
