@@ -138,11 +138,14 @@ def test_triage_json_carries_since_changes_and_the_path_with_its_checks(tmp_path
     from atlas.emulators.github import GitHubEmulator, load_seed
 
     gcp = start_emulator(tmp_path, now=time.time)
-    clock = Clock(time.time() - 40 * 60)
+    clock = Clock(time.time() - 5 * 3600)
     emu = GitHubEmulator(load_seed(SEED), token=TOKEN, clock=clock)
     emu.start()
     try:
-        number = merge(forge_for(emu.base_url), clock, time.time() - 40 * 60, "fix", "jobs/j-crit.py", "j-crit: new sink")
+        # merged before j-crit's series begins (and so before any onset health can see);
+        # a PR merged after the onset could not have caused it and is left out
+        number = merge(forge_for(emu.base_url), clock, time.time() - 5 * 3600, "fix", "jobs/j-crit.py", "j-crit: new sink")
+        merge(forge_for(emu.base_url), clock, time.time() - 60, "later", "jobs/later.py", "after the onset")
         clock.t = time.time()
         comps = [component(c, kind="dataflow_job", system="pipes", owner="data-eng", project="proj-a",
                            labels={"job_name": c}, repo="data-pipelines", **kw)
