@@ -43,6 +43,7 @@ class Figure:
     max_ratio: float | None = None  # goal: value / floor <= max_ratio
     max_value: float | None = None  # goal: value < max_value (same unit)
     note: str = ""
+    min_value: float | None = None  # goal: value >= min_value (scores: higher is better)
 
     @property
     def ratio(self) -> float | None:
@@ -57,18 +58,22 @@ class Figure:
             parts.append(f"<= {self.max_ratio:g}x floor")
         if self.max_value is not None:
             parts.append(f"< {self.max_value:g} {self.unit}")
+        if self.min_value is not None:
+            parts.append(f">= {self.min_value:g} {self.unit}".rstrip())
         return ", ".join(parts)
 
     @property
     def met(self) -> bool | None:
         """True/False against the goal; None when the figure has no goal."""
-        if self.max_ratio is None and self.max_value is None:
+        if self.max_ratio is None and self.max_value is None and self.min_value is None:
             return None
         ok = True
         if self.max_ratio is not None:
             ok = ok and self.ratio is not None and self.ratio <= self.max_ratio
         if self.max_value is not None:
             ok = ok and self.value < self.max_value
+        if self.min_value is not None:
+            ok = ok and self.value >= self.min_value
         return ok
 
     def to_json(self) -> dict:
@@ -122,8 +127,9 @@ class Context:
         max_ratio: float | None = None,
         max_value: float | None = None,
         note: str = "",
+        min_value: float | None = None,
     ) -> Figure:
-        fig = Figure(self.bench, name, value, unit, floor, max_ratio, max_value, note)
+        fig = Figure(self.bench, name, value, unit, floor, max_ratio, max_value, note, min_value)
         self.figures.append(fig)
         if self._verbose:
             print(format_row(fig), flush=True)

@@ -180,5 +180,6 @@ def test_text_views_put_the_worst_first_and_symptoms_under_causes():
     assert text[0] == "2 probable causes, 2 symptoms"
     assert text[2].startswith("1. CRIT   feature-backfill")
     assert "on-call pagerduty:PD-DE" in text[3] and "runbook runbooks/feature-backfill.md" in text[3]
-    assert text[4].strip().startswith("symptom STALE  features (1 hop down)")
-    assert text[8].strip() == "at risk (healthy for now, downstream): ranker-svc, recs-api"
+    assert text[4].strip() == "changes: unknown (not looked up)"  # no forge asked: not "nothing changed"
+    assert text[5].strip().startswith("symptom STALE  features (1 hop down)  failing since: unknown")
+    assert "   at risk (healthy for now, downstream): ranker-svc, recs-api" in text

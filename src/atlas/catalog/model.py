@@ -168,6 +168,8 @@ class Component:
     depends_on: tuple[str, ...] = entry(STRINGS, "Upstream component ids", default=(), ref="component")
     runbook: str | None = entry(STRING, "Workspace-relative path of its runbook", default=None)
     repo: str = entry(STRING, "Repo id", default="", ref="repo")
+    code_path: str = entry(STRING, "Folder of its code inside the repo (triage lists only PRs touching it)",
+                           default="")
     # resolved by the loader: the component's own, else its system's, else the catalog's default
     project: str = entry(STRING, "GCP project id (defaults to the system's)", default="", ref="project")
     description: str = entry(STRING, default="")

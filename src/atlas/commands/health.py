@@ -155,26 +155,89 @@ def _print_links(catalog, component_id: str) -> None:
         click.echo(f"logs: {logs_explorer_url(component.project, flt)}")
 
 
+def _parse_at(text: str, now: float) -> float:
+    """--at: ISO 8601 (UTC unless an offset is given: "2026-12-03T07:30Z", "2026-12-03 07:30")
+    or an age before now ("90m", "3h", "2d"). A bad or future time is a usage error."""
+    import re
+    from datetime import datetime, timezone
+
+    m = re.fullmatch(r"-?(\d+(?:\.\d+)?)\s*(s|m|min|h|d)(?:\s+ago)?", text.strip())
+    if m:
+        at = now - float(m.group(1)) * {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}[m.group(2)]
+    else:
+        try:
+            parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            fail(f"--at {text!r}: not a time (use ISO 8601 such as 2026-12-03T07:30Z, or an age such as 3h)",
+                 EXIT_USAGE)
+        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    if at > now + 1:
+        fail(f"--at {text!r} is in the future", EXIT_USAGE)
+    return at
+
+
+def _changes(catalog, items, now: float) -> None:
+    """Fill each cause's `changes` through the forge; without one, say why on each cause."""
+    from urllib.parse import urlparse
+
+    from atlas.experiments.errors import ForgeError
+    from atlas.experiments.forge import api_url_from_env
+    from atlas.health.changes import ChangeReader, attach_changes, experiment_pulls
+    from atlas.services import DemoError
+
+    if not any(i.role == "cause" for i in items):
+        return
+    svc = services()
+    forge, why = None, ""
+    try:
+        env = demo_env(svc, "github", what="reading the sample repos from the embedded GitHub emulator") \
+            if svc.demo else svc.env
+        if catalog.demo and urlparse(api_url_from_env(env)).hostname not in ("127.0.0.1", "localhost", "::1"):
+            # the sample's repos live in the GitHub emulator: never ask github.com about them
+            why = "demo catalog without the GitHub emulator (GITHUB_API_URL)"
+        else:
+            forge = svc.forge()
+    except (ForgeError, DemoError) as exc:
+        why = str(exc)
+    reader = ChangeReader(catalog, forge, experiments=experiment_pulls(catalog.root), unavailable=why,
+                          expected=(ForgeError,))
+    attach_changes(items, reader, now)
+
+
 @click.command()
 @catalog_option
 @json_option
-def triage(catalog_dir: str | None, as_json: bool) -> None:
-    """Probable causes first, their symptoms under them, with owner, on-call and runbook.
+@click.option("--at", "at", metavar="TIME",
+              help="Statuses as they were at TIME (ISO 8601, UTC by default, or an age such as 3h): "
+                   "what the on-call saw then.")
+def triage(catalog_dir: str | None, as_json: bool, at: str | None) -> None:
+    """Probable causes first, their symptoms under them, with owner, on-call and runbook;
+    how long each has been failing, what changed before each cause, and the failures no
+    checked chain explains.
 
     Exit 0 when nothing is failing, 1 otherwise.
     """
     from atlas.health.report import triage_text
-    from atlas.health.triage import triage as rank
+    from atlas.health.triage import iso, rank_causes, triage as rank
 
     catalog = load_or_exit(catalog_dir)
     with _service(catalog) as service:
-        snapshot = service.refresh()
-    items = rank(catalog, services().graph, snapshot)
+        when = _parse_at(at, service.now()) if at is not None else None
+        snapshot = service.refresh(at=when)
+    graph = services().graph
+    items = rank(catalog, graph, snapshot)
+    _changes(catalog, items, snapshot.taken_at)
+    items = rank_causes(items, snapshot.taken_at, graph.sort_key)  # a change before onset counts
     if as_json:
-        emit_json({"causes": [i.to_json() for i in items], "errors": list(snapshot.errors)})
+        emit_json({"at": iso(snapshot.taken_at),
+                   "causes": [i.to_json() for i in items if i.role == "cause"],
+                   "unexplained": [i.to_json() for i in items if i.role == "unexplained"],
+                   "errors": list(snapshot.errors)})
     else:
+        if when is not None:
+            click.echo(f"As at {iso(when)} (statuses evaluated for that moment)")
         unchecked = sum(c.status.value == "ERROR" for c in snapshot.components.values())
-        click.echo(triage_text(items, unchecked), nl=False)
+        click.echo(triage_text(items, unchecked, now=snapshot.taken_at), nl=False)
         _print_errors(snapshot)
     raise SystemExit(EXIT_FINDINGS if items or snapshot.errors else EXIT_OK)
 

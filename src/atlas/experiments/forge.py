@@ -341,6 +341,30 @@ class Forge:
         repo = self.repo(github)
         self._call(f"{github}#{number}: close", lambda: repo.get_pull(number).edit(state="closed"))
 
+    def merged_pulls(self, github: str, base: str, since: float, *, with_files: bool = False) -> list[dict[str, Any]]:
+        """Pull requests merged into `base` at or after `since` (epoch s), newest first:
+        {number, title, author, merged_at (epoch s), url, files (with_files only)}. Reads
+        closed PRs by last update, newest first, and stops at the first one updated before
+        `since` (a merge updates the PR, so nothing older can have merged after it)."""
+        repo = self.repo(github)
+
+        def listing() -> list[dict[str, Any]]:
+            out = []
+            for pr in repo.get_pulls(state="closed", sort="updated", direction="desc", base=base):
+                if pr.updated_at is not None and pr.updated_at.timestamp() < since:
+                    break
+                merged = pr.merged_at.timestamp() if pr.merged_at is not None else None
+                if merged is None or merged < since:
+                    continue
+                entry = {"number": pr.number, "title": pr.title, "author": pr.user.login if pr.user else "",
+                         "merged_at": merged, "url": pr.html_url}
+                if with_files:  # one more call per PR, only when a code path asks for it
+                    entry["files"] = [f.filename for f in pr.get_files()]
+                out.append(entry)
+            return out
+
+        return self._call(f"{github}: list merged pull requests", listing)
+
 
 def _short_reason(exc: BaseException) -> str:
     text = str(exc)

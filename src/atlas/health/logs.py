@@ -45,7 +45,7 @@ def severity_name(value: int) -> str:
     return _SEVERITY_NAMES[lower]
 
 
-def bounded(filter: str, since: float, *, errors_only: bool = False) -> str:
+def bounded(filter: str, since: float, *, errors_only: bool = False, until: float | None = None) -> str:
     """The filter plus an explicit time bound (and severity>=ERROR for recent errors).
 
     Appended with AND and no parentheses: in the Logging query language OR binds tighter
@@ -55,6 +55,8 @@ def bounded(filter: str, since: float, *, errors_only: bool = False) -> str:
     if errors_only:
         parts.append("severity>=ERROR")
     parts.append(f'timestamp>="{rfc3339(since)}"')
+    if until is not None:  # a past moment (`atlas triage --at`): nothing logged after it
+        parts.append(f'timestamp<="{rfc3339(until)}"')
     return " AND ".join(parts)
 
 
@@ -106,14 +108,16 @@ def _ts(entry) -> float:
     return entry.timestamp.seconds + entry.timestamp.nanos / 1e9
 
 
-def count_entries(client, project: str, filter: str, since: float, *, retry, timeout: float) -> LogRead:
+def count_entries(client, project: str, filter: str, since: float, *, retry, timeout: float,
+                  until: float | None = None) -> LogRead:
     """Entries since `since`, up to COUNT_CAP (`more`: there are more; `incomplete`: the
     search stopped at its bound, so the count is a lower bound)."""
-    return read(client, project, bounded(filter, since), COUNT_CAP, retry=retry, timeout=timeout)
+    return read(client, project, bounded(filter, since, until=until), COUNT_CAP, retry=retry, timeout=timeout)
 
 
-def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float) -> tuple[float | None, LogRead]:
-    result = read(client, project, bounded(filter, since), 1, retry=retry, timeout=timeout)
+def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float,
+                 until: float | None = None) -> tuple[float | None, LogRead]:
+    result = read(client, project, bounded(filter, since, until=until), 1, retry=retry, timeout=timeout)
     return (_ts(result.entries[0]) if result.entries else None), result
 
 
@@ -167,7 +171,7 @@ class BatchScan:
     truncated: bool  # stopped at BATCH_MAX_PAGES with entries left
 
 
-def scan_batch(client, batch, since: float, *, retry, timeout: float) -> BatchScan:
+def scan_batch(client, batch, since: float, *, retry, timeout: float, until: float | None = None) -> BatchScan:
     """Page through a LogBatch's entries (newest first) and attribute each one to its
     members by the fields that tell them apart. A freshness batch stops as soon as every
     member's newest entry has been seen."""
@@ -180,7 +184,7 @@ def scan_batch(client, batch, since: float, *, retry, timeout: float) -> BatchSc
     newest: dict[tuple[str, ...], float] = {}
     request = ListLogEntriesRequest(
         resource_names=[resource_name(batch.resource or batch.project)],
-        filter=bounded(batch.filter, since),
+        filter=bounded(batch.filter, since, until=until),
         order_by="timestamp desc",
         page_size=COUNT_CAP,
     )

@@ -50,30 +50,88 @@ def _owner_line(item: TriageItem) -> str:
     if item.chat:
         bits.append(item.chat)
     bits.append(f"runbook {item.runbook or '(none)'}")
-    bits.append(f"blast radius {item.blast_radius}")
+    if item.role == "cause":
+        bits.append(f"blast radius {item.blast_radius}")
     return ", ".join(bits)
 
 
-def triage_text(items: list[TriageItem], unchecked: int = 0) -> str:
+def failing_for(item: TriageItem, now: float | None) -> str:
+    """"failing for 3 h (since 06:29)", or why that cannot be said."""
+    if item.since is None:
+        return "failing since: unknown"
+    if now is None:
+        return f"failing since {readable.clock(item.since)}"
+    return f"failing for {readable.duration(max(0.0, now - item.since))} (since {readable.clock(item.since, now)})"
+
+
+def _change_line(change, onset: float | None, now: float | None) -> str:
+    ref = onset if onset is not None else now
+    when = "merged" if ref is None else (
+        f"merged {readable.duration(max(0.0, ref - change.merged_at))} before "
+        f"{'onset' if onset is not None else 'now (onset unknown)'}")
+    by = f", by {change.author}" if change.author else ""
+    exp = f" [experiment {change.experiment}, opened by atlas]" if change.experiment else ""
+    return f"PR #{change.number} {change.title!r} {when}{by} ({change.repo}){exp}"
+
+
+_MARK = {"pass": "ok", "fail": "FAILED", "unknown": "unknown"}
+
+
+def path_text(item: TriageItem) -> str:
+    """cause -> a -> b, and every check that did not pass: "onset first FAILED at a -> b"."""
+    if not item.path:
+        return "no chain from a cause reaches it"
+    chain = " -> ".join([item.path[0].upstream] + [h.downstream for h in item.path])
+    notes = []
+    for h in item.path:
+        for name, value in (("follows the graph", h.follows_graph), ("deviates", h.node_deviates),
+                            ("upstream onset first", h.upstream_onset_first)):
+            if value != "pass":
+                notes.append(f"{name} {_MARK[value]} at {h.upstream} -> {h.downstream}")
+    return chain + ("; " + "; ".join(notes) if notes else "; every check passed")
+
+
+def triage_text(items: list[TriageItem], unchecked: int = 0, now: float | None = None) -> str:
     """`unchecked`: components whose status is ERROR (their queries failed): with none
-    failing, "nothing is failing" would be a guess, so say what could not be checked."""
-    if not items:
+    failing, "nothing is failing" would be a guess, so say what could not be checked.
+    `now`: the moment the statuses are for, so each line says how long it has failed."""
+    causes = [i for i in items if i.role == "cause"]
+    unexplained = [i for i in items if i.role == "unexplained"]
+    if not causes and not unexplained:
         if unchecked:
             return (f"No probable cause found, but {unchecked} component{'s' if unchecked != 1 else ''} "
                     f"could not be checked (ERROR): the verdict is incomplete.\n")
         return "Nothing is failing: no probable cause to show.\n"
-    n_sym = sum(len(i.symptoms) for i in items)
-    lines = [f"{len(items)} probable cause{'s' if len(items) != 1 else ''}, {n_sym} symptom{'s' if n_sym != 1 else ''}", ""]
-    for rank, item in enumerate(items, 1):
-        lines.append(f"{rank}. {item.status.value:<6} {item.component}  {item.reason}")
+    n_sym = sum(len(i.symptoms) for i in causes)
+    head = f"{len(causes)} probable cause{'s' if len(causes) != 1 else ''}, {n_sym} symptom{'s' if n_sym != 1 else ''}"
+    if unexplained:
+        head += f", {len(unexplained)} unexplained"
+    lines = [head, ""]
+    for rank, item in enumerate(causes, 1):
+        lines.append(f"{rank}. {item.status.value:<6} {item.component}  {failing_for(item, now)}  {item.reason}")
         lines.append(f"   {_owner_line(item)}")
+        for change in item.changes:
+            lines.append(f"   changed before: {_change_line(change, item.since, now)}")
+        if item.changes_note:
+            lines.append(f"   changes: unknown ({item.changes_note})")
+        elif not item.changes:
+            lines.append(f"   changes: no pull request merged ({item.changes_scope or 'its repo'})")
         for s in item.symptoms:
             hop = f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
-            lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {s.reason}")
+            lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {failing_for(s, now)}  {s.reason}")
             lines.append(f"       {_owner_line(s)}")
+            if s.hops > 1 or any(v != "pass" for h in s.path for v in h.checks):
+                lines.append(f"       path: {path_text(s)}")
         if item.at_risk:
             shown = ", ".join(item.at_risk[:8]) + (f" and {len(item.at_risk) - 8} more" if len(item.at_risk) > 8 else "")
             lines.append(f"   at risk (healthy for now, downstream): {shown}")
+        lines.append("")
+    if unexplained:
+        lines.append("Unexplained: failing below an earlier failure, but no chain to a cause passes every check")
+        for s in unexplained:
+            lines.append(f"   {s.status.value:<6} {s.component}  {failing_for(s, now)}  {s.reason}")
+            lines.append(f"     {_owner_line(s)}")
+            lines.append(f"     path: {path_text(s)}")
         lines.append("")
     return "\n".join(lines)
 

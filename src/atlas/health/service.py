@@ -83,6 +83,7 @@ class HealthService:
         # Endpoints found unreachable during the current refresh -> the message: the other
         # queries to them fail at once instead of each waiting out its retry deadline.
         self._down: dict[str, str] = {}
+        self._until: float | None = None  # refresh(at=...): the past moment being evaluated
         self.last_snapshot: HealthSnapshot | None = None
 
     # -- set-up ----------------------------------------------------------------------------
@@ -113,11 +114,14 @@ class HealthService:
 
     # -- refresh ---------------------------------------------------------------------------
 
-    def refresh(self, on_progress: ProgressCallback | None = None) -> HealthSnapshot:
+    def refresh(self, on_progress: ProgressCallback | None = None, *, at: float | None = None) -> HealthSnapshot:
         """Query everything once. `on_progress` gets each batch of signal statuses as soon as
-        its query returns (the TUI paints the first statuses before the slowest call ends)."""
+        its query returns (the TUI paints the first statuses before the slowest call ends).
+        `at`: evaluate as at that past moment (epoch s): windows end there, logs after it
+        are left out (`atlas triage --at`)."""
         with self._refresh_lock:
             started = time.perf_counter()
+            self._until = at
             snapshot = self._refresh(on_progress)
             snapshot.duration = time.perf_counter() - started
             self.last_snapshot = snapshot
@@ -125,7 +129,7 @@ class HealthService:
 
     def _refresh(self, on_progress: ProgressCallback | None) -> HealthSnapshot:
         signal_plan = self.plan
-        now = self.now()
+        now = self.now() if self._until is None else self._until
         clients = self.clients
         self._down = {}
         results: dict[tuple[str, str], SignalStatus] = {}
@@ -274,14 +278,14 @@ class HealthService:
         try:
             if spec.type == "log":
                 read = logs.count_entries(clients.logging, where, spec.log_filter, now - spec.window,
-                                          retry=clients.retry, timeout=clients.timeout)
+                                          retry=clients.retry, timeout=clients.timeout, until=self._until)
                 if read.incomplete and not read.entries:
                     return self._incomplete([spec], read.calls, now, label)
                 newest = logs._ts(read.entries[0]) if read.entries else None
                 status = evaluate.evaluate_log_count(spec, len(read.entries), now, read.more or read.incomplete, newest)
             else:
                 newest, read = logs.newest_entry(clients.logging, where, spec.log_filter, now - spec.lookback,
-                                                 retry=clients.retry, timeout=clients.timeout)
+                                                 retry=clients.retry, timeout=clients.timeout, until=self._until)
                 if read.incomplete and newest is None:
                     return self._incomplete([spec], read.calls, now, label)
                 status = evaluate.freshness(spec, newest, now)
@@ -307,7 +311,7 @@ class HealthService:
         target = clients.logging_target
         try:
             scan = logs.scan_batch(clients.logging, batch, now - batch.window,
-                                   retry=clients.retry, timeout=clients.timeout)
+                                   retry=clients.retry, timeout=clients.timeout, until=self._until)
         except Exception as exc:  # noqa: BLE001
             message = describe_error(exc, project=batch.project, target=target, timeout=clients.timeout)
             self._note_down(target, exc, message)

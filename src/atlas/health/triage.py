@@ -1,20 +1,39 @@
-"""Root-cause triage: "what is broken, and where did it start?". Pure: no I/O.
+"""Root-cause triage: "what is broken, where did it start, and how sure are we?". Pure: no I/O.
 
-A failing component (WARN, CRIT or STALE) with no failing component anywhere upstream is a
-probable CAUSE. Every other failing component is a probable SYMPTOM of the causes upstream
-of it, listed under the nearest one (ties: the higher ranked cause). Causes rank by severity,
-then blast radius, then tier (1 first). ERROR and NO_DATA say nothing about the product (the
-query failed, or nothing is measured), so they neither cause nor hide anything; healthy
-components downstream of a cause are listed as "at risk": they will go stale next.
+A failing component (WARN, CRIT or STALE) is a probable CAUSE when no failing component
+upstream of it began failing before it (within a tolerance for ingestion delay, see
+`atlas.health.onset`); upstream counts only through components that are not OK, since a
+healthy component in between breaks the chain. So an old failure below a fresh one is its
+own cause, and an unrelated WARN that started later does not demote a CRIT.
+
+Every other failing component is a SYMPTOM when a chain from a cause reaches it with every
+hop checked (follows the graph, the node deviates, the upstream onset came first); it is
+listed under that cause, with the chain as its `path`. A failing component that is not a
+cause but whose every chain fails a check is UNEXPLAINED: shown on its own, with the chain
+that came closest, never folded under a cause. A check that cannot run (no onset time, no
+data) is "unknown", which does not fail the chain but is shown as such.
+
+Causes rank by evidence points that say "this is what broke" (see `points`): severity, the
+symptoms it explains, a change merged before its onset, and how fresh the failure is (a
+WARN that has been on for days is background, not the incident); ties go to the earliest
+onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
+neither cause nor hide anything; healthy components downstream of a cause are "at risk".
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from atlas.catalog.model import Catalog
-from atlas.health.model import Status
+from atlas.health.model import ComponentHealth, Status
+from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
+
+INF = float("inf")
+FRESH = 24 * 3600.0  # a failure begun within a day is news; the SRE book's "recently"
 
 
 @dataclass(slots=True)
@@ -22,16 +41,27 @@ class TriageItem:
     component: str
     status: Status
     reason: str
-    role: str  # "cause" | "symptom"
+    role: str  # "cause" | "symptom" | "unexplained"
     symptoms: list[TriageItem] = field(default_factory=list)
     owner: str = ""  # team id
     runbook: str | None = None  # workspace-relative path
-    blast_radius: int = 0
+    blast_radius: int = 0  # causes: how many components are downstream
     oncall: str = ""
     chat: str = ""
     tier: int = 2
     hops: int = 0  # symptoms: distance from their cause
     at_risk: list[str] = field(default_factory=list)  # causes: healthy components downstream
+    since: float | None = None  # epoch s when its current status began; None: cannot tell
+    path: list[Hop] = field(default_factory=list)  # symptoms, unexplained: cause -> ... -> it
+    changes: list[Any] = field(default_factory=list)  # causes: atlas.health.changes.Change
+    changes_note: str = "not looked up"  # why `changes` may be incomplete; "" when the lookup ran
+    changes_scope: str = ""  # what was searched: "nw-recs/serving, 24 h before onset"
+    points: dict[str, float] = field(default_factory=dict)  # causes: why they rank where they do
+
+    @property
+    def cause(self) -> str:
+        """The cause a symptom's path starts from ("" for a cause or a path-less item)."""
+        return self.path[0].upstream if self.path else ""
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -39,87 +69,215 @@ class TriageItem:
             "status": self.status.value,
             "reason": self.reason,
             "role": self.role,
+            "since": iso(self.since),
             "owner": self.owner,
             "oncall": self.oncall,
             "chat": self.chat,
             "runbook": self.runbook,
-            "blast_radius": self.blast_radius,
             "tier": self.tier,
         }
         if self.role == "cause":
+            out["blast_radius"] = self.blast_radius
+            out["changes"] = [c.to_json() for c in self.changes]
+            out["changes_note"] = self.changes_note or None
+            out["changes_scope"] = self.changes_scope or None
             out["symptoms"] = [s.to_json() for s in self.symptoms]
             out["at_risk"] = list(self.at_risk)
+            out["rank_points"] = {k: round(v, 3) for k, v in self.points.items()}
         else:
             out["hops"] = self.hops
+            out["cause"] = self.cause or None
+            out["path"] = [h.to_json() for h in self.path]
         return out
 
 
-def _statuses(snapshot: Any) -> dict[str, tuple[Status, str]]:
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _components(snapshot: Any) -> Mapping[str, ComponentHealth]:
     """Accepts a HealthSnapshot or a plain {id: ComponentHealth} mapping."""
-    components = getattr(snapshot, "components", snapshot)
-    return {cid: (h.status, h.reason) for cid, h in components.items()}
+    return getattr(snapshot, "components", snapshot)
 
 
-def _item(catalog: Catalog, graph: Any, cid: str, status: Status, reason: str, role: str) -> TriageItem:
+def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str,
+          downstream: dict[str, int] | None = None) -> TriageItem:
+    cid = health.id
     comp = catalog.components.get(cid)
     team = catalog.teams.get(comp.owner) if comp and comp.owner else None
     return TriageItem(
         component=cid,
-        status=status,
-        reason=reason,
+        status=health.status,
+        reason=health.reason,
         role=role,
         owner=comp.owner if comp else "",
         runbook=comp.runbook if comp else None,
-        blast_radius=graph.blast_radius(cid).size if cid in graph else 0,
+        # causes only: a symptom's downstream is inside its cause's, and a walk per
+        # symptom of a thousand-component cascade costs more than the rest of triage
+        blast_radius=len(downstream or ()),
         oncall=team.oncall if team else "",
         chat=team.chat if team else "",
         tier=comp.tier if comp else 2,
+        since=health.since,
     )
 
 
-def triage(catalog: Catalog, graph: Any, snapshot: Any) -> list[TriageItem]:
-    """Causes, best first, each with its symptoms (nearest first) and at-risk components."""
-    statuses = _statuses(snapshot)
-    failing = {cid for cid, (st, _) in statuses.items() if st.failing and cid in graph}
-    upstream = {cid: graph.upstream(cid) for cid in failing}
+def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DEFAULT_TOLERANCE,
+           now: float | None = None) -> list[TriageItem]:
+    """Causes, best first, each with its symptoms (nearest first) and at-risk components;
+    then the unexplained failures (role "unexplained"), earliest first. `now`: the moment
+    the statuses are for (default: the snapshot's `taken_at`)."""
+    if now is None:
+        now = getattr(snapshot, "taken_at", None) or None
+    components = _components(snapshot)
+    onsets = Onsets(graph, components, tolerance)
+    key = graph.sort_key
+    failing = sorted(onsets.failing, key=key)
+    causes = [cid for cid in failing if not onsets.has_earlier_upstream(cid)]
+    paths = _explain(onsets, failing, causes, key)
 
-    cause_ids = [cid for cid in sorted(failing) if not (failing & upstream[cid].keys())]
-    # A cycle of failing components has no failing-free top: its members become causes,
-    # so nothing failing is ever left out of the list.
-    covered = set(cause_ids)
-    for cid in sorted(failing):
-        if cid not in covered and not any(u in cause_ids for u in upstream[cid]):
-            cause_ids.append(cid)
-            covered.add(cid)
+    below = {cid: graph.downstream(cid) for cid in causes}  # blast radius and at-risk, one walk
+    items = {cid: _item(catalog, graph, components[cid], "cause", below[cid]) for cid in causes}
+    unexplained: list[TriageItem] = []
+    for cid in failing:
+        if cid in items:
+            continue
+        path = paths.get(cid, [])
+        role = "unexplained" if not path or any(h.failed for h in path) else "symptom"
+        item = _item(catalog, graph, components[cid], role)
+        item.path, item.hops = path, len(path)
+        if role == "symptom":
+            items[path[0].upstream].symptoms.append(item)
+        else:
+            unexplained.append(item)
 
-    causes = {cid: _item(catalog, graph, cid, *statuses[cid], "cause") for cid in cause_ids}
+    ranked = [items[c] for c in causes]
+    for item in ranked:
+        item.symptoms.sort(key=lambda s: (s.hops, _when(s.since), -s.status.severity, key(s.component)))
+        item.at_risk = [
+            d for d in below[item.component]
+            if d not in components or components[d].status in (Status.OK, Status.NO_DATA)
+        ]
+    unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
+    return rank_causes(ranked, now, key) + unexplained
+
+
+def points(item: TriageItem, now: float | None) -> dict[str, float]:
+    """Evidence that a cause is what broke, in points a person can check: severity (CRIT 2,
+    WARN or STALE 1), the symptoms it explains (log2(1 + n): 1 for one, 2 for three), a
+    change merged before its onset (1), freshness (2 when it just began, falling to 0 after
+    a day, 0 when the onset is unknown). Freshness weighs as much as a CRIT: with weight 1,
+    replayed incidents showed day-old background failures with one symptom of their own
+    outranking a fresh fault (the only weight set after looking at the benchmark)."""
+    fresh = 0.0
+    if now is not None and item.since is not None:
+        fresh = 2.0 * min(1.0, max(0.0, 1.0 - (now - item.since) / FRESH))
+    return {
+        "severity": 2.0 if item.status is Status.CRIT else 1.0,
+        "symptoms": math.log2(1 + len(item.symptoms)),
+        "change": 1.0 if item.changes else 0.0,
+        "fresh": fresh,
+    }
+
+
+def rank_causes(items: list[TriageItem], now: float | None, key=None) -> list[TriageItem]:
+    """Causes by evidence points (then earliest onset, blast radius, tier); anything else
+    keeps its place after them. Run again once `changes` are attached."""
+    causes = [i for i in items if i.role == "cause"]
+    rest = [i for i in items if i.role != "cause"]
+    for item in causes:
+        item.points = points(item, now)
 
     def rank(item: TriageItem) -> tuple:
-        return (-item.status.severity, -item.blast_radius, item.tier, item.component)
+        tie = key(item.component) if key is not None else (0, item.component)
+        return (-round(sum(item.points.values()), 9), _when(item.since), -item.blast_radius, item.tier, tie)
 
-    ranked = sorted(causes.values(), key=rank)
-    position = {item.component: i for i, item in enumerate(ranked)}
+    return sorted(causes, key=rank) + rest
 
-    for cid in failing - causes.keys():
-        candidates = [(hops, position[u]) for u, hops in upstream[cid].items() if u in causes]
-        if not candidates:
-            continue
-        hops, pos = min(candidates)
-        symptom = _item(catalog, graph, cid, *statuses[cid], "symptom")
-        symptom.hops = hops
-        ranked[pos].symptoms.append(symptom)
 
-    for item in ranked:
-        item.symptoms.sort(key=lambda s: (s.hops, -s.status.severity, s.component))
-        item.at_risk = [
-            d for d in graph.downstream(item.component)
-            if statuses.get(d, (Status.NO_DATA, ""))[0] in (Status.OK, Status.NO_DATA)
-        ]
-    return ranked
+def _when(since: float | None) -> float:
+    return INF if since is None else since
+
+
+def _explain(onsets: Onsets, failing: list[str], causes: list[str], key) -> dict[str, list[Hop]]:
+    """The chain from a cause to every other failing component: a clean chain when one
+    exists, otherwise the one that came closest (its failed check shows why).
+
+    Each failing component hangs under the nearest failing component above it (through
+    components without data) that has a chain itself; clean parents first, then the
+    nearest, then the one that began first. Failing components that no chain reaches at
+    all (a cycle of failures) promote their earliest member to a cause (appended to
+    `causes`), so nothing failing is ever left out."""
+    paths: dict[str, list[Hop]] = {c: [] for c in causes}
+    clean = set(causes)
+    nearest = {cid: onsets.nearest_failing(cid) for cid in failing if cid not in paths}
+    order = sorted(nearest, key=lambda c: (_when(onsets.since.get(c)), key(c)))
+
+    tails: dict[tuple[str, str], tuple[list[Hop], bool]] = {}
+
+    def tail(cid: str, parent: str, chain: list[str]) -> tuple[list[Hop], bool]:
+        got = tails.get((cid, parent))
+        if got is None:
+            hops = onsets.hops(chain)
+            got = tails[(cid, parent)] = (hops, any(h.failed for h in hops))
+        return got
+
+    def best(cid: str, only_clean: bool) -> list[Hop] | None:
+        found = None
+        for parent, chain in nearest[cid]:
+            if parent not in paths or (only_clean and parent not in clean):
+                continue
+            hops, failed = tail(cid, parent, chain)
+            # a settled parent that is not clean has a failed check on its own chain
+            score = (failed or parent not in clean, len(chain), _when(onsets.since.get(parent)), key(parent))
+            if found is None or score < found[0]:
+                found = (score, parent, hops)
+        if found is None or (only_clean and found[0][0]):
+            return None
+        return paths[found[1]] + found[2]
+
+    while True:
+        # clean chains first, to a fixed point: a parent may be settled after its child
+        # when their onsets are within the tolerance
+        changed = True
+        while changed:
+            changed = False
+            for cid in order:
+                if cid in clean:
+                    continue
+                hops = best(cid, only_clean=True)
+                if hops is not None:
+                    paths[cid] = hops
+                    clean.add(cid)
+                    changed = True
+        # then the closest failed chain for the rest
+        changed = True
+        while changed:
+            changed = False
+            for cid in order:
+                if cid in paths:
+                    continue
+                hops = best(cid, only_clean=False)
+                if hops is not None:
+                    paths[cid] = hops
+                    changed = True
+        orphans = [cid for cid in order if cid not in paths]
+        if not orphans:
+            return paths
+        first = orphans[0]  # earliest onset first (then data-flow order)
+        causes.append(first)
+        paths[first] = []
+        clean.add(first)
+        for cid in order:  # a promoted cause may give cleaner chains to the settled ones
+            if cid in paths and cid not in clean:
+                del paths[cid]
 
 
 def flatten(items: list[TriageItem]) -> list[TriageItem]:
-    """Causes with their symptoms right after them: the row order of a triage table."""
+    """Causes with their symptoms right after them, then the unexplained: the row order of a
+    triage table."""
     out: list[TriageItem] = []
     for item in items:
         out.append(item)

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tree
 
+from atlas.health import readable
 from atlas.health.model import Status
+from atlas.health.report import failing_for, path_text
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.status import badge
@@ -89,10 +91,13 @@ class TriageScreen(AtlasScreen):
         text.append(f" {item.component:<{width}} ", style="bold")
         if symptom:
             text.append("symptom".ljust(16), style="dim")
+        elif getattr(item, "role", "cause") == "unexplained":
+            text.append("unexplained".ljust(16), style="bold yellow")  # no checked chain to a cause
         else:
             count = len(getattr(item, "symptoms", []) or [])
             text.append("CAUSE ", style="bold red")
             text.append((f"· {count} below" if count else "").ljust(10), style="dim")
+        text.append(f"{self._for(item):<9}", style="dim")  # how long it has been failing
         text.append(f"{item.owner or '-':<{self._owner_width}} ")
         oncall = team.oncall if team is not None and team.oncall else "no on-call"
         text.append(f"{oncall:<26.26} ", style="dim")
@@ -100,6 +105,12 @@ class TriageScreen(AtlasScreen):
         text.append("runbook ✓ " if has else "runbook ✗ ", style="green" if has else "yellow")
         text.append(item.reason, style="italic")
         return text
+
+    def _for(self, item) -> str:
+        since, now = getattr(item, "since", None), self.app.health.taken_at
+        if since is None or now is None:
+            return "for ?"
+        return f"for {readable.duration(max(0.0, now - since))}"
 
     def _has_runbook(self, component_id: str) -> bool:
         catalog = self.app.workspace.catalog
@@ -118,6 +129,13 @@ class TriageScreen(AtlasScreen):
         text = Text()
         text.append(f"{component_id}", style="bold")
         text.append(f"  {item.reason}\n", style="italic")
+        text.append(failing_for(item, app.health.taken_at) + "\n")
+        if getattr(item, "path", None):
+            text.append(f"path: {path_text(item)}\n", style="yellow" if item.role == "unexplained" else "dim")
+        for change in getattr(item, "changes", []) or []:
+            text.append(f"changed before: PR #{change.number} {change.title!r} by {change.author or '?'}\n")
+        if item.role == "cause" and getattr(item, "changes_note", ""):
+            text.append(f"what changed: unknown ({item.changes_note})\n", style="dim")
         text.append(f"owner {item.owner or '-'}")
         if team is not None:
             text.append(f" · on-call {team.oncall or 'none recorded'} · chat {team.chat or '-'}")

@@ -1,0 +1,209 @@
+"""Replayed incidents on a synthetic catalog: a fault at one component, spread down the
+graph with delays, buried in the noise a real estate of thousands of components has.
+
+Each incident is what a health refresh would return at `now` (a ComponentHealth per
+component, with `since`), plus the merged changes an on-call would see and the number of
+failing signals per component, and the ground truth: the component the fault was put in.
+The model, per kind family (numbers are assumptions, stated here so they can be argued):
+
+- propagation: each dependent of a failing component fails too with probability 0.85
+  (streaming, serving) or 0.7 (batch, data, models: some read a cached copy or run
+  rarely); after a delay: streaming/serving a log-normal around 2 min, data around 10 min,
+  batch jobs and recurring runs at their next run (hourly or daily), models at their next
+  training (within a day);
+- detection: a status turns failing some time after the component really broke: 1-5 min
+  for threshold signals, up to the 30 min "no rows" window for datasets, up to a day for a
+  model whose freshness bound must first run out; a BigQuery storage metric is invisible for
+  up to 6 h (Google documents 21,720 s), so a dataset may still look OK;
+- a component whose failure is not yet detected at `now` looks OK (the chain breaks);
+- noise: unrelated failures anywhere (WARN mostly, some CRIT or STALE, begun up to 3 days
+  ago), a third of them spilling one hop down; flapping components (currently WARN since a
+  few minutes, or OK); 10 % of the incident's own symptoms flapping too; missing data (5 %
+  of the incident's components except its root, 1 % of all) and failed queries (0.5 %);
+- changes: the faulty component had a PR merged 0-6 h before the fault in 60 % of
+  incidents (most outages follow a change); one PR that is not the cause is merged within
+  30 min of the fault in a failing or nearby component; ~20 everyday merges elsewhere in
+  the last day.
+
+The fault is always put where its signals report: an incident whose root cannot be seen
+is not one triage could find, whoever ranks.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from atlas.health.model import ComponentHealth, Status
+
+MIN, H = 60.0, 3600.0
+
+FAST = {"pubsub_topic", "pubsub_subscription", "grpc_service", "envoy_gateway", "redis_instance",
+        "gke_cluster", "feature_online_store", "composer_environment"}
+DATA = {"bigquery_dataset", "gcs_bucket"}
+BATCH = {"composer_dag", "bigquery_scheduled_query", "dataproc_job", "kubeflow_pipeline",
+         "kubeflow_recurring_run", "pipeline_component", "k8s_cronjob", "feature_view"}
+
+
+def family(kind: str, mode: str) -> str:
+    if kind == "dataflow_job":
+        return "fast" if mode == "streaming" else "batch"
+    if kind == "model":
+        return "model"
+    if kind in DATA:
+        return "data"
+    if kind in BATCH:
+        return "batch"
+    return "fast"
+
+
+@dataclass
+class Incident:
+    root: str
+    now: float
+    components: dict[str, ComponentHealth]
+    changes: dict[str, list[float]] = field(default_factory=dict)  # component -> merge times
+    failing_signals: dict[str, int] = field(default_factory=dict)
+    cascade: int = 0  # failing components the fault caused (root included)
+
+
+class IncidentGenerator:
+    def __init__(self, catalog, graph, seed: int = 1, root_change: float = 0.6,
+                 noise_mix: tuple[float, float, float] = (15, 75, 10)):
+        self.rng = random.Random(seed)
+        self.root_change = root_change  # share of faults that follow a change to the faulty component
+        self.noise_mix = noise_mix  # CRIT, WARN, STALE weights of the unrelated failures
+        self.graph = graph
+        self.ids = sorted(catalog.components)
+        comps = catalog.components
+        self.family = {cid: family(comps[cid].kind, comps[cid].mode) for cid in self.ids}
+        self.kind = {cid: comps[cid].kind for cid in self.ids}
+        self.n_signals = {cid: max(1, len(catalog.signals_for(comps[cid]))) for cid in self.ids}
+        self.dependents = {cid: graph.dependents(cid) for cid in self.ids}
+        self._ok = {cid: ComponentHealth(cid, Status.OK, "all signals OK") for cid in self.ids}
+
+    # -- the physics ---------------------------------------------------------------------
+
+    def _delay(self, cid: str) -> float:
+        r, fam = self.rng, self.family[cid]
+        if fam == "fast":
+            return min(H, max(20.0, r.lognormvariate(math.log(2 * MIN), 1.0)))
+        if fam == "data":
+            return min(3 * H, max(60.0, r.lognormvariate(math.log(10 * MIN), 1.0)))
+        if fam == "batch":  # the next scheduled run: hourly or daily
+            return r.uniform(0, H) if r.random() < 0.5 else r.uniform(0, 24 * H)
+        return r.uniform(0, 24 * H)  # a model: the next training run
+
+    def _detection(self, cid: str) -> float:
+        r, fam = self.rng, self.family[cid]
+        if fam == "data":
+            lag = r.uniform(0, 30 * MIN)
+            if self.kind[cid] == "bigquery_dataset":
+                lag += 21720.0 * r.random() ** 3  # storage metrics: visible up to 6 h late
+            return lag
+        if fam == "model":
+            return r.uniform(0, 24 * H)  # the freshness bound has to run out first
+        if fam == "batch":
+            return r.uniform(MIN, 10 * MIN)
+        return r.uniform(MIN, 5 * MIN)
+
+    def _status(self, weights: tuple[float, float, float]) -> Status:
+        return self.rng.choices((Status.CRIT, Status.WARN, Status.STALE), weights)[0]
+
+    # -- one incident ----------------------------------------------------------------------
+
+    def incident(self) -> Incident:
+        r = self.rng
+        now = 1_800_000_000.0 + r.uniform(0, 86400)
+        while True:
+            root = r.choice(self.ids)
+            t0 = now - r.uniform(15 * MIN, 12 * H)
+            seen_at = t0 + self._detection(root)
+            if seen_at < now:  # its own signals report the fault
+                break
+        comps = dict(self._ok)
+        failing: dict[str, tuple[Status, float]] = {root: (self._status((70, 20, 10)), seen_at)}
+        broke = {root: t0}
+        frontier = [root]
+        while frontier:  # spread: each dependent breaks once, at its earliest cause
+            nxt = []
+            for u in frontier:
+                for v in self.dependents[u]:
+                    if v in broke:
+                        continue
+                    p = 0.85 if self.family[v] == "fast" else 0.7
+                    if r.random() >= p:
+                        continue
+                    t = broke[u] + self._delay(v)
+                    if t >= now:
+                        continue
+                    broke[v] = t
+                    nxt.append(v)
+                    seen = t + self._detection(v)
+                    if seen < now:
+                        failing[v] = (self._status((30, 45, 25)), seen)
+            frontier = nxt
+        cascade = set(failing)
+
+        # noise: unrelated failures (a third spill one hop down), then flapping
+        for _ in range(_poisson(r, 8)):
+            cid = r.choice(self.ids)
+            if cid in failing:
+                continue
+            since = now - r.uniform(0, 72 * H)
+            failing[cid] = (self._status(self.noise_mix), since)
+            if r.random() < 1 / 3:
+                for v in self.dependents[cid][:3]:
+                    if v not in failing and r.random() < 0.5:
+                        failing[v] = (Status.WARN, min(now - 30, since + self._delay(v)))
+        for _ in range(_poisson(r, 3)):
+            cid = r.choice(self.ids)
+            if cid not in failing and r.random() < 0.5:
+                failing[cid] = (Status.WARN, now - r.uniform(0, 20 * MIN))
+        for cid in sorted(cascade - {root}):
+            if r.random() < 0.10:  # a symptom that flaps: OK right now, or failing since a flip
+                if r.random() < 0.5:
+                    del failing[cid]
+                else:
+                    failing[cid] = (failing[cid][0], now - r.uniform(0, 20 * MIN))
+
+        for cid, (status, since) in failing.items():
+            comps[cid] = ComponentHealth(cid, status, f"{cid} {status.value}", since=since)
+        blind = [cid for cid in sorted(cascade) if cid != root and r.random() < 0.05]
+        blind += [r.choice(self.ids) for _ in range(len(self.ids) // 100)]
+        for cid in blind:
+            if cid != root:
+                comps[cid] = ComponentHealth(cid, Status.NO_DATA, "no data")
+        for _ in range(len(self.ids) // 200):
+            cid = r.choice(self.ids)
+            if cid != root:
+                comps[cid] = ComponentHealth(cid, Status.ERROR, "query failed")
+
+        # changes: maybe the cause's, one decoy near the onset, everyday merges
+        changes: dict[str, list[float]] = {}
+        if r.random() < self.root_change:
+            changes.setdefault(root, []).append(t0 - r.uniform(2 * MIN, 6 * H))
+        near = [c for c in failing if c != root] + self.dependents[root] + self.graph.dependencies(root)
+        decoy = r.choice(near) if near and r.random() < 0.8 else r.choice(self.ids)
+        if decoy != root:
+            changes.setdefault(decoy, []).append(min(now - 60, t0 + r.uniform(-30 * MIN, 30 * MIN)))
+        for _ in range(_poisson(r, 20)):
+            changes.setdefault(r.choice(self.ids), []).append(now - r.uniform(0, 24 * H))
+
+        signals = {}
+        for cid, h in comps.items():
+            if h.status.failing:
+                n = self.n_signals[cid]
+                share = 0.5 if cid == root else 0.3 if cid in cascade else 0.2
+                signals[cid] = 1 + sum(r.random() < share for _ in range(n - 1))
+        return Incident(root, now, comps, changes, signals, len(cascade))
+
+
+def _poisson(r: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= r.random()
+        if p <= limit:
+            return k
+        k += 1

@@ -1,0 +1,156 @@
+"""Onset order on the dependency graph: which failure started first, and along what chain.
+
+Pure: no I/O. A failure travels down the dependencies, through components that deviate
+(WARN, CRIT, STALE) or that cannot be seen (NO_DATA, ERROR, not in the snapshot). A
+component whose signals say OK breaks the chain: whatever happened upstream did not
+visibly pass through it, so it does not explain a failure below it.
+
+Each hop of a chain is checked three ways; a check is "pass", "fail" or "unknown" (a
+check that could not run, e.g. no onset time, never says pass):
+- follows_graph: the downstream end depends on the upstream end in the catalog;
+- node_deviates: the downstream end is failing (unknown when it has no data);
+- upstream_onset_first: the nearest failing component above on the chain began failing
+  before the downstream end (within `tolerance`, for ingestion delay).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from atlas.health.model import ComponentHealth, Status
+
+# Seconds by which a downstream onset may precede its upstream's and still count as
+# "after": metrics land late (Pub/Sub up to ~3 min of ingestion delay, plus one 60 s
+# alignment period), so onsets closer than this cannot be ordered.
+DEFAULT_TOLERANCE = 300.0
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+
+def came_first(upstream: float | None, downstream: float | None, tolerance: float) -> str:
+    """PASS when `upstream` began no later than `downstream` (+ tolerance); UNKNOWN when
+    either time is missing."""
+    if upstream is None or downstream is None:
+        return UNKNOWN
+    return PASS if upstream <= downstream + tolerance else FAIL
+
+
+@dataclass(slots=True, frozen=True)
+class Hop:
+    upstream: str
+    downstream: str
+    follows_graph: str
+    node_deviates: str
+    upstream_onset_first: str
+
+    @property
+    def checks(self) -> tuple[str, str, str]:
+        return (self.follows_graph, self.node_deviates, self.upstream_onset_first)
+
+    @property
+    def failed(self) -> bool:
+        return FAIL in self.checks
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": self.upstream,
+            "to": self.downstream,
+            "checks": {
+                "follows_graph": self.follows_graph,
+                "node_deviates": self.node_deviates,
+                "upstream_onset_first": self.upstream_onset_first,
+            },
+        }
+
+
+class Onsets:
+    """Statuses and onsets of one snapshot, read against the graph."""
+
+    def __init__(self, graph: Any, components: Mapping[str, ComponentHealth], tolerance: float = DEFAULT_TOLERANCE):
+        self.graph = graph
+        self.tolerance = tolerance
+        self.status: dict[str, Status] = {cid: h.status for cid, h in components.items()}
+        self.since: dict[str, float | None] = {cid: h.since for cid, h in components.items()}
+        self.failing = {cid for cid, st in self.status.items() if st.failing and cid in graph}
+        self._deps: dict[str, list[str]] = {}
+
+    def deps(self, cid: str) -> list[str]:
+        out = self._deps.get(cid)
+        if out is None:
+            out = self._deps[cid] = self.graph.dependencies(cid)
+        return out
+
+    def passable(self, cid: str) -> bool:
+        """Can a failure travel through this component? Not when its signals say OK."""
+        return self.status.get(cid) is not Status.OK
+
+    def deviates(self, cid: str) -> str:
+        status = self.status.get(cid)
+        if status is None or status in (Status.NO_DATA, Status.ERROR):
+            return UNKNOWN
+        return PASS if status.failing else FAIL
+
+    def has_earlier_upstream(self, cid: str) -> bool:
+        """Is a failing component upstream, reachable through passable ones, that began
+        before `cid` (or whose order cannot be told)? Then `cid` is not a cause."""
+        since = self.since.get(cid)
+        seen = {cid}
+        queue = deque(self.deps(cid))
+        seen.update(queue)
+        while queue:
+            u = queue.popleft()
+            if not self.passable(u):
+                continue
+            if u in self.failing and came_first(self.since.get(u), since, self.tolerance) != FAIL:
+                return True
+            for d in self.deps(u):
+                if d not in seen:
+                    seen.add(d)
+                    queue.append(d)
+        return False
+
+    def nearest_failing(self, cid: str) -> list[tuple[str, list[str]]]:
+        """The failing components first met going upstream through components that are
+        passable but not failing, each with the chain down to `cid`: (p, [p, ..., cid]),
+        nearest first."""
+        parent: dict[str, str] = {}
+        found: list[str] = []
+        queue = deque([cid])
+        seen = {cid}
+        while queue:
+            v = queue.popleft()
+            for u in self.deps(v):
+                if u in seen or not self.passable(u):
+                    continue
+                seen.add(u)
+                parent[u] = v
+                if u in self.failing:
+                    found.append(u)  # a hop ends at a failing component: do not walk past it
+                else:
+                    queue.append(u)
+        out = []
+        for p in found:
+            chain = [p]
+            while chain[-1] != cid:
+                chain.append(parent[chain[-1]])
+            out.append((p, chain))
+        return out
+
+    def hops(self, chain: list[str]) -> list[Hop]:
+        """The checked hops of a chain (upstream first, starting at a failing component):
+        each failing node's onset is compared with the nearest failing node above it."""
+        out = []
+        last = chain[0] if chain[0] in self.failing else None
+        for up, down in zip(chain, chain[1:]):
+            graph_ok = PASS if up in self.deps(down) else FAIL
+            deviates = self.deviates(down)
+            if down in self.failing:
+                first = came_first(self.since.get(last), self.since.get(down), self.tolerance) if last else UNKNOWN
+                last = down
+            else:
+                first = UNKNOWN  # no onset of its own to compare
+            out.append(Hop(up, down, graph_ok, deviates, first))
+        return out
