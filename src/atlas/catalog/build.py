@@ -149,6 +149,9 @@ class CatalogBuilder:
                 self.catalog.log_filters.append(
                     LogFilterTemplate(tuple(raw["kinds"]), raw["filter"], _tuple(raw, "modes"), source))
             return
+        if table == "rejected_proposal":
+            self.catalog.rejected_proposals.append(dict(raw))
+            return
         eid = raw.get("id")
         if type(eid) is not str:
             return  # already reported as missing or wrong type
