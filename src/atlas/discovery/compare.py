@@ -23,6 +23,7 @@ class ComponentProposal:
     known: bool
     system: str = ""  # where --write would put it ("" = discovered.toml)
     owner: str = ""  # from CODEOWNERS, when that team exists in the catalog
+    repo: str = ""  # the catalog's repo id for the artifact's repo ("" when it has none)
 
     @property
     def kind(self) -> str:
@@ -122,7 +123,8 @@ def compare(findings: Findings, catalog: Catalog | None) -> Proposals:
             continue
         owner = findings.owners.get(f.id)
         team = owner.team if owner and (catalog is None or owner.team in catalog.teams) else ""
-        out.components.append(ComponentProposal(f, cid, known, systems.get(f.repo, ""), team))
+        repo = _repo_id(catalog, f.repo)
+        out.components.append(ComponentProposal(f, cid, known, systems.get(repo, ""), team, repo))
     for (up, down), edge in sorted(findings.edges.items()):
         u, d = ids.get(up, up), ids.get(down, down)
         if (d, u) in rejected:
@@ -135,6 +137,15 @@ def compare(findings: Findings, catalog: Catalog | None) -> Proposals:
         out.owners.append(OwnerProposal(cid, owner.team, declared, list(owner.evidence)))
     out.knowledge = _knowledge(findings.knowledge, ids, catalog)
     return out
+
+
+def _repo_id(catalog: Catalog | None, short: str) -> str:
+    if catalog is None or not short:
+        return short
+    for repo in catalog.repos.values():
+        if repo.id == short or repo.github.rsplit("/", 1)[-1] == short:
+            return repo.id
+    return ""
 
 
 def _system_by_repo(catalog: Catalog | None) -> dict[str, str]:

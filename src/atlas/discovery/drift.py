@@ -45,8 +45,7 @@ def find_drift(findings: Findings, catalog: Catalog) -> list[Drift]:
             labels = ", ".join(f"{n}={v}" for n, v in sorted(comp.labels.items()))
             out.append(Drift("not-observed", comp.id, f"labels {labels} match no series of {asked[0]} in 24 h",
                              [Evidence("monitoring", f"monitoring {comp.project} {m}") for m in asked]))
-    dead_letter_topics = {down for (up, down), e in findings.edges.items()
-                          if ("pubsub_subscription", up) in live_pubsub and ("pubsub_topic", down) in live_pubsub}
+    dead_letter_topics = findings.dead_letter_topics
     for (kind, name), ev in sorted(live_pubsub.items()):
         if (kind, name) in declared or (kind == "pubsub_topic" and name in dead_letter_topics):
             continue

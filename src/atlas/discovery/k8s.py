@@ -63,8 +63,10 @@ def _workload(file, doc, kind, name, ns, pod, where, findings: Findings, calls) 
         schedule=str(get(doc, "spec", "schedule", default="")) if kind == "CronJob" else "",
         evidence=[Evidence("k8s", where, f"{kind} {ns}/{name}" + (f", image {image}" if image else ""))]))
     for container in containers:
-        strings = [(f"arg {a}", str(a), 0) for a in container.get("args") or []]
-        strings += [(f"arg {a}", str(a), 0) for a in container.get("command") or []]
+        strings = []
+        for key in ("args", "command"):
+            seq = container.get(key) or []
+            strings += [(f"{key[:-1] if key == 'args' else key} {a}", str(a), _item_line(seq, i)) for i, a in enumerate(seq)]
         for env in container.get("env") or []:
             if isinstance(env, dict) and isinstance(env.get("value"), str):
                 strings.append((f"env {env.get('name')}={env['value']}", env["value"], line_of(env)))
@@ -81,6 +83,13 @@ def _workload(file, doc, kind, name, ns, pod, where, findings: Findings, calls) 
                     findings.add_edge(name, ref.name, ev)  # the topic depends on its publisher
                 else:
                     findings.add_edge(ref.name, name, ev)
+
+
+def _item_line(seq, i: int) -> int:
+    try:
+        return seq.lc.item(i)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return 0
 
 
 def _recurring_run(file, doc, name, where, findings: Findings) -> None:

@@ -73,6 +73,7 @@ class Findings:
     # a key is present only when its query answered.
     series: dict[tuple[str, str, str], list[dict[str, str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # one line per artifact that could not be read
+    dead_letter_topics: set[str] = field(default_factory=set)  # folded into their subscriptions
     teams: dict[str, Evidence] = field(default_factory=dict)  # team id -> where it was named
     repos: dict[str, str] = field(default_factory=dict)  # repo short name -> owner/name or path
 
@@ -83,6 +84,8 @@ class Findings:
             return found
         for key, value in found.labels.items():
             have.labels.setdefault(key, value)
+        if found.path and not have.path:  # the declaring artifact is the best evidence: first
+            have.evidence[:0] = [e for e in found.evidence if e not in have.evidence]
         for name in ("mode", "repo", "path", "project", "schedule"):
             if not getattr(have, name) and getattr(found, name):
                 setattr(have, name, getattr(found, name))
@@ -111,6 +114,7 @@ class Findings:
             self.observed.setdefault(key, ev)
         self.observed_kinds |= other.observed_kinds
         self.series.update(other.series)
+        self.dead_letter_topics |= other.dead_letter_topics
         self.notes.extend(other.notes)
         for team, ev in other.teams.items():
             self.teams.setdefault(team, ev)

@@ -38,7 +38,7 @@ def discover_repos(repos: Iterable[RepoFiles], *, now: float | None = None) -> F
             except Exception as exc:  # a source bug must not hide the other sources' findings
                 findings.note(f"{repo.name}: a discovery source failed: {type(exc).__name__}: {exc}")
         _composer_dags(repo, findings)
-    _fold_dead_letters(findings)
+    fold_dead_letters(findings)
     for repo in repos:  # after every component is known: owners and knowledge by path
         codeowners.discover(repo, findings)
         githistory.discover(repo, findings, now)
@@ -57,7 +57,8 @@ def _composer_dags(repo: RepoFiles, findings: Findings) -> None:
                                                    f"({env.evidence[0].where if env.evidence else ''})"))
 
 
-def _fold_dead_letters(findings: Findings) -> None:
+def fold_dead_letters(findings: Findings) -> None:
+    """Idempotent: run again after live sources added their subscriptions."""
     comps = findings.components
     for (up, down), edge in list(findings.edges.items()):
         src, topic = comps.get(up), comps.get(down)
@@ -72,5 +73,6 @@ def _fold_dead_letters(findings: Findings) -> None:
                 findings.add_edge(src.id, sub.id, ev)
             del findings.edges[(t_up, sub_id)]
         findings.edges.pop((up, down), None)
+        findings.dead_letter_topics.add(topic.id)
         if not any(topic.id in key for key in findings.edges):
             del comps[topic.id]

@@ -35,6 +35,7 @@ TYPES: dict[str, tuple[str, str, str, str]] = {
     "google_vertex_ai_feature_online_store": ("feature_online_store", "", "name", "feature_online_store_id"),
     "google_vertex_ai_feature_online_store_featureview": ("feature_view", "", "name", "feature_view_id"),
 }
+_HEADER = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
 _REF = re.compile(r"\$\{\s*(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\s*\}")
 
 
@@ -54,17 +55,21 @@ def _resources(file: TextFile, findings: Findings) -> list:
 
     try:
         data = hcl2.loads(file.text, serialization_options=SerializationOptions(
-            with_meta=True, strip_string_quotes=True, with_comments=False))
+            strip_string_quotes=True, with_comments=False))
     except Exception as exc:  # lark raises many types: one line, the file is skipped
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         findings.note(f"{file.where()}: HCL syntax error: {first[:160]} (file skipped)")
         return []
+    # python-hcl2 8 does not report lines: find each block's header in the text instead.
+    lines = {(m.group(1), m.group(2)): file.text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(file.text)}
     out = []
     for entry in data.get("resource") or []:
         for rtype, by_label in (entry or {}).items():
             for label, body in (by_label or {}).items():
                 if isinstance(body, dict):
-                    out.append((file, _unquote(rtype), _unquote(label), body))
+                    rtype, label = _unquote(rtype), _unquote(label)
+                    body["__start_line__"] = lines.get((rtype, label))
+                    out.append((file, rtype, label, body))
     return out
 
 

@@ -57,7 +57,7 @@ def list_topics(emu, request, context):
     project = _project(emu, request.project, context)
     topics = [tp for tp in _spec(emu).topics if tp.project == project]
     page, token = emu.page(topics, _page_size(request.page_size), request.page_token, context)
-    return t.ListTopicsResponse(topics=[t.Topic(name=tp.path) for tp in page], next_page_token=token)
+    return t.ListTopicsResponse.pb(t.ListTopicsResponse(topics=[t.Topic(name=tp.path) for tp in page], next_page_token=token))
 
 
 def list_subscriptions(emu, request, context):
@@ -67,7 +67,8 @@ def list_subscriptions(emu, request, context):
     project = _project(emu, request.project, context)
     subs = [s for s in _spec(emu).subscriptions if s.project == project]
     page, token = emu.page(subs, _page_size(request.page_size), request.page_token, context)
-    return t.ListSubscriptionsResponse(subscriptions=[subscription_message(s) for s in page], next_page_token=token)
+    return t.ListSubscriptionsResponse.pb(t.ListSubscriptionsResponse(subscriptions=[subscription_message(s) for s in page],
+                                                                 next_page_token=token))
 
 
 def get_subscription(emu, request, context):
@@ -78,7 +79,9 @@ def get_subscription(emu, request, context):
         emu.reject(context, f"Invalid resource name given (name={request.subscription}).")
     for sub in _spec(emu).subscriptions:
         if sub.path == request.subscription:
-            return subscription_message(sub)
+            from google.pubsub_v1 import types as t
+
+            return t.Subscription.pb(subscription_message(sub))
     context.abort(grpc.StatusCode.NOT_FOUND, f"Resource not found (resource={request.subscription.rsplit('/', 1)[-1]}).")
 
 
