@@ -27,12 +27,12 @@ APP_BINDINGS = [
     Binding("g", "show_graph", "graph", id="app.graph"),
     Binding("x", "show_experiments", "experiments", show=False, id="app.experiments"),
     Binding("h", "show_handover", "handover", show=False, id="app.handover"),
-    Binding("D", "show_discovery", "discovery", show=False, id="app.discovery"),
     Binding("r", "runbook", "runbook", id="app.runbook"),
     Binding("l", "logs", "logs", id="app.logs"),
     Binding("o", "open_console", "console", id="app.console"),
     Binding("ctrl+r", "refresh_health", "refresh", show=False, id="app.refresh"),
     Binding("q", "quit", "quit", id="app.quit"),
+    Binding("D", "show_discovery", "discovery", show=False, id="app.discovery"),
 ]
 
 
