@@ -88,7 +88,9 @@ def to_toml(p: Proposals, catalog=None) -> str:
     projects = catalog.projects if catalog is not None else ()
     for c in p.new_components:
         edges = [e for e in p.new_edges if e.downstream == c.id]
-        aot.append(component_table(c, edges, system=c.system, owner=c.owner, projects=projects))
+        system = catalog.systems.get(c.system) if catalog is not None else None
+        aot.append(component_table(c, edges, system=c.system, owner=c.owner, projects=projects,
+                                   system_project=system.project if system else ""))
     if len(aot):
         doc.append("component", aot)
     return doc.as_string()
