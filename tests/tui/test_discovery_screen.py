@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 
 import atlas.tui.app
 from atlas.tui.app import AtlasApp
-from atlas.tui.data import CatalogDataSource
+from atlas.services import Services
 from atlas.tui.screens.discovery import DiscoveryScreen
 
 from .conftest import SIZE
@@ -53,7 +53,7 @@ def make_app(workspace: Path, read_only: bool = False) -> AtlasApp:
         CSS_PATH = str(Path(atlas.tui.app.__file__).parent / "atlas.tcss")
         DEFAULT_MODE = "discovery"
 
-    return DiscoveryApp(CatalogDataSource(workspace / "catalog", demo=False), read_only=read_only, live=False,
+    return DiscoveryApp(Services(workspace / "catalog", demo=False), read_only=read_only, live=False,
                         refresh_seconds=None, clock=lambda: 1_800_000_000.0)
 
 

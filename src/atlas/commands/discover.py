@@ -12,40 +12,13 @@ Without --repo, the catalog's [[repo]] entries are read through the forge (GitHu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from atlas.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, catalog_option, fail, load_or_exit, write_or_echo
-
-
-@contextlib.contextmanager
-def _environment(catalog, needed: bool) -> Iterator[dict]:
-    """The variables clients are built from; for the demo catalog the embedded emulators.
-    # services: the lead re-wires this onto atlas.services at merge (same recipe as health._service)."""
-    env = dict(os.environ)
-    running = None
-    if needed and catalog is not None and catalog.demo and not (env.get("MONITORING_EMULATOR_HOST") or env.get("PUBSUB_EMULATOR_HOST")):
-        if not catalog.demo_scenario:
-            fail("the catalog says demo = true but has no demo_scenario to serve")
-        from atlas.emulators.runner import start_all
-        from atlas.emulators.scenario import ScenarioError
-
-        try:
-            running = start_all(Path(catalog.workspace) / catalog.demo_scenario)
-        except (ScenarioError, OSError) as exc:
-            fail(f"cannot start the embedded emulators: {exc}")
-        click.echo("DEMO: using the embedded emulators", err=True)
-        env.update(running.env())
-    try:
-        yield env
-    finally:
-        if running is not None:
-            running.stop()
+from atlas.commands.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, catalog_option, demo_env, fail, load_or_exit,
+                                   services, write_or_echo)
 
 
 def _read_repos(specs: tuple[str, ...], catalog, env) -> list:
@@ -125,6 +98,7 @@ def discover(catalog_dir, repos, gcp, fmt, output, init_dir, write, diff, reject
     if sum(bool(x) for x in (init_dir, write, diff, rejects)) > 1:
         fail("--init, --write, --diff and --reject are separate steps: give one", EXIT_USAGE)
     catalog = None if init_dir else load_or_exit(catalog_dir)
+    svc = services(catalog_dir)
     if rejects:
         _reject(catalog, rejects)
         return
@@ -132,15 +106,17 @@ def discover(catalog_dir, repos, gcp, fmt, output, init_dir, write, diff, reject
         fail("--init needs --repo PATH|OWNER/NAME (or --gcp) to read from", EXIT_USAGE)
     gcp = gcp or diff
     remote = any(not Path(r).is_dir() for r in repos) or (not repos and catalog is not None)
-    with _environment(catalog, gcp or remote) as env:
-        repo_files = _read_repos(repos, catalog, env)
-        findings = discover_repos(repo_files)
-        if gcp:
-            wanted = list(projects) or (sorted(catalog.projects) if catalog is not None else [])
-            if not wanted:
-                fail("--gcp needs --project (no catalog to take projects from)", EXIT_USAGE)
-            _live(findings, catalog, env, wanted)
-            fold_dead_letters(findings)
+    parts = (("gcp",) if gcp else ()) + (("github",) if remote else ())
+    # --init has no catalog, hence no demo: the environment as the user set it
+    env = dict(svc.env) if catalog is None or not parts else demo_env(svc, *parts, what="using the embedded emulators")
+    repo_files = _read_repos(repos, catalog, env)
+    findings = discover_repos(repo_files)
+    if gcp:
+        wanted = list(projects) or (sorted(catalog.projects) if catalog is not None else [])
+        if not wanted:
+            fail("--gcp needs --project (no catalog to take projects from)", EXIT_USAGE)
+        _live(findings, catalog, env, wanted)
+        fold_dead_letters(findings)
     proposals = compare(findings, catalog)
     if diff and catalog is not None:
         proposals.drift = find_drift(findings, catalog)

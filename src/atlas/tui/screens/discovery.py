@@ -3,7 +3,7 @@
 One line per proposal (a new component, or a new edge: "down <- up"); the highlighted one's
 evidence below. `a` accepts it (written into the catalog with tomlkit, format-preserving),
 `d` rejects it (recorded as a [[rejected_proposal]], never proposed again). Both are hidden
-in read-only mode. The proposals come from the data source's `discovery_proposals` in a
+in read-only mode. The proposals come from `Services.discovery_proposals` in a
 thread worker: the artifacts are read through the forge, never on the UI thread.
 """
 
@@ -76,7 +76,7 @@ class DiscoveryScreen(AtlasScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept", "reject"):
-            if getattr(self.app, "read_only", False):
+            if self.atlas.read_only:
                 return False  # hidden: read-only writes nothing
             return bool(self.rows) and not self.busy
         return True
@@ -120,7 +120,7 @@ class DiscoveryScreen(AtlasScreen):
                     down, _, up = key.partition("<-")
                     reject(catalog, down, up)
                     done = f"rejected {key}: it will not be proposed again"
-            catalog, proposals = self.app.source.discovery_proposals()
+            catalog, proposals = self.atlas.services.discovery_proposals()
         except Exception as exc:  # WritebackError, ForgeError, anything: one line on the screen
             self.post_message(ProposalsLoaded(catalog, proposals, error=str(exc).splitlines()[0] if str(exc) else
                                               type(exc).__name__))
