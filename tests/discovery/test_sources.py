@@ -152,3 +152,11 @@ def test_codeowners_last_matching_rule_wins_and_names_the_team():
     assert f.owners["front"].team == "web"
     assert f.owners["front"].evidence[0].where == "app/.github/CODEOWNERS:2"
     assert set(f.teams) == {"platform", "web"}
+
+
+def test_a_bigquery_subscription_feeds_its_dataset():
+    tf = ('resource "google_pubsub_topic" "t" { name = "orders" }\n'
+          'resource "google_pubsub_subscription" "bq" {\n  name  = "orders-to-bq"\n  topic = google_pubsub_topic.t.id\n'
+          '  bigquery_config {\n    table = "shop-prod-1:raw.orders"\n  }\n}\n')
+    f = discover_repos([repo("infra", {"main.tf": tf})])
+    assert ("orders-to-bq", "raw") in f.edges and f.components["raw"].kind == "bigquery_dataset"

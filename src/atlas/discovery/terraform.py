@@ -105,8 +105,6 @@ def _resource(file: TextFile, rtype: str, label: str, body: dict, names: dict, f
     labels = {key: name}
     if kind == "redis_instance" and project and region:
         labels[key] = f"projects/{project}/locations/{region}/instances/{name}"
-    if kind == "composer_dag":
-        pass
     if kind == "feature_view":
         store = _resolve(body.get("feature_online_store"), names).rsplit("/", 1)[-1]
         if store:
@@ -133,8 +131,8 @@ def _resource(file: TextFile, rtype: str, label: str, body: dict, names: dict, f
             findings.add_component(ComponentFinding(dlq, "pubsub_topic", labels={"topic_id": dlq},
                                                     evidence=[Evidence("terraform", where, "dead-letter topic")]))
             findings.add_edge(name, dlq, Evidence("terraform", where, f"dead_letter_policy.dead_letter_topic = {dlq}"))
-        table = _str(_first(body.get("bigquery_config")).get("table"))
-        for ref in find_refs(table.replace(":", ".", 1) and f"bq://{table.replace(':', '.')}" if table else ""):
+        table = _str(_first(body.get("bigquery_config")).get("table"))  # project.dataset.table or project:dataset.table
+        for ref in find_refs(f"bq://{table.replace(':', '.')}") if table else ():
             findings.add_component(ComponentFinding(ref.name, ref.kind, labels=dict(ref.labels)))
             findings.add_edge(name, ref.name, Evidence("terraform", where, f"bigquery_config.table = {table}"))
     elif kind == "dataflow_job":
@@ -188,8 +186,8 @@ def _resource(file: TextFile, rtype: str, label: str, body: dict, names: dict, f
                     text = _str(arg)
                     refs = find_refs(text) or [r for r in find_refs(f"bq://{text}") if text.count(".") == 2]
                     for ref in refs:
-                        upstream(ref.kind, ref.name, "dataset_id" if ref.kind == "bigquery_dataset" else
-                                 dict(ref.labels) and next(iter(dict(ref.labels))), f"{spec_key}.args {text}")
+                        label2 = ref.labels[0][0] if ref.labels else "id"
+                        upstream(ref.kind, ref.name, label2, f"{spec_key}.args {text}")
 
 
 def _first(value) -> dict:
