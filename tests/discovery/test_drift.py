@@ -118,3 +118,21 @@ def test_a_scenario_pubsub_entry_the_real_api_would_refuse_is_one_line(entry, me
 
     with pytest.raises(ScenarioError, match=message):
         scenario_from_dict({"scenario": {}, "pubsub": {"subscription": [entry]}})
+
+
+def test_the_handover_plan_lists_an_unowned_live_resource_as_an_action():
+    import datetime as dt
+
+    from atlas.catalog.loader import load_catalog
+    from atlas.handover.actions import plan_actions
+    from atlas.handover.plan import build_plan
+
+    catalog = load_catalog(ROOT / "catalog").catalog
+    today = dt.date(2026, 12, 3)
+    plan = build_plan(catalog, today=today)
+    actions = plan_actions(catalog, plan.readiness, plan.risks, today, unowned=[
+        ("clickstream-raw-archive", "live subscription clickstream-raw-archive that no catalog component declares")])
+    claim = [a for a in actions if a.kind == "claim-unowned"]
+    assert len(claim) == 1 and claim[0].priority == 2
+    assert claim[0].text.startswith("Claim or retire clickstream-raw-archive: live subscription")
+    assert claim[0].command == "atlas discover --gcp --diff"
