@@ -25,6 +25,7 @@ _COMMANDS: dict[str, str] = {
     "handover": "atlas.commands.handover:handover",
     "whois": "atlas.commands.handover:whois",
     "runbook": "atlas.commands.handover:runbook",
+    "discover": "atlas.commands.discover:discover",
 }
 
 

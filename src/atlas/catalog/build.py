@@ -120,6 +120,9 @@ class CatalogBuilder:
             if "kinds" in raw and "filter" in raw:
                 self.catalog.log_filters.append(make(table, raw, source))
             return
+        if table == "rejected_proposal":
+            self.catalog.rejected_proposals.append(dict(raw))
+            return
         eid = raw.get("id")
         if type(eid) is not str:
             return  # already reported as missing or wrong type

@@ -80,7 +80,20 @@ EXPERIMENT_TEMPLATE = EntitySpec(
 
 HANDOVER_FIELDS = table_fields(Handover)
 
-SPECS: tuple[EntitySpec, ...] = (ATLAS, TEAM, PERSON, PROJECT, REPO, SYSTEM, COMPONENT, SIGNAL, LOG_FILTER, EXPERIMENT_TEMPLATE)
+REJECTED_PROPOSAL = EntitySpec(
+    "rejected_proposal",
+    "A discovery proposal a person rejected: `atlas discover` never proposes it again",
+    (
+        Field("component", STRING, "The proposed component (or the edge's downstream)", required=True),
+        Field("depends_on", STRING, "For an edge: the upstream the component would depend on"),
+        Field("reason", STRING),
+        Field("evidence", STRING, "What discovery had found"),
+        Field("rejected_on", DATE),
+    ),
+)
+
+SPECS: tuple[EntitySpec, ...] = (ATLAS, TEAM, PERSON, PROJECT, REPO, SYSTEM, COMPONENT, SIGNAL, LOG_FILTER, EXPERIMENT_TEMPLATE,
+                                 REJECTED_PROPOSAL)
 SPEC_BY_TABLE: dict[str, EntitySpec] = {s.table: s for s in SPECS}
 
 _FIELD_INDEX: dict[str, dict[str, Field]] = {s.table: {f.name: f for f in s.fields} for s in SPECS}

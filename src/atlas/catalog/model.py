@@ -212,6 +212,8 @@ class Catalog:
     log_filters: list[LogFilterTemplate] = field(default_factory=list)
     # Raw tables for later issues' entities (experiment templates), keyed by id.
     experiment_templates: dict[str, dict] = field(default_factory=dict)
+    # Discovery proposals a person rejected ([[rejected_proposal]]: component, depends_on).
+    rejected_proposals: list[dict] = field(default_factory=list)
 
     def runbook_path(self, component: Component) -> Path | None:
         if not component.runbook:

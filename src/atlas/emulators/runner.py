@@ -36,6 +36,7 @@ class RunningEmulators:
         env = {}
         if self.gcp is not None:
             env.update(MONITORING_EMULATOR_HOST=self.monitoring_host, LOGGING_EMULATOR_HOST=self.logging_host)
+            env["PUBSUB_EMULATOR_HOST"] = self.monitoring_host  # Pub/Sub admin on the same port
         if self.github_api_url:
             env["GITHUB_API_URL"] = self.github_api_url
             env["GITHUB_TOKEN"] = DEMO_TOKEN

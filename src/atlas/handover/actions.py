@@ -10,7 +10,7 @@ then highest risk. Pure.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from atlas.catalog.model import Catalog
@@ -66,7 +66,9 @@ def _window(catalog: Catalog, cid: str, today: _dt.date) -> tuple[str, _dt.date 
 
 
 def plan_actions(catalog: Catalog, readiness: Mapping[str, ComponentReadiness], risks: list[Risk],
-                 today: _dt.date) -> list[Action]:
+                 today: _dt.date, unowned: Sequence[tuple[str, str]] = ()) -> list[Action]:
+    """`unowned`: (resource, why) pairs discovery found live but in no catalog component
+    (`atlas discover --diff`): in a handover nothing gets dropped, so each is an action."""
     risk_of = {r.component: r.value for r in risks}
     top = {r.component for r in risks[:TOP_RISKS]}
     out: list[Action] = []
@@ -137,6 +139,10 @@ def plan_actions(catalog: Catalog, readiness: Mapping[str, ComponentReadiness], 
         owner = catalog.components[cids[0]].owner
         out.append(Action(3, "review-runbook", f"Review and commit {path} ({detail}; used by {users})", cids[0],
                           owner, list(cids), risk=max(risk_of.get(c, 0.0) for c in cids)))
+
+    for resource, why in unowned:
+        out.append(Action(2, "claim-unowned", f"Claim or retire {resource}: {why}", resource, "",
+                          [resource], command="atlas discover --gcp --diff"))
 
     far = _dt.date.max
     out.sort(key=lambda a: (a.priority, a.due or far, -round(a.risk, 6), a.component, a.kind))

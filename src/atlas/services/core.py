@@ -288,6 +288,20 @@ class Services:
         with self._lock:
             return mark_learned(self.catalog, component_id, person_id, level)
 
+    def discovery_proposals(self) -> tuple["Catalog", Any]:
+        """(the catalog as on disk now, discovery's Proposals): the catalog's [[repo]]
+        entries read through the forge (issue 15). The catalog is re-read each time, so a
+        proposal just accepted or rejected is gone. Blocks: call from a worker."""
+        from atlas.catalog.loader import load_catalog
+        from atlas.discovery.compare import compare
+        from atlas.discovery.files import read_forge
+        from atlas.discovery.run import discover_repos
+
+        catalog = load_catalog(self.catalog_dir).catalog
+        forge = self.forge()
+        repos = [read_forge(forge, r.github, name=r.id) for r in sorted(catalog.repos.values(), key=lambda r: r.id)]
+        return catalog, compare(discover_repos(repos, now=self.now()), catalog)
+
     def interrupt(self) -> None:
         """End the readers' calls in flight (their channels close: CANCELLED at once), so a
         front end can quit while a poll waits on a slow endpoint. The next read builds new

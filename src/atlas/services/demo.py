@@ -22,7 +22,7 @@ from typing import Any, Callable
 # Which variables make a part "pointed somewhere already": then no emulator is started for it
 # and the user's endpoint wins (the convention of Google's own emulators).
 PART_VARIABLES: dict[str, tuple[str, ...]] = {
-    "gcp": ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST"),
+    "gcp": ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST"),
     "github": ("GITHUB_API_URL",),
 }
 PARTS = tuple(PART_VARIABLES)

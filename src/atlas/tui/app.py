@@ -49,6 +49,7 @@ class AtlasApp(App):
         "graph": _lazy("graph", "GraphScreen"),
         "experiments": _lazy("experiments", "ExperimentsScreen"),
         "handover": _lazy("handover", "HandoverScreen"),
+        "discovery": _lazy("discovery", "DiscoveryScreen"),
     }
     DEFAULT_MODE = "catalog"
     COMMAND_PALETTE_DISPLAY = ":"
@@ -286,6 +287,9 @@ class AtlasApp(App):
 
     def action_show_handover(self) -> None:
         self.show_area("handover")
+
+    def action_show_discovery(self) -> None:
+        self.show_area("discovery")
 
     def action_help(self) -> None:
         from atlas.tui.screens.help import HelpScreen

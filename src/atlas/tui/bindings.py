@@ -32,6 +32,7 @@ APP_BINDINGS = [
     Binding("o", "open_console", "console", id="app.console"),
     Binding("ctrl+r", "refresh_health", "refresh", show=False, id="app.refresh"),
     Binding("q", "quit", "quit", id="app.quit"),
+    Binding("D", "show_discovery", "discovery", show=False, id="app.discovery"),
 ]
 
 

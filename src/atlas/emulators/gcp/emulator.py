@@ -84,6 +84,10 @@ class GcpEmulator:
                 "ListLogEntries": handler("ListLogEntries", logs.list_log_entries,
                                           lt.ListLogEntriesRequest, lt.ListLogEntriesResponse)}),
         ))
+        if self.scenario.pubsub is not None:  # Pub/Sub admin (atlas discover --gcp)
+            from atlas.emulators.gcp import pubsub
+
+            server.add_generic_rpc_handlers(pubsub.handlers(handler))
         try:
             bound = server.add_insecure_port(f"{self.host}:{self.port}")
         except RuntimeError:  # grpc's way of saying the bind failed

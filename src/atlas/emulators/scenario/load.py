@@ -9,6 +9,7 @@ from typing import Any
 from atlas.metrictable import table as metric_table
 
 from .fields import ScenarioError, array, choice, labels, number, only, parse_offset, string, table
+from .pubsub import parse_pubsub
 from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
                     SeriesSpec, Shape)
 
@@ -45,7 +46,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, path: Path | None = None) -> Scenario:
     """Build a Scenario from parsed TOML (tests build them in code this way)."""
-    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github"}, "top level")
+    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github", "pubsub"}, "top level")
     head = table(data, "scenario", "[scenario]")
     only(head, {"name", "project", "history", "logging_read_quota", "logging_search_pages"}, "[scenario]")
     project = string(head, "project", "[scenario]", default="demo-project")
@@ -61,6 +62,7 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
         sc.alert_policies.append(_alert(i, entry, project))
     for i, entry in enumerate(array(data, "fault"), 1):
         sc.faults.append(parse_fault(entry, f"[[fault]] #{i}"))
+    sc.pubsub = parse_pubsub(data, project)
     gh = table(data, "github", "[github]")
     only(gh, {"repos_dir"}, "[github]")
     if "repos_dir" in gh:

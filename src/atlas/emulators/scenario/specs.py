@@ -187,3 +187,4 @@ class Scenario:
     logging_search_pages: int = 0
     github_repos_dir: Path | None = None
     path: Path | None = None
+    pubsub: Any = None  # pubsub.PubSubSpec: the topics and subscriptions the admin API lists
