@@ -14,7 +14,7 @@ def ranker_param(templates, name):
 
 def test_sample_template_declares_three_repos_in_data_order(templates):
     tpl = templates["ranker"]
-    assert [(t.repo, t.format, t.role) for t in tpl.targets_in_data_order()] == [
+    assert [(t.repo, t.format, t.name) for t in tpl.targets_in_data_order()] == [
         ("data-pipelines", "toml", "pipeline"),
         ("training", "yaml", "training"),
         ("serving", "json", "serving"),

@@ -33,7 +33,11 @@ class PrInfo:
     body: str = ""
     labels: list[str] = field(default_factory=list)
     review: str = ""  # approved | changes requested | pending review | ""
-    checks: str = ""  # success | pending | failure | ""
+    checks: str = ""  # success | pending | failure | "" (check runs and commit statuses together)
+    check_details: list[tuple[str, str]] = field(default_factory=list)  # (name, success|failure|pending)
+    mergeable: bool | None = None  # None: GitHub has not computed it (yet)
+    mergeable_state: str = ""  # clean | blocked | dirty | unstable | draft | unknown ...
+    author: str = ""
 
     @property
     def display_state(self) -> str:
@@ -246,6 +250,7 @@ class Forge:
             base_ref=pr.base.ref,
             body=pr.body or "",
             labels=[label.name for label in pr.labels],
+            author=pr.user.login if pr.user else "",
         )
 
     def find_prs(self, github: str, branch: str, base: str | None = None) -> list[PrInfo]:
@@ -282,8 +287,94 @@ class Forge:
         info = self._info(github, pr)
         if details:
             info.review = self._review(github, pr)
-            info.checks = self._checks(github, info.head_sha)
+            info.check_details = self.check_results(github, info.head_sha)
+            info.checks = combine(info.check_details)
+            info.mergeable = pr.mergeable
+            info.mergeable_state = pr.mergeable_state or ""
         return info
+
+    def check_results(self, github: str, sha: str) -> list[tuple[str, str]]:
+        """The latest check run per name and the latest commit status per context on `sha`.
+        Both: GitHub Actions reports check runs only, older CI commit statuses only."""
+        repo = self.repo(github)
+
+        def read() -> list[tuple[str, str]]:
+            commit = repo.get_commit(sha)
+            out: dict[str, str] = {}
+            for run in sorted(commit.get_check_runs(), key=lambda r: r.id):
+                if run.status != "completed":
+                    out[run.name] = "pending"
+                else:
+                    out[run.name] = "success" if run.conclusion in ("success", "neutral", "skipped") else "failure"
+            combined = commit.get_combined_status()
+            for s in combined.statuses:
+                out[s.context] = {"error": "failure"}.get(s.state, s.state)
+            return sorted(out.items())
+
+        try:
+            return self._call(f"{github}: read checks of {sha[:12]}", read)
+        except ForgeError as exc:
+            if exc.status == 404:
+                return []
+            raise
+
+    def merge_methods(self, github: str) -> list[str]:
+        """The merge methods the repo allows, in GitHub's button order."""
+        repo = self.repo(github)
+
+        def read() -> list[str]:
+            allowed = [("merge", repo.allow_merge_commit), ("squash", repo.allow_squash_merge),
+                       ("rebase", repo.allow_rebase_merge)]
+            return [m for m, ok in allowed if ok is not False]
+
+        return self._call(f"{github}: read merge settings", read)
+
+    def default_branch(self, github: str) -> str:
+        return self._call(f"{github}: read repository", lambda: self.repo(github).default_branch)
+
+    def pr_files(self, github: str, number: int) -> list[str]:
+        return self._call(f"{github}#{number}: list files",
+                          lambda: [f.filename for f in self._pull(github, number).get_files()])
+
+    def open_prs(self, github: str) -> list[PrInfo]:
+        pulls = self._call(f"{github}: list open pull requests", lambda: list(self.repo(github).get_pulls(state="open")))
+        return [self._info(github, p) for p in pulls]
+
+    def prs_labelled(self, github: str, label: str) -> list[PrInfo]:
+        """Every PR (any state) carrying `label`: finds a set when the local journal is gone."""
+        def listing() -> list[int]:
+            issues = self.repo(github).get_issues(state="all", labels=[label])
+            return [i.number for i in issues if i.pull_request is not None]
+
+        numbers = self._call(f"{github}: list pull requests labelled {label}", listing)
+        return [self.get_pr(github, n) for n in numbers]
+
+    def comments(self, github: str, number: int) -> list[tuple[int, str, str]]:
+        """(id, author login, body) of the PR's conversation comments."""
+        def read() -> list[tuple[int, str, str]]:
+            return [(c.id, c.user.login if c.user else "", c.body or "")
+                    for c in self.repo(github).get_issue(number).get_comments()]
+
+        return self._call(f"{github}#{number}: read comments", read)
+
+    def comment(self, github: str, number: int, body: str, *, edit_id: int | None = None) -> None:
+        def write() -> None:
+            issue = self.repo(github).get_issue(number)
+            if edit_id is None:
+                issue.create_comment(body)
+            else:
+                issue.get_comment(edit_id).edit(body)
+
+        self._call(f"{github}#{number}: {'edit' if edit_id else 'add'} comment", write)
+
+    def set_status(self, github: str, sha: str, state: str, context: str, description: str, url: str = "") -> None:
+        def write() -> None:
+            kwargs: dict[str, Any] = {"state": state, "context": context, "description": description[:140]}
+            if url:
+                kwargs["target_url"] = url
+            self.repo(github).get_commit(sha).create_status(**kwargs)
+
+        self._call(f"{github}: set status {context} on {sha[:12]}", write)
 
     def _review(self, github: str, pr: Any) -> str:
         reviews = self._call(f"{github}#{pr.number}: read reviews", lambda: list(pr.get_reviews()))
@@ -296,16 +387,6 @@ class Forge:
         if "APPROVED" in latest.values():
             return "approved"
         return "pending review"
-
-    def _checks(self, github: str, sha: str) -> str:
-        repo = self.repo(github)
-        try:
-            status = self._call(f"{github}: read checks of {sha[:12]}", lambda: repo.get_commit(sha).get_combined_status())
-        except ForgeError as exc:
-            if exc.status == 404:
-                return ""
-            raise
-        return "" if not status.total_count else status.state
 
     def edit_body(self, github: str, number: int, body: str) -> None:
         def edit() -> None:
@@ -324,13 +405,13 @@ class Forge:
     def add_labels(self, github: str, number: int, labels: list[str]) -> None:
         self._call(f"{github}#{number}: add labels", lambda: self._pull(github, number).add_to_labels(*labels))
 
-    def merge_pr(self, github: str, number: int, sha: str, title: str) -> str:
+    def merge_pr(self, github: str, number: int, sha: str, title: str, method: str = "merge") -> str:
         """Merge only if the head is still `sha`; returns the merge commit sha."""
         repo = self.repo(github)
 
         def merge() -> str:
             pr = repo.get_pull(number)
-            status = pr.merge(commit_title=title, merge_method="merge", sha=sha)
+            status = pr.merge(commit_title=title, merge_method=method, sha=sha)
             if not status.merged:
                 raise ForgeError(f"{github}#{number}: not merged: {status.message}")
             return status.sha
@@ -366,6 +447,15 @@ class Forge:
         return self._call(f"{github}: list merged pull requests", listing)
 
 
+def combine(results: list[tuple[str, str]]) -> str:
+    states = {s for _, s in results}
+    if not states:
+        return ""
+    if "failure" in states:
+        return "failure"
+    return "pending" if "pending" in states else "success"
+
+
 def _short_reason(exc: BaseException) -> str:
     text = str(exc)
     for marker in ("Caused by ", "caused by "):
@@ -399,7 +489,7 @@ def open_forge(env=None, **kwargs: Any) -> Forge:
     from atlas.experiments.token import resolve_token
 
     env = os.environ if env is None else env
-    secret = resolve_token(env)
+    secret = resolve_token(env, api_url_from_env(env))
     if secret is None:
         raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
     # Tuning for CI and tests: ATLAS_GITHUB_RETRIES (default 4), ATLAS_GITHUB_BACKOFF (s, 0.5).

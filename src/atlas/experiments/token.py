@@ -1,7 +1,8 @@
 """The GitHub token: where it comes from, and keeping it out of every text atlas writes.
 
-Order: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` when the GitHub CLI is on PATH
-(run with a list argv, no shell). The token is held by one `Secret`; everything atlas
+Order: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token --hostname HOST` when the GitHub CLI
+is on PATH (run with a list argv, no shell; HOST is the API's web host, so a GitHub
+Enterprise API gets that server's token, not github.com's). The token is held by one `Secret`; everything atlas
 prints, logs, journals or records passes through `scrub` first.
 """
 
@@ -28,7 +29,15 @@ class Secret:
     __str__ = __repr__
 
 
-def resolve_token(env: Mapping[str, str] | None = None) -> Secret | None:
+def gh_hostname(api_url: str) -> str:
+    """The host `gh` keys its tokens by: github.com for api.github.com, else the API's host."""
+    from urllib.parse import urlparse
+
+    host = urlparse(api_url).hostname or "github.com"
+    return "github.com" if host in ("api.github.com", "github.com") else host
+
+
+def resolve_token(env: Mapping[str, str] | None = None, api_url: str = "https://api.github.com") -> Secret | None:
     env = os.environ if env is None else env
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         value = (env.get(name) or "").strip()
@@ -38,7 +47,7 @@ def resolve_token(env: Mapping[str, str] | None = None) -> Secret | None:
     if gh:
         try:
             done = subprocess.run(
-                [gh, "auth", "token"], capture_output=True, text=True, timeout=_GH_TIMEOUT, check=False
+                [gh, "auth", "token", "--hostname", gh_hostname(api_url)], capture_output=True, text=True, timeout=_GH_TIMEOUT, check=False
             )
         except (OSError, subprocess.SubprocessError):
             return None

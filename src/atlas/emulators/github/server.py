@@ -61,6 +61,7 @@ class GitHubEmulator:
         self.requests: list[RecordedRequest] = []
         self.server_errors: list[str] = []  # tracebacks of emulator bugs (answered as 500)
         self._token = token
+        self._others: dict[str, str] = {}  # token -> login of other users (reviewers)
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -130,6 +131,22 @@ class GitHubEmulator:
         return self.faults.add(kind, at=at, method=method, path_regex=path_regex, times=times,
                                retry_after=retry_after, delay=delay)
 
+    def configure(self, repo: str, *, allow_merge_commit: bool | None = None,
+                  allow_squash_merge: bool | None = None, allow_rebase_merge: bool | None = None,
+                  drafts: bool | None = None, protect: str | None = None,
+                  required_checks: list[str] | None = None, required_approvals: int = 0) -> None:
+        """Repo settings and a branch protection rule, as an admin would set them on GitHub."""
+        from .records import Protection
+
+        with self.forge.lock:
+            r = self.forge.repos[repo.lower()]
+            for name, value in (("allow_merge_commit", allow_merge_commit), ("allow_squash_merge", allow_squash_merge),
+                                ("allow_rebase_merge", allow_rebase_merge), ("drafts", drafts)):
+                if value is not None:
+                    setattr(r.settings, name, value)
+            if protect:
+                r.protection[protect] = Protection(list(required_checks or []), required_approvals)
+
     def state(self) -> dict[str, Any]:
         """A JSON-able dump: per repo its default branch, refs, pull requests and issues."""
         with self.forge.lock:
@@ -151,13 +168,27 @@ class GitHubEmulator:
         with self._log_lock:
             self.requests.append(RecordedRequest(method, path, status))
 
-    def _authorized(self, header: str | None) -> bool:
-        if not self._token:
-            return True
+    def add_user(self, login: str, token: str) -> None:
+        """Another account (a reviewer) with its own token: its requests act as `login`."""
+        with self.forge.lock:
+            self.forge.user(login)
+            self._others[token] = login
+
+    def _viewer(self, header: str | None) -> str | None:
+        """The login a request acts as, or None when its credentials are refused."""
         scheme, _, value = (header or "").strip().partition(" ")
+        value = value.strip()
+        for token, login in self._others.items():
+            if scheme.lower() in ("token", "bearer") and hmac.compare_digest(value.encode(), token.encode()):
+                return login
+        if not self._token:
+            return self.forge.viewer
         if scheme.lower() not in ("token", "bearer"):
-            return False
-        return hmac.compare_digest(value.strip().encode(), self._token.encode())
+            return None
+        return self.forge.viewer if hmac.compare_digest(value.encode(), self._token.encode()) else None
+
+    def _authorized(self, header: str | None) -> bool:
+        return self._viewer(header) is not None
 
     def _respond(self, method: str, raw_path: str, raw_query: str, headers: Any, raw_body: bytes) -> Response:
         if raw_path == GRAPHQL_PATH or raw_path.startswith(API_PREFIX + "/") or raw_path == API_PREFIX:
@@ -174,8 +205,8 @@ class GitHubEmulator:
                 return _error(ApiError(400, "Problems parsing JSON"))
             public = self.origin + raw_path + (f"?{raw_query}" if raw_query else "")
             query = {k: v for k, v in parse_qsl(raw_query, keep_blank_values=True)}
-            req = Request(method, path, query, body, self.forge, self.renderer, self.forge.viewer,
-                          public, params)
+            req = Request(method, path, query, body, self.forge, self.renderer,
+                          self._viewer(headers.get("Authorization")) or self.forge.viewer, public, params)
             with self.forge.lock:
                 try:
                     return handler(req)
