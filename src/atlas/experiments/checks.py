@@ -188,3 +188,10 @@ def merge_results(*groups: list[CheckResult]) -> list[CheckResult]:
             if result.unchecked and not have.unchecked:
                 have.unchecked = result.unchecked
     return list(merged.values())
+
+
+def control_context_for(key: str, template: Template) -> dict[str, Any]:
+    """Placeholders for invariants when there is no manifest (a PR made by hand)."""
+    ctx: dict[str, Any] = {"id": key, "model": template.model, "template": template.id}
+    ctx.update({f"control.{k}": v for k, v in template.control.items()})
+    return ctx

@@ -132,3 +132,22 @@ def pr_body(manifest: Manifest, template: Template, members: list[SetMember], th
             kept.append(line)
         new = "\n".join(kept)
     return before + new + after
+
+
+_ROW = re.compile(r"^(\| \d+ \| [^|]+ \| [^|]+ \| \[#\d+\]\()([^)]+)(\)[^|]*\| )([a-z-]+)( \|)$")
+
+
+def refresh_states(body: str, experiment_id: str, states: dict[str, str]) -> str:
+    """The sibling table's state column brought up to date ({pr url: state}); nothing else
+    in the body changes, inside the section or out."""
+    parts = split_body(body, experiment_id)
+    if parts is None:
+        return body
+    before, sec, after = parts
+    lines = []
+    for line in sec.splitlines():
+        m = _ROW.match(line)
+        if m and m.group(2) in states:
+            line = f"{m.group(1)}{m.group(2)}{m.group(3)}{states[m.group(2)]}{m.group(5)}"
+        lines.append(line)
+    return before + "\n".join(lines) + after

@@ -103,6 +103,7 @@ class Template:
     invariants: tuple = ()  # invariants.Invariant, in declaration order
     traffic: Mapping[str, Any] = field(default_factory=dict)  # how to find experiments sharing traffic
     watch: Mapping[str, Any] = field(default_factory=dict)  # reserved for `experiment watch` (issue 14)
+    adopted: tuple[str, ...] = ()  # experiment keys that predate atlas (no manifest): verify knows them
     source: Path | None = None
 
     def target(self, name: str) -> "TargetSpec | None":
@@ -413,6 +414,7 @@ def parse_template(raw: Mapping[str, Any], source: Path | None = None) -> tuple[
             max_arms=int(raw.get("max_arms", 6)),
             invariants=tuple(invariants),
             traffic=dict(traffic),
+            adopted=tuple(str(x) for x in raw.get("adopted", []) or []),
             watch=dict(raw.get("watch", {})) if isinstance(raw.get("watch", {}), Mapping) else {},
             source=source,
         ),
