@@ -159,8 +159,7 @@ def step(node: Any, segment: str, prefix: str = "", key: Any = None) -> list[tup
         out = []
         for k, v, w in _children(node, prefix):
             if item_matches(v, segment):
-                where = f"{prefix}{segment}" if isinstance(node, list) else w
-                out.append((v, where, k))
+                out.append((v, w, k))  # named by the item itself ([key=...]), not the filter
         return out
     if isinstance(node, Mapping) and segment in node:
         return [(node[segment], f"{prefix}.{segment}" if prefix else segment, segment)]
