@@ -125,11 +125,12 @@ def views_for(key: str, docs: list[TargetDoc]) -> dict[str, DocView]:
     """One DocView per target name: the document and the experiment's entries in it."""
     views: dict[str, DocView] = {}
     for td in docs:
-        if not td.applies:
-            continue
+        # a target the experiment does not edit (`when` unset) still shows what its file holds
         view = DocView(td.target.name, td.where, td.doc)
         if td.doc is None:
             view.missing = td.missing or "no document"
+        elif not td.applies:
+            view.entries = []
         elif td.target.owner_field:
             view.entries = owned_entries(td.doc, td.target, key)
         else:  # no owner field: the entries are where the template writes them
