@@ -13,7 +13,7 @@ from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
 from atlas.experiments.errors import ForgeError
-from atlas.experiments.token import Secret, remember, scrub
+from atlas.experiments.token import AppCredentials, Secret, remember, scrub
 
 DEFAULT_API_URL = "https://api.github.com"
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class Forge:
 
     def __init__(
         self,
-        token: Secret,
+        token: "Secret | AppCredentials",
         base_url: str | None = None,
         *,
         pacing: bool | None = None,
@@ -75,7 +75,13 @@ class Forge:
         from github import Auth, Github
         from github.GithubRetry import GithubRetry
 
-        remember(token)
+        self._installation = None
+        if isinstance(token, AppCredentials):
+            auth: Any = Auth.AppAuth(token.app_id, token.private_key.value).get_installation_auth(token.installation_id)
+            self._installation = auth
+        else:
+            remember(token)
+            auth = Auth.Token(token.value)
         self._secret = token
         self.base_url = (base_url or api_url_from_env()).rstrip("/")
         if pacing is None:
@@ -93,7 +99,7 @@ class Forge:
             raise_on_status=True,
             secondary_rate_wait=secondary_rate_wait,
         )
-        kwargs: dict[str, Any] = {"auth": Auth.Token(token.value), "retry": retry, "timeout": timeout}
+        kwargs: dict[str, Any] = {"auth": auth, "retry": retry, "timeout": timeout}
         if self.base_url != DEFAULT_API_URL:
             kwargs["base_url"] = self.base_url
         if not pacing:
@@ -111,7 +117,10 @@ class Forge:
         from github import GithubException
 
         try:
-            return fn()
+            out = fn()
+            if self._installation is not None:  # the installation token now exists: scrub it too
+                remember(Secret(self._installation.token, "GitHub App installation token"))
+            return out
         except GithubException as exc:
             message = ""
             if isinstance(exc.data, dict):
@@ -488,10 +497,20 @@ def open_forge(env=None, **kwargs: Any) -> Forge:
     """A Forge from the environment: token (GITHUB_TOKEN/GH_TOKEN/gh) and GITHUB_API_URL."""
     from atlas.experiments.token import resolve_token
 
+    from atlas.experiments.token import resolve_app
+
     env = os.environ if env is None else env
-    secret = resolve_token(env, api_url_from_env(env))
+    secret: Secret | AppCredentials | None = None
+    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip():
+        try:
+            secret = resolve_app(env)
+        except ValueError as exc:
+            raise ForgeError(str(exc)) from None
     if secret is None:
-        raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+        secret = resolve_token(env, api_url_from_env(env))
+    if secret is None:
+        raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), a GitHub App (GITHUB_APP_ID, "
+                         "GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY), or log in with `gh auth login`")
     # Tuning for CI and tests: ATLAS_GITHUB_RETRIES (default 4), ATLAS_GITHUB_BACKOFF (s, 0.5).
     for name, key, cast in (("ATLAS_GITHUB_RETRIES", "retries", int), ("ATLAS_GITHUB_BACKOFF", "backoff", float)):
         if env.get(name):

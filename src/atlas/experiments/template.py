@@ -77,6 +77,7 @@ class TargetSpec:
     model: str = ""  # the model this target is about, when the experiment spans several
     merge_method: str = ""  # merge | squash | rebase; default: what the repo allows
     wait_for: Mapping[str, Any] = field(default_factory=dict)  # readiness before the next merge
+    ended: str = ""  # a filter like "[status=concluded]": entries that say their experiment is over
     order: int = 0  # data order: merge follows it (upstream data first)
 
     @property
@@ -254,6 +255,11 @@ def _parse_target(
     if not isinstance(wait_for, Mapping) or (wait_for and not isinstance(wait_for.get("check"), str)):
         col.add(f"{fld}.wait_for", "must be a table like { check = \"model-registered\", timeout_s = 600 }")
         ok = False
+    from atlas.experiments.select import is_filter
+
+    if raw.get("ended") and not (isinstance(raw["ended"], str) and is_filter(raw["ended"])):
+        col.add(f"{fld}.ended", "must be a filter like \"[status=concluded]\"")
+        ok = False
     for text_field in ("name", "title", "owner", "model"):
         if not isinstance(raw.get(text_field, ""), str):
             col.add(f"{fld}.{text_field}", "must be text")
@@ -306,6 +312,7 @@ def _parse_target(
         model=str(raw.get("model", "")),
         merge_method=merge_method,
         wait_for=dict(wait_for),
+        ended=str(raw.get("ended", "")),
         order=int(raw.get("order", i)),
     )
 

@@ -57,6 +57,45 @@ def resolve_token(env: Mapping[str, str] | None = None, api_url: str = "https://
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class AppCredentials:
+    """A GitHub App installation: atlas signs a JWT with the app's private key and trades it
+    for a short-lived installation token (POST /app/installations/{id}/access_tokens,
+    docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app)."""
+
+    app_id: str
+    installation_id: int
+    private_key: Secret
+    source: str = "GitHub App"
+
+    def __repr__(self) -> str:
+        return f"AppCredentials(app_id={self.app_id!r}, installation_id={self.installation_id})"
+
+
+def resolve_app(env: Mapping[str, str]) -> AppCredentials | None:
+    """GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID + GITHUB_APP_PRIVATE_KEY (PEM text) or
+    GITHUB_APP_PRIVATE_KEY_FILE; None when they are not set. Raises ValueError with one line
+    naming the variable when they are set but unusable."""
+    app_id = (env.get("GITHUB_APP_ID") or "").strip()
+    if not app_id:
+        return None
+    inst = (env.get("GITHUB_APP_INSTALLATION_ID") or "").strip()
+    if not inst.isdigit():
+        raise ValueError("GITHUB_APP_ID is set: GITHUB_APP_INSTALLATION_ID must be the installation's number")
+    key = env.get("GITHUB_APP_PRIVATE_KEY") or ""
+    if not key and env.get("GITHUB_APP_PRIVATE_KEY_FILE"):
+        try:
+            with open(env["GITHUB_APP_PRIVATE_KEY_FILE"], encoding="utf-8") as fh:
+                key = fh.read()
+        except OSError as exc:
+            raise ValueError(f"GITHUB_APP_PRIVATE_KEY_FILE: cannot read it ({exc.strerror or exc})") from None
+    if "PRIVATE KEY" not in key:
+        raise ValueError("GITHUB_APP_ID is set: GITHUB_APP_PRIVATE_KEY (or _FILE) must hold the app's PEM private key")
+    secret = Secret(key, "GITHUB_APP_PRIVATE_KEY")
+    remember(secret)
+    return AppCredentials(app_id, int(inst), secret)
+
+
 _known: set[str] = set()
 
 

@@ -183,9 +183,10 @@ def unaccounted_entries(manifests: list[Manifest], templates: Mapping[str, Templ
 
 
 def _historic(found, target) -> bool:
-    """An entry that says it is over (status concluded/stopped) needs no manifest."""
-    return all(isinstance(m.value, dict) and m.value.get("status") in ("concluded", "stopped", "archived")
-               for m in found)
+    """An entry that says it is over (the target's `ended` filter) needs no manifest."""
+    from atlas.experiments.select import item_matches
+
+    return bool(target.ended) and all(item_matches(m.value, target.ended) for m in found)
 
 
 def draft_targets_free(manifests: list[Manifest], templates: Mapping[str, Template], repos: Mapping[str, Repo],
