@@ -63,10 +63,7 @@ def _forge(ws, *, writes: bool = False):
 
 def _others(ws, experiment_id: str):
     """The catalog's other active experiments, for plan's second-experiment refusals."""
-    from atlas.experiments.manifest import ACTIVE_STATES
-
-    manifests, _bad = ws.manifests()
-    return [(m, ws.templates[m.template]) for m in manifests if m.id != experiment_id and m.state in ACTIVE_STATES]
+    return ws.active_others(experiment_id)
 
 
 @click.group()
