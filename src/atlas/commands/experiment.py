@@ -298,7 +298,8 @@ def status_cmd(catalog_dir: str | None, as_json: bool, experiment_id: str) -> No
     forge = _forge(ws)
     status = set_status(m, ws.template_for(m), forge)
     sync_state(m, status)
-    if ws.demo_scenario is None:  # services: the demo's read-only forge refreshes nothing
+    svc = services()
+    if not (svc.demo and not svc.env.get("GITHUB_API_URL")):  # the demo's embedded forge is read-only
         from atlas.experiments.lifecycle import refresh_bodies
 
         refresh_bodies(m, ws.template_for(m), status, forge)
