@@ -13,7 +13,7 @@ from atlas.experiments.plan import make_plan
 from atlas.experiments.verify import verify_all
 from atlas.experiments.workspace import ExperimentWorkspace
 
-from .conftest import ROOT, SAMPLE_MANIFEST, TOKEN, make_forge, run_cli, write_catalog, writes_since
+from .conftest import ROOT, SAMPLE_MANIFEST, TOKEN, approve_all, make_forge, run_cli, write_catalog, writes_since
 
 MID = "exp-ranker-dwell-v2"
 VARIANT = ROOT / "scenarios" / "repos-variant"
@@ -44,6 +44,11 @@ def test_independent_variant_plans_applies_reapplies_and_verifies(variant_emulat
     assert writes_since(variant_emulator, start) == []
     verified = run_cli(variant_emulator, catalog, "verify")
     assert verified.exit_code == 0, verified.output
+    approve_all(variant_emulator, f"atlas/exp/{MID}")
+    merged = run_cli(variant_emulator, catalog, "merge", MID)
+    assert merged.exit_code == 0, merged.output + merged.stderr
+    verified = run_cli(variant_emulator, catalog, "verify")
+    assert verified.exit_code == 0 and f"ok   {MID} (merged)" in verified.output, verified.output
 
 
 def _manifest(tmp_path, **changes):
@@ -71,6 +76,20 @@ def test_variant_name_existing_in_production_is_refused(emulator, tmp_path, gh):
     result = run_cli(emulator, write_catalog(tmp_path), "plan", MID)
     assert result.exit_code == 1
     assert "variants.dwell-v2 is owned by production (no owner field)" in result.output
+
+
+def test_verify_flags_a_draft_whose_target_was_taken(emulator, tmp_path, gh):
+    catalog = write_catalog(tmp_path)  # the sample manifest is a draft
+    repo = gh.get_repo("nw-recs/training")
+    f = repo.get_contents("pipelines/ranker/variants.yaml", ref="main")
+    text = f.decoded_content.decode().replace(
+        "\n  # Retired", "\n  dwell-v2:\n    register_as: {model: ranker, alias: dwell-prod}\n\n  # Retired")
+    repo.update_file(f.path, "someone took the name", text, f.sha, branch="main")
+    result = run_cli(emulator, catalog, "verify")
+    assert result.exit_code == 1
+    assert f"FAIL {MID} (draft)" in result.output
+    assert "target not free: nw-recs/training pipelines/ranker/variants.yaml: variants.dwell-v2 is owned by production" \
+        in result.output
 
 
 def test_second_experiment_on_a_running_experiments_flag_is_refused(emulator, tmp_path):

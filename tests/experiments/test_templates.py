@@ -85,3 +85,16 @@ def test_unknown_placeholders_and_bad_params_are_named(tmp_path):
     assert "experiment_template ranker: param lr.default: 3 is out of range (0 to 1)" in errors
     assert any("param mode.type: unknown type 'enum'" in e for e in errors)
     assert "experiment_template ranker: target[0].value: unknown placeholder {sed}" in errors
+
+
+def test_templates_stay_open_to_a_watch_section(templates):
+    import tomllib
+
+    from .conftest import SAMPLE_TEMPLATES
+
+    raw = tomllib.loads(SAMPLE_TEMPLATES.read_text())["experiment_template"][0]
+    raw["watch"] = {"signal": [{"metric": "grpc_error_ratio", "max": "{max_grpc_error_ratio}"}]}
+    tpl, errors = parse_template(raw)
+    assert errors == [] and tpl.watch["signal"][0]["metric"] == "grpc_error_ratio"
+    assert [i.id for i in tpl.invariants] == ["aliases", "features", "serving-weights", "serving-coverage",
+                                              "training-key"]

@@ -291,6 +291,7 @@ def evaluate(inv: Invariant, views: Mapping[str, DocView], ctx: Mapping[str, Any
         rwhere = rview.where if rview else inv.reference.target
     elif inv.relation == "member-of":
         allowed = [literal(v) if isinstance(v, str) else v for v in inv.values]
+        rwhere = "the allowed values"
     common = {"target": swhere, "reference": rwhere, "path": inv.subject.describe()}
     if inv.relation in ("each-in", "member-of"):
         known = sorted({_show(v) for v in allowed or []})
