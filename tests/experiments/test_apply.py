@@ -7,7 +7,7 @@ import re
 
 from atlas.experiments.edits import load_document
 
-from .conftest import FILES, SAMPLE_MANIFEST, run_cli, writes_since
+from .conftest import FILES, SAMPLE_MANIFEST, approve_all, run_cli, writes_since
 from .test_edits import changed_lines, only_insertions
 
 MID = "exp-ranker-dwell-v2"
@@ -126,6 +126,7 @@ def test_status_is_loud_when_partially_merged(emulator, catalog_dir, gh):
 
 def test_merge_goes_in_data_order_and_then_verify_passes(emulator, catalog_dir, gh):
     assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
+    approve_all(emulator, BRANCH)
     merged = run_cli(emulator, catalog_dir, "merge", MID)
     assert merged.exit_code == 0, merged.output
     assert merged.output.splitlines() == [
@@ -138,16 +139,16 @@ def test_merge_goes_in_data_order_and_then_verify_passes(emulator, catalog_dir, 
     assert verified.exit_code == 0, verified.output
 
 
-def test_merge_stops_loudly_when_a_head_moved(emulator, catalog_dir, gh):
+def test_merge_refuses_the_whole_set_when_a_head_moved(emulator, catalog_dir, gh):
     assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
+    approve_all(emulator, BRANCH)
     repo = gh.get_repo("nw-recs/training")
     repo.create_file("NOTES.md", "sneaky change", "hello", branch=BRANCH)
     result = run_cli(emulator, catalog_dir, "merge", MID)
     assert result.exit_code == 1
-    assert "!!! PARTIALLY MERGED !!!" in result.output
-    assert "merge STOPPED: training:" in result.output
-    assert "merged: data-pipelines; NOT merged: training, serving" in result.output
-    assert not open_prs(gh, "data-pipelines") and open_prs(gh, "training") and open_prs(gh, "serving")
+    assert "merge REFUSED: 1 gate(s) not met; nothing was merged" in result.output
+    assert "nw-recs/training#" in result.output and "head moved since apply" in result.output
+    assert open_prs(gh, "data-pipelines") and open_prs(gh, "training") and open_prs(gh, "serving")
 
 
 def test_abort_closes_prs_and_deletes_branches(emulator, catalog_dir, gh):
@@ -230,13 +231,22 @@ def test_abort_after_one_merge_keeps_the_set_active_so_verify_fails_until_revert
     # the pipeline flag is live; aborting must not let CI forget the half-deployed change
     assert run_cli(emulator, catalog_dir, "apply", MID).exit_code == 0
     [pr] = open_prs(gh, "data-pipelines")
+    before = text(emulator, "data-pipelines")
     pr.merge()
     result = run_cli(emulator, catalog_dir, "abort", MID)
-    assert result.exit_code == 0, result.output
-    assert "data-pipelines: #" in result.output and "ALREADY MERGED" in result.output
-    assert "!!! PARTIALLY MERGED" in result.output
+    assert result.exit_code == 1, result.output
+    assert f"!!! {MID} is NOT aborted: still live on the default branches:" in result.output
+    assert "nw-recs/data-pipelines config/features.toml: features.user_dwell_time_v2_7d" in result.output
     assert 'state = "partially-merged"' in manifest_file(catalog_dir).read_text()
     assert open_prs(gh, "training") == [] and open_prs(gh, "serving") == []
     verify = run_cli(emulator, catalog_dir, "verify")
     assert verify.exit_code == 1
     assert "is only partly on the default branches" in verify.output
+    # a person reverts the flag by hand: abort now converges
+    repo = gh.get_repo("nw-recs/data-pipelines")
+    current = repo.get_contents(FILES["data-pipelines"], ref="main")
+    repo.update_file(FILES["data-pipelines"], "Revert the flag", before, current.sha, branch="main")
+    again = run_cli(emulator, catalog_dir, "abort", MID)
+    assert again.exit_code == 0, again.output
+    assert "reverted on the default branch since: nothing left live" in again.output
+    assert 'state = "aborted"' in manifest_file(catalog_dir).read_text()

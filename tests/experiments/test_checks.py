@@ -13,7 +13,8 @@ def test_sample_plan_has_three_diffs_and_passes_every_check(manifest, templates,
     assert "+enabled = true" in text and "-enabled = false" in text
     assert "+  dwell-v2:" in text
     assert '+      "key": "exp-ranker-dwell-v2",' in text
-    assert text.count("ok  ") == 6
+    # the manifest's own checks, then each declared invariant of the template: all ran
+    assert text.count("ok  ") == 10 and "????" not in text and "FAIL" not in text
 
 
 def test_alias_not_registered_by_any_training_variant(manifest, templates, repos, reader):
@@ -24,17 +25,22 @@ def test_alias_not_registered_by_any_training_variant(manifest, templates, repos
     plan = make_plan(manifest, templates["ranker"], repos, reader)
     assert not plan.ok
     assert plan.problems == [
-        "nw-recs/serving deploy/ranker-svc/experiments.json: arm control: model ranker alias control is not "
-        "registered by any variant in nw-recs/training pipelines/ranker/variants.yaml (registered: exp-dwell-v2, prod)"
+        "nw-recs/serving deploy/ranker-svc/experiments.json experiments[key=exp-ranker-dwell-v2].arms[name=control]: "
+        "(model, alias, feature set) (ranker, control, base_v12) is not registered by any variant in nw-recs/training "
+        "pipelines/ranker/variants.yaml (registered: (ranker, exp-dwell-v2, base_v12+user_dwell_time_v2_7d), "
+        "(ranker, prod, base_v12))"
     ]
 
 
 def test_feature_in_feature_set_not_enabled_in_pipeline(manifest, templates, repos, reader):
     manifest.params["feature"] = "user_ctr_7d"  # enables the wrong feature
     plan = make_plan(manifest, templates["ranker"], repos, reader)
-    assert plan.problems == [
-        "nw-recs/data-pipelines config/features.toml: arm treatment uses feature user_dwell_time_v2_7d, "
-        "which is not enabled"
+    [check] = [c for c in plan.checks if c.name == "features"]
+    assert plan.problems == check.problems == [
+        "nw-recs/serving deploy/ranker-svc/experiments.json experiments[key=exp-ranker-dwell-v2].arms[name=treatment]"
+        ".feature_set: feature user_dwell_time_v2_7d is not enabled with a producer in nw-recs/data-pipelines "
+        "config/features.toml (enabled: item_embedding_v3, item_popularity_1d, user_ctr_7d, user_dwell_time_7d, "
+        "user_sessions_28d)"
     ]
 
 
@@ -45,7 +51,7 @@ def test_unknown_feature_and_weights(manifest, templates, repos, reader):
     problems = make_plan(manifest, templates["ranker"], repos, reader).problems
     assert "arm weights 0.5 + 0.25 = 0.75, must sum to 1" in problems
     assert "coverage 1.5 must be in (0, 1]" in problems
-    assert any("uses user_dwel_time_v2_7d, which is neither a feature nor a feature set there" in p for p in problems)
+    assert any("feature user_dwel_time_v2_7d is not enabled with a producer" in p for p in problems)
 
 
 def test_missing_file_is_reported_not_raised(manifest, templates, repos, reader):

@@ -82,7 +82,8 @@ def test_missing_token_is_one_line(emulator, tmp_path):
     result = run_cli(emulator, catalog, "plan", MID, env={"GITHUB_TOKEN": "", "GH_TOKEN": "", "PATH": "/nonexistent"})
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "atlas: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+        "atlas: no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), a GitHub App (GITHUB_APP_ID, "
+        "GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY), or log in with `gh auth login`")
 
 
 def test_target_file_not_utf8_is_one_line_naming_it(emulator, tmp_path):

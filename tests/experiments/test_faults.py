@@ -88,12 +88,14 @@ def test_apply_request_count_is_known(emulator, fast_tmp):
     assert graphql == 3
 
 
-def test_an_error_at_each_request_then_resume_or_rollback(seed, fast_tmp):
+@pytest.mark.parametrize("seed_dir", ["repos", "repos-variant"])
+def test_an_error_at_each_request_then_resume_or_rollback(fast_tmp, seed_dir):
     """Request i of apply fails (a 5xx or a dropped connection, no retries); then the next
     run either resumes to the complete set (every third i, which lands in every phase:
     reads, commits, branches, PRs, bodies, ready, labels) or rolls back to nothing."""
-    from atlas.emulators.github import GitHubEmulator
+    from atlas.emulators.github import GitHubEmulator, load_seed
 
+    seed = load_seed(ROOT / "scenarios" / seed_dir)  # the sample, and an independent variant of it
     total = 39
     for i in range(1, total + 1):
         work = fast_tmp / f"run{i}"

@@ -14,7 +14,7 @@ def ranker_param(templates, name):
 
 def test_sample_template_declares_three_repos_in_data_order(templates):
     tpl = templates["ranker"]
-    assert [(t.repo, t.format, t.role) for t in tpl.targets_in_data_order()] == [
+    assert [(t.repo, t.format, t.name) for t in tpl.targets_in_data_order()] == [
         ("data-pipelines", "toml", "pipeline"),
         ("training", "yaml", "training"),
         ("serving", "json", "serving"),
@@ -85,3 +85,16 @@ def test_unknown_placeholders_and_bad_params_are_named(tmp_path):
     assert "experiment_template ranker: param lr.default: 3 is out of range (0 to 1)" in errors
     assert any("param mode.type: unknown type 'enum'" in e for e in errors)
     assert "experiment_template ranker: target[0].value: unknown placeholder {sed}" in errors
+
+
+def test_templates_stay_open_to_a_watch_section(templates):
+    import tomllib
+
+    from .conftest import SAMPLE_TEMPLATES
+
+    raw = tomllib.loads(SAMPLE_TEMPLATES.read_text())["experiment_template"][0]
+    raw["watch"] = {"signal": [{"metric": "grpc_error_ratio", "max": "{max_grpc_error_ratio}"}]}
+    tpl, errors = parse_template(raw)
+    assert errors == [] and tpl.watch["signal"][0]["metric"] == "grpc_error_ratio"
+    assert [i.id for i in tpl.invariants] == ["aliases", "features", "serving-weights", "serving-coverage",
+                                              "training-key"]

@@ -227,7 +227,7 @@ async def test_wizard_end_to_end_opens_three_linked_prs(catalog_dir, emulator, g
         assert 'state = "draft"' in manifest_file.read_text()
         assert [c.id for c in review.query(Collapsible)] == ["diff-data-pipelines", "diff-training", "diff-serving"]
         checks = str(review.query_one("#plan-checks", Static).visual)
-        assert checks.count("✓") == 6 and "✗" not in checks
+        assert checks.count("✓") == 10 and "✗" not in checks and "? " not in checks
 
         # esc goes back one step with everything as typed; the manifest is rewritten, not refused
         await pilot.press("escape")
@@ -302,7 +302,7 @@ async def test_failing_checks_disable_submit(catalog_dir, emulator):
         assert review.plan is not None and not review.plan.ok
         assert review.query_one("#wizard-next", Button).disabled
         text = screen_text(app)
-        assert "✗ arms' features produced and enabled in the pipeline" in text
+        assert "✗ arms' new features produced and enabled in the pipeline" in text
         assert "Submit is disabled until every check passes" in text
         await pilot.press("ctrl+n")
         await settle(app, pilot)

@@ -61,6 +61,11 @@ def _forge(ws, *, writes: bool = False):
     return svc.forge()
 
 
+def _others(ws, experiment_id: str):
+    """The catalog's other active experiments, for plan's second-experiment refusals."""
+    return ws.active_others(experiment_id)
+
+
 @click.group()
 def experiment() -> None:
     """A/B experiments: one manifest in, coordinated pull requests in every repo out."""
@@ -200,11 +205,13 @@ def plan_cmd(catalog_dir: str | None, as_json: bool, manifest: str) -> None:
     ws = _ws(catalog_dir)
     m = ws.load_manifest(manifest)
     template = ws.template_for(m)
-    plan = make_plan(m, template, ws.repos, _forge(ws))
+    plan = make_plan(m, template, ws.repos, _forge(ws), others=_others(ws, m.id))
     if as_json:
         emit_json(plan_to_json(plan))
     else:
         click.echo(render_plan(plan), nl=False)
+        for warning in plan.warnings:
+            click.echo(f"atlas: warning: {warning}", err=True)
     if not plan.ok:
         if not as_json:
             click.echo(f"atlas: {m.id}: {len(plan.problems)} problem(s); nothing can be applied", err=True)
@@ -241,13 +248,15 @@ def apply_cmd(catalog_dir: str | None, as_json: bool, rollback: bool, manifest: 
     if rollback:
         lines = do_rollback(m, ws.repos, forge, journal, show)
         if as_json:
-            emit_json({"experiment": m.id, "rolled_back": lines})
+            emit_json({"experiment": m.id, "rolled_back": lines, "state": m.state})
         else:
-            click.echo("\n".join(lines) if lines else "nothing to roll back")
-            click.echo(f"{m.id}: rolled back; manifest state draft")
+            click.echo("\n".join(lines) if lines else "nothing to roll back (no journal, and no PR on GitHub)")
+            click.echo(f"{m.id}: rolled back; manifest state {m.state}")
+        if m.state != "draft":
+            sys.exit(EXIT_FINDINGS)
         return
     try:
-        result = apply_experiment(m, ws.template_for(m), ws.repos, forge, journal, show)
+        result = apply_experiment(m, ws.template_for(m), ws.repos, forge, journal, show, others=_others(ws, m.id))
     except PlanRefused as exc:
         for problem in exc.plan.problems:
             click.echo(f"atlas: {problem}", err=True)
@@ -286,8 +295,14 @@ def status_cmd(catalog_dir: str | None, as_json: bool, experiment_id: str) -> No
 
     ws = _ws(catalog_dir)
     m = ws.load_manifest(experiment_id)
-    status = set_status(m, ws.template_for(m), _forge(ws))
+    forge = _forge(ws)
+    status = set_status(m, ws.template_for(m), forge)
     sync_state(m, status)
+    svc = services()
+    if not (svc.demo and not svc.env.get("GITHUB_API_URL")):  # the demo's embedded forge is read-only
+        from atlas.experiments.lifecycle import refresh_bodies
+
+        refresh_bodies(m, ws.template_for(m), status, forge)
     if as_json:
         emit_json(
             {
@@ -296,7 +311,8 @@ def status_cmd(catalog_dir: str | None, as_json: bool, experiment_id: str) -> No
                 "partially_merged": status.partial,
                 "prs": [
                     {"repo": r, "github": p.github, "number": p.number, "url": p.url, "state": p.display_state,
-                     "review": p.review, "checks": p.checks}
+                     "review": p.review, "checks": p.checks, "check_runs": dict(p.check_details),
+                     "mergeable_state": p.mergeable_state}
                     for r, p in status.prs
                 ],
             }
@@ -333,11 +349,66 @@ def abort_cmd(catalog_dir: str | None, experiment_id: str) -> None:
     """Close the PRs, delete the branches, mark the manifest aborted."""
     from atlas.experiments.lifecycle import abort_set
 
+    from atlas.experiments.verify import CachedReader
+
     ws = _ws(catalog_dir)
     m = ws.load_manifest(experiment_id)
-    for line in abort_set(m, ws.template_for(m), _forge(ws, writes=True)):
+    forge = _forge(ws, writes=True)
+    for line in abort_set(m, ws.template_for(m), forge, ws.repos, CachedReader(forge)):
         click.echo(line)
+    if m.state != "aborted":
+        click.echo(f"atlas: {m.id}: not aborted (state {m.state}): see above for what is still live", err=True)
+        sys.exit(EXIT_FINDINGS)
     click.echo(f"{m.id}: aborted")
+
+
+@experiment.command("conclude")
+@catalog_option
+@click.argument("experiment_id")
+@_guard
+def conclude_cmd(catalog_dir: str | None, experiment_id: str) -> None:
+    """Mark a merged experiment concluded (the test ended; its entries may stay as history)."""
+    from atlas.experiments.lifecycle import conclude
+
+    ws = _ws(catalog_dir)
+    click.echo(conclude(ws.load_manifest(experiment_id)))
+
+
+@experiment.command("check-pr")
+@catalog_option
+@json_option
+@click.option("--comment", is_flag=True, help="Keep one comment on the PR up to date with the result.")
+@click.option("--status", "set_status_flag", is_flag=True,
+              help="Set the commit status atlas/experiment (require it in branch protection).")
+@click.argument("repo")
+@click.argument("number", type=int)
+@_guard
+def check_pr_cmd(catalog_dir: str | None, as_json: bool, comment: bool, set_status_flag: bool, repo: str,
+                 number: int) -> None:
+    """Check a pull request made by anyone: are the sibling PRs there, do they agree? Exit 1
+    until the set is complete and consistent. REPO: a catalog repo id or owner/name."""
+    from atlas.experiments.checkpr import check_pr, publish
+
+    ws = _ws(catalog_dir)
+    if ws.template_errors:
+        from atlas.experiments.errors import ManifestError
+
+        raise ManifestError(ws.template_errors)
+    github = ws.repos[repo].github if repo in ws.repos else repo
+    forge = _forge(ws, writes=comment or set_status_flag)
+    result = check_pr(github, number, ws.templates, ws.repos, forge)
+    done = publish(result, forge, comment=comment, status=set_status_flag) if (comment or set_status_flag) else []
+    if as_json:
+        emit_json({"ok": result.ok, "keys": result.keys, "siblings": result.siblings, "missing": result.missing,
+                   "problems": result.problems + [p for c in result.checks for p in c.blocking],
+                   "checks": [{"name": c.name, "status": c.status, "problems": c.problems,
+                               "not_checked": c.unchecked or None} for c in result.checks], "done": done})
+    else:
+        click.echo(result.render(), nl=False)
+        for line in done:
+            click.echo(f"atlas: {line}", err=True)
+    if not result.ok:
+        sys.exit(EXIT_FINDINGS)
 
 
 # ---------------------------------------------------------------------------- verify / list
@@ -368,6 +439,8 @@ def verify_cmd(catalog_dir: str | None, as_json: bool) -> None:
             click.echo(f"{'ok  ' if v.ok else 'FAIL'} {v.experiment} ({v.state})")
             for p in v.problems:
                 click.echo(f"       - {p}")
+            for w in v.warnings:
+                click.echo(f"       ? {w}")
         if not verdicts and not bad:
             click.echo("no active experiments")
     if not ok:

@@ -17,13 +17,26 @@ from atlas.catalog.model import Repo
 from atlas.experiments.errors import ExperimentError, ForgeError
 from atlas.experiments.forge import Forge, PrInfo
 from atlas.experiments.journal import Journal
-from atlas.experiments.manifest import Manifest, PullRef, record_prs, set_state, update_manifest
+from atlas.experiments.manifest import Manifest, PullRef, record_prs, set_state
 from atlas.experiments.plan import Plan, make_plan
-from atlas.experiments.prbody import SetMember, commit_message, pr_body, pr_title
+from atlas.experiments.prbody import CheckLine, SetMember, commit_message, pr_body, pr_title
 from atlas.experiments.template import Template
 from atlas.experiments.token import scrub
 
 LABEL = "experiment"
+LABEL_MAX = 50  # GitHub refuses longer label names (github/docs#32156)
+DRAFTS_REFUSED = "draft pull requests are not supported"  # 422 on some plans (SWE-agent/SWE-agent#179)
+
+
+def experiment_label(experiment_id: str) -> str:
+    """`exp:<id>`, shortened with a stable hash when it would pass GitHub's 50 characters."""
+    import hashlib
+
+    label = f"exp:{experiment_id}"
+    if len(label) <= LABEL_MAX:
+        return label
+    digest = hashlib.sha1(experiment_id.encode()).hexdigest()[:8]
+    return f"exp:{experiment_id[: LABEL_MAX - 4 - 9]}~{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +72,9 @@ class BaseMoved(ExperimentError):
 
 
 def _role(plan: Plan, repo: str) -> str:
-    return next((f.target.role for f in plan.files if f.repo == repo and f.target.role), repo)
+    """What the change is in this repo, for titles and the sibling table."""
+    names = [f.target.title or f.target.name for f in plan.files if f.repo == repo]
+    return ", ".join(dict.fromkeys(names)) or repo
 
 
 class Applier:
@@ -71,7 +86,9 @@ class Applier:
         forge: Forge,
         journal: Journal,
         progress: ProgressFn | None = None,
+        others: list = (),
     ) -> None:
+        self.others = list(others)
         self.m = manifest
         self.t = template
         self.repos = repos
@@ -87,7 +104,7 @@ class Applier:
 
     def plan(self) -> Plan:
         pinned = {r: v["base_sha"] for r, v in self.j.data["repos"].items() if v.get("base_sha")}
-        plan = make_plan(self.m, self.t, self.repos, self.forge, bases=pinned)
+        plan = make_plan(self.m, self.t, self.repos, self.forge, bases=pinned, others=self.others)
         if not plan.ok:
             raise PlanRefused(plan)
         planned = self.j.planned_bases
@@ -168,7 +185,16 @@ class Applier:
         body = f"Experiment {self.m.id}: opened by atlas; the description is filled in once all PRs exist.\n"
         with self.j.step(repo, "create-pr"):
             try:
-                pr = self.forge.create_pr(github, title=title, body=body, head=self.m.branch, base=base_branch, draft=True)
+                try:
+                    pr = self.forge.create_pr(github, title=title, body=body, head=self.m.branch, base=base_branch,
+                                              draft=True)
+                except ForgeError as exc:
+                    if exc.status != 422 or DRAFTS_REFUSED not in str(exc).lower():
+                        raise
+                    # drafts refused here: open it ready; the body says it is being filled in
+                    self._say(repo, "pull request", "start", "drafts not supported: opening it ready")
+                    pr = self.forge.create_pr(github, title=title, body=body, head=self.m.branch,
+                                              base=base_branch, draft=False)
             except ForgeError as exc:
                 if exc.status != 422:
                     raise
@@ -177,7 +203,7 @@ class Applier:
                     raise
                 pr = again[0]
         self.j.update(repo, pr_number=pr.number, pr_url=pr.url, pr_created=True)
-        self.result.changed.append(f"{repo}: opened draft PR #{pr.number}")
+        self.result.changed.append(f"{repo}: opened {'draft ' if pr.draft else ''}PR #{pr.number}")
         self._say(repo, "pull request", "done", pr.url)
         return pr
 
@@ -197,10 +223,11 @@ class Applier:
 
     def finish(self, plan: Plan, prs: dict[str, PrInfo]) -> None:
         members = self.members(plan, prs)
+        checks = check_lines(plan.checks)
         for repo, pr in prs.items():
             if pr.merged:
                 continue
-            body = pr_body(self.m, self.t, members, repo)
+            body = pr_body(self.m, self.t, members, repo, previous=pr.body, checks=checks)
             if pr.body != body:
                 self._say(repo, "description", "start")
                 with self.j.step(repo, "edit-body"):
@@ -216,7 +243,7 @@ class Applier:
                 pr.draft = False
                 self.result.changed.append(f"{repo}: marked PR #{pr.number} ready for review")
                 self._say(repo, "ready for review", "done")
-        labels = [LABEL, f"exp:{self.m.id}"]
+        labels = [LABEL, experiment_label(self.m.id)]
         for repo, pr in prs.items():
             missing = [label for label in labels if label not in pr.labels]
             if missing and not pr.merged:
@@ -287,6 +314,11 @@ class Applier:
         return self.result
 
 
+def check_lines(checks) -> list[CheckLine]:
+    """The plan's checks for the PR body's checklist: ticked only when they ran and passed."""
+    return [CheckLine(c.title, c.status, c.unchecked) for c in checks]
+
+
 def apply_experiment(
     manifest: Manifest,
     template: Template,
@@ -294,52 +326,12 @@ def apply_experiment(
     forge: Forge,
     journal: Journal,
     progress: ProgressFn | None = None,
+    others: list = (),
 ) -> ApplyResult:
-    """Open (or reconcile) the experiment's pull requests; see the module docstring."""
-    return Applier(manifest, template, repos, forge, journal, progress).run()
+    """Open (or reconcile) the experiment's pull requests; see the module docstring.
+    `others`: the catalog's other active (manifest, template) pairs, for plan's conflicts."""
+    return Applier(manifest, template, repos, forge, journal, progress, others).run()
 
 
-def rollback(
-    manifest: Manifest,
-    repos: Mapping[str, Repo],
-    forge: Forge,
-    journal: Journal,
-    progress: ProgressFn | None = None,
-) -> list[str]:
-    """Close the PRs and delete the branches that atlas's runs created (per the journal).
-    Merged PRs are left alone and reported. Returns one line per action."""
-    say = progress or (lambda p: None)
-    done: list[str] = []
-    for repo_id, info in journal.data["repos"].items():
-        github = info.get("github") or (repos[repo_id].github if repo_id in repos else "")
-        if not github:
-            continue
-        if journal.started(repo_id, "create-pr"):
-            for pr in forge.find_prs(github, manifest.branch):
-                if pr.merged:
-                    done.append(f"{github}#{pr.number}: already merged, left as is")
-                elif pr.state == "open":
-                    with journal.step(repo_id, "close-pr", str(pr.number)):
-                        forge.close_pr(github, pr.number)
-                    done.append(f"{github}#{pr.number}: closed")
-                    say(Progress(repo_id, "close pull request", "done", pr.url))
-        if journal.started(repo_id, "create-branch") or journal.started(repo_id, "move-branch"):
-            with journal.step(repo_id, "delete-branch", manifest.branch):
-                deleted = forge.delete_branch(github, manifest.branch)
-            if deleted:
-                done.append(f"{github}: deleted branch {manifest.branch}")
-                say(Progress(repo_id, "delete branch", "done", manifest.branch))
-    journal.data["repos"] = {}
-    journal.data["steps"] = []
-    journal.data["plan"] = {}
-    journal.finish_run("rolled-back")
-    if manifest.path is not None and manifest.path.exists():
-
-        def change(doc) -> None:
-            doc["state"] = "draft"
-            if "prs" in doc:
-                del doc["prs"]
-
-        update_manifest(manifest.path, change)
-        manifest.state, manifest.prs = "draft", {}
-    return done
+# Kept importable from here: the CLI and tests call apply.rollback / apply.discover_set.
+from atlas.experiments.rollback import discover_set, rollback  # noqa: E402,F401

@@ -1,6 +1,6 @@
-"""Cross-repo consistency checks (pure): what must agree between the pipeline's feature
-flags, the training variants and the serving experiment entry, and the manifest's own
-numbers. Each problem is one line that names the repo, the file and the value."""
+"""Checks (pure): the manifest's own numbers, the key's presence in every target, and the
+template's declared invariants over the target files (invariants.py). Each problem is one
+line that names the repo, the file and the value; a check that could not run says why."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from typing import Any, Mapping
 
 from atlas.experiments.edits import _contains
 from atlas.experiments.expand import Entry
+from atlas.experiments.invariants import DocView, evaluate_all
+from atlas.experiments.owned import owned_entries
+from atlas.experiments.select import Match
 from atlas.experiments.manifest import WEIGHT_TOLERANCE, Manifest
 from atlas.experiments.template import Template, TargetSpec, check_value
 
+# The built-in checks (what the manifest alone decides, and the key's presence); everything
+# else a template declares as [[experiment_template.invariant]] (invariants.py).
 CHECK_NAMES = {
-    "key": "experiment key in every repo",
-    "aliases": "serving arms' model aliases registered by training variants",
-    "features": "arms' features produced and enabled in the pipeline",
+    "ownership": "edits replace nothing another experiment or production owns",
+    "key": "experiment key in every target",
     "weights": "arm weights sum to 1",
     "coverage": "coverage in (0, 1]",
     "params": "parameters within their declared ranges",
@@ -25,16 +29,35 @@ CHECK_NAMES = {
 
 @dataclass(slots=True)
 class CheckResult:
-    name: str  # key in CHECK_NAMES
+    name: str  # a key of CHECK_NAMES or an invariant id
     problems: list[str] = field(default_factory=list)
+    unchecked: str = ""  # why it could not be evaluated: never shown as ok
+    must: bool = False  # the template says it must hold: unchecked is then a problem
+    label: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No problem found *and* evaluated; see `status` for the three-way answer."""
+        return not self.problems and not self.unchecked
+
+    @property
+    def blocking(self) -> list[str]:
+        """What refuses a plan: the problems, and an unchecked must-hold invariant."""
+        if self.problems:
+            return self.problems
+        if self.unchecked and self.must:
+            return [f"{self.title}: must hold but was not checked: {self.unchecked}"]
+        return []
+
+    @property
+    def status(self) -> str:
+        if self.problems:
+            return "fail"
+        return "unchecked" if self.unchecked else "ok"
 
     @property
     def title(self) -> str:
-        return CHECK_NAMES.get(self.name, self.name)
+        return self.label or CHECK_NAMES.get(self.name, self.name)
 
 
 @dataclass(slots=True)
@@ -47,19 +70,11 @@ class TargetDoc:
     doc: Any
     entries: list[Entry]
     applies: bool = True  # False when the target's `when` parameter is unset
+    missing: str = ""  # why doc is None (file not found...)
 
     @property
     def where(self) -> str:
         return f"{self.github} {self.target.path}"
-
-
-def _at(doc: Any, at) -> Any:
-    node = doc
-    for key in at:
-        if not isinstance(node, Mapping) or key not in node:
-            return None
-        node = node[key]
-    return node
 
 
 def check_manifest(manifest: Manifest, template: Template) -> list[CheckResult]:
@@ -94,119 +109,63 @@ def check_manifest(manifest: Manifest, template: Template) -> list[CheckResult]:
     return [weights, coverage, params]
 
 
-def _serving_entry(td: TargetDoc) -> Mapping | None:
-    if not td.entries:
-        return None
-    entry = td.entries[0]
-    node = _at(td.doc, entry.at)
-    if td.target.op == "append" and isinstance(node, list):
-        want = entry.value.get(entry.match)
-        found = [el for el in node if isinstance(el, Mapping) and el.get(entry.match) == want]
-        return found[-1] if found else None
-    if td.target.op == "put" and isinstance(node, Mapping):
-        return node.get(entry.key)
-    return None
+def control_context(manifest: Manifest, template: Template) -> dict[str, Any]:
+    """Placeholders an invariant may use: the experiment's values and `control.<field>`."""
+    from atlas.experiments.expand import experiment_context
+
+    ctx = experiment_context(manifest, template)
+    ctx.update({f"control.{k}": v for k, v in template.control.items()})
+    control = next((a for a in manifest.arms if a.control), None)
+    if control is not None:
+        ctx["control.name"] = control.name
+    return ctx
 
 
-def _variants(td: TargetDoc) -> Mapping:
-    node = _at(td.doc, td.target.at)
-    return node if isinstance(node, Mapping) else {}
+def views_for(key: str, docs: list[TargetDoc]) -> dict[str, DocView]:
+    """One DocView per target name: the document and the experiment's entries in it."""
+    views: dict[str, DocView] = {}
+    for td in docs:
+        # a target the experiment does not edit (`when` unset) still shows what its file holds
+        view = DocView(td.target.name, td.where, td.doc)
+        if td.doc is None:
+            view.missing = td.missing or "no document"
+        elif not td.applies:
+            view.entries = []
+        elif td.target.owner_field:
+            view.entries = owned_entries(td.doc, td.target, key)
+        else:  # no owner field: the entries are where the template writes them
+            view.entries = [m for e in td.entries for m in _located(td, e)]
+        views[td.target.name] = view
+    return views
 
 
-def _features(td: TargetDoc) -> Mapping:
-    at = td.target.at[:-1] if td.target.op == "set" else td.target.at
-    node = _at(td.doc, at)
-    return node if isinstance(node, Mapping) else {}
+def _located(td: TargetDoc, entry: Entry) -> list[Match]:
+    from atlas.experiments.owned import existing
+
+    m = existing(td.doc, td.target, entry)
+    return [m] if m is not None else []
 
 
 def check_repos(manifest: Manifest, template: Template, docs: list[TargetDoc]) -> list[CheckResult]:
-    """The cross-repo checks over the target files (one TargetDoc per template target)."""
+    """The key's presence in every target, then the template's declared invariants."""
     key = CheckResult("key")
     for td in docs:
-        if not td.applies:
+        if not td.applies or td.doc is None:
             continue
         for entry in td.entries:
             if not _contains(entry.value, manifest.id):
                 key.problems.append(f"{td.where}: the template's entry does not carry the key {manifest.id}")
             elif not _entry_there(td, entry):
                 key.problems.append(f"{td.where}: no entry for {manifest.id} at {'.'.join(entry.at + ((entry.key,) if entry.key else ()))}")
+    return [key] + evaluate_invariants(manifest.id, template, docs, control_context(manifest, template))
 
-    by_role = {td.target.role: td for td in docs if td.target.role}
-    serving, training, pipeline = by_role.get("serving"), by_role.get("training"), by_role.get("pipeline")
-    aliases = CheckResult("aliases")
-    features = CheckResult("features")
-    weights = CheckResult("weights")
-    coverage = CheckResult("coverage")
 
-    arms: list[Mapping] = []
-    if serving is not None:
-        entry = _serving_entry(serving)
-        if entry is None:
-            aliases.problems.append(f"{serving.where}: no experiment entry with key {manifest.id}")
-        else:
-            arms = [a for a in entry.get("arms", []) if isinstance(a, Mapping)]
-            total = sum(float(a.get("weight", 0) or 0) for a in arms)
-            if not math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
-                weights.problems.append(f"{serving.where}: {manifest.id} arm weights sum to {total:g}, not 1")
-            cov = entry.get("coverage")
-            if not isinstance(cov, (int, float)) or isinstance(cov, bool) or not 0 < cov <= 1:
-                coverage.problems.append(f"{serving.where}: {manifest.id} coverage {cov!r} must be in (0, 1]")
-
-    registered: dict[tuple[str, str], tuple[str, Mapping]] = {}
-    if training is not None:
-        for name, variant in _variants(training).items():
-            if isinstance(variant, Mapping) and isinstance(variant.get("register_as"), Mapping):
-                reg = variant["register_as"]
-                registered[(str(reg.get("model", "")), str(reg.get("alias", "")))] = (name, variant)
-    if serving is not None and training is not None:
-        for arm in arms:
-            model = arm.get("model") if isinstance(arm.get("model"), Mapping) else {}
-            pair = (str(model.get("name", "")), str(model.get("alias", "")))
-            if pair not in registered:
-                known = ", ".join(sorted(a for m, a in registered if m == pair[0])) or "none"
-                aliases.problems.append(
-                    f"{serving.where}: arm {arm.get('name')}: model {pair[0]} alias {pair[1]} is not registered "
-                    f"by any variant in {training.where} (registered: {known})"
-                )
-                continue
-            variant_name, variant = registered[pair]
-            if variant.get("feature_set") != arm.get("feature_set"):
-                aliases.problems.append(
-                    f"arm {arm.get('name')}: serving uses feature_set {arm.get('feature_set')} but training "
-                    f"variant {variant_name} trains on {variant.get('feature_set')}"
-                )
-
-    if pipeline is not None:
-        table = _features(pipeline)
-        sets: set[str] = set()
-        for feat in table.values():
-            if isinstance(feat, Mapping):
-                sets.update(str(s) for s in feat.get("feature_set", []) or [])
-        wanted: dict[str, str] = {}
-        for arm in arms:
-            for token in str(arm.get("feature_set", "")).split("+"):
-                if token:
-                    wanted.setdefault(token, f"arm {arm.get('name')}")
-        if training is not None:
-            for name, variant in _variants(training).items():
-                if isinstance(variant, Mapping) and variant.get("experiment") == manifest.id:
-                    for token in str(variant.get("feature_set", "")).split("+"):
-                        if token:
-                            wanted.setdefault(token, f"training variant {name}")
-        for token, who in wanted.items():
-            feat = table.get(token)
-            if isinstance(feat, Mapping):
-                if feat.get("enabled") is not True:
-                    features.problems.append(f"{pipeline.where}: {who} uses feature {token}, which is not enabled")
-                if not feat.get("producer"):
-                    features.problems.append(f"{pipeline.where}: {who} uses feature {token}, which has no producer")
-            elif token in sets:
-                off = [n for n, f in table.items() if isinstance(f, Mapping) and token in (f.get("feature_set") or []) and f.get("enabled") is not True]
-                if off:
-                    features.problems.append(f"{pipeline.where}: feature set {token} includes disabled features: {', '.join(off)}")
-            else:
-                features.problems.append(f"{pipeline.where}: {who} uses {token}, which is neither a feature nor a feature set there")
-    return [key, aliases, features, weights, coverage]
+def evaluate_invariants(key: str, template: Template, docs: list[TargetDoc], ctx: Mapping[str, Any]) -> list[CheckResult]:
+    views = views_for(key, docs)
+    return [
+        CheckResult(o.id, o.problems, unchecked=o.unchecked, must=o.must, label=o.title)
+        for o in evaluate_all(template.invariants, views, ctx)
+    ]
 
 
 def _entry_there(td: TargetDoc, entry: Entry) -> bool:
@@ -218,9 +177,22 @@ def _entry_there(td: TargetDoc, entry: Entry) -> bool:
 
 
 def merge_results(*groups: list[CheckResult]) -> list[CheckResult]:
-    """Same-named checks from several passes folded into one result each, in CHECK_NAMES order."""
+    """Same-named checks from several passes folded into one result each: the built-in ones
+    first, then the template's invariants in declaration order."""
     merged: dict[str, CheckResult] = {name: CheckResult(name) for name in CHECK_NAMES}
     for group in groups:
         for result in group:
-            merged.setdefault(result.name, CheckResult(result.name)).problems.extend(result.problems)
+            have = merged.setdefault(result.name, CheckResult(result.name, label=result.label, must=result.must))
+            have.problems.extend(result.problems)
+            have.label = have.label or result.label
+            have.must = have.must or result.must
+            if result.unchecked and not have.unchecked:
+                have.unchecked = result.unchecked
     return list(merged.values())
+
+
+def control_context_for(key: str, template: Template) -> dict[str, Any]:
+    """Placeholders for invariants when there is no manifest (a PR made by hand)."""
+    ctx: dict[str, Any] = {"id": key, "model": template.model, "template": template.id}
+    ctx.update({f"control.{k}": v for k, v in template.control.items()})
+    return ctx

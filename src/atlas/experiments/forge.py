@@ -13,7 +13,8 @@ from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
 from atlas.experiments.errors import ForgeError
-from atlas.experiments.token import Secret, remember, scrub
+from atlas.experiments.forge_gates import GateReads, combine
+from atlas.experiments.token import AppCredentials, Secret, remember, scrub
 
 DEFAULT_API_URL = "https://api.github.com"
 T = TypeVar("T")
@@ -33,7 +34,11 @@ class PrInfo:
     body: str = ""
     labels: list[str] = field(default_factory=list)
     review: str = ""  # approved | changes requested | pending review | ""
-    checks: str = ""  # success | pending | failure | ""
+    checks: str = ""  # success | pending | failure | "" (check runs and commit statuses together)
+    check_details: list[tuple[str, str]] = field(default_factory=list)  # (name, success|failure|pending)
+    mergeable: bool | None = None  # None: GitHub has not computed it (yet)
+    mergeable_state: str = ""  # clean | blocked | dirty | unstable | draft | unknown ...
+    author: str = ""
 
     @property
     def display_state(self) -> str:
@@ -54,12 +59,12 @@ def api_url_from_env(env=None) -> str:
     return (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
 
 
-class Forge:
+class Forge(GateReads):
     """GitHub through PyGithub, with the retry, pacing and error policy atlas wants."""
 
     def __init__(
         self,
-        token: Secret,
+        token: "Secret | AppCredentials",
         base_url: str | None = None,
         *,
         pacing: bool | None = None,
@@ -71,7 +76,13 @@ class Forge:
         from github import Auth, Github
         from github.GithubRetry import GithubRetry
 
-        remember(token)
+        self._installation = None
+        if isinstance(token, AppCredentials):
+            auth: Any = Auth.AppAuth(token.app_id, token.private_key.value).get_installation_auth(token.installation_id)
+            self._installation = auth
+        else:
+            remember(token)
+            auth = Auth.Token(token.value)
         self._secret = token
         self.base_url = (base_url or api_url_from_env()).rstrip("/")
         if pacing is None:
@@ -89,7 +100,7 @@ class Forge:
             raise_on_status=True,
             secondary_rate_wait=secondary_rate_wait,
         )
-        kwargs: dict[str, Any] = {"auth": Auth.Token(token.value), "retry": retry, "timeout": timeout}
+        kwargs: dict[str, Any] = {"auth": auth, "retry": retry, "timeout": timeout}
         if self.base_url != DEFAULT_API_URL:
             kwargs["base_url"] = self.base_url
         if not pacing:
@@ -107,7 +118,10 @@ class Forge:
         from github import GithubException
 
         try:
-            return fn()
+            out = fn()
+            if self._installation is not None:  # the installation token now exists: scrub it too
+                remember(Secret(self._installation.token, "GitHub App installation token"))
+            return out
         except GithubException as exc:
             message = ""
             if isinstance(exc.data, dict):
@@ -246,6 +260,7 @@ class Forge:
             base_ref=pr.base.ref,
             body=pr.body or "",
             labels=[label.name for label in pr.labels],
+            author=pr.user.login if pr.user else "",
         )
 
     def find_prs(self, github: str, branch: str, base: str | None = None) -> list[PrInfo]:
@@ -282,30 +297,11 @@ class Forge:
         info = self._info(github, pr)
         if details:
             info.review = self._review(github, pr)
-            info.checks = self._checks(github, info.head_sha)
+            info.check_details = self.check_results(github, info.head_sha)
+            info.checks = combine(info.check_details)
+            info.mergeable = pr.mergeable
+            info.mergeable_state = pr.mergeable_state or ""
         return info
-
-    def _review(self, github: str, pr: Any) -> str:
-        reviews = self._call(f"{github}#{pr.number}: read reviews", lambda: list(pr.get_reviews()))
-        latest: dict[str, str] = {}
-        for r in reviews:
-            if r.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
-                latest[r.user.login if r.user else "?"] = r.state
-        if "CHANGES_REQUESTED" in latest.values():
-            return "changes requested"
-        if "APPROVED" in latest.values():
-            return "approved"
-        return "pending review"
-
-    def _checks(self, github: str, sha: str) -> str:
-        repo = self.repo(github)
-        try:
-            status = self._call(f"{github}: read checks of {sha[:12]}", lambda: repo.get_commit(sha).get_combined_status())
-        except ForgeError as exc:
-            if exc.status == 404:
-                return ""
-            raise
-        return "" if not status.total_count else status.state
 
     def edit_body(self, github: str, number: int, body: str) -> None:
         def edit() -> None:
@@ -324,13 +320,13 @@ class Forge:
     def add_labels(self, github: str, number: int, labels: list[str]) -> None:
         self._call(f"{github}#{number}: add labels", lambda: self._pull(github, number).add_to_labels(*labels))
 
-    def merge_pr(self, github: str, number: int, sha: str, title: str) -> str:
+    def merge_pr(self, github: str, number: int, sha: str, title: str, method: str = "merge") -> str:
         """Merge only if the head is still `sha`; returns the merge commit sha."""
         repo = self.repo(github)
 
         def merge() -> str:
             pr = repo.get_pull(number)
-            status = pr.merge(commit_title=title, merge_method="merge", sha=sha)
+            status = pr.merge(commit_title=title, merge_method=method, sha=sha)
             if not status.merged:
                 raise ForgeError(f"{github}#{number}: not merged: {status.message}")
             return status.sha
@@ -398,10 +394,20 @@ def open_forge(env=None, **kwargs: Any) -> Forge:
     """A Forge from the environment: token (GITHUB_TOKEN/GH_TOKEN/gh) and GITHUB_API_URL."""
     from atlas.experiments.token import resolve_token
 
+    from atlas.experiments.token import resolve_app
+
     env = os.environ if env is None else env
-    secret = resolve_token(env)
+    secret: Secret | AppCredentials | None = None
+    if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip():
+        try:
+            secret = resolve_app(env)
+        except ValueError as exc:
+            raise ForgeError(str(exc)) from None
     if secret is None:
-        raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+        secret = resolve_token(env, api_url_from_env(env))
+    if secret is None:
+        raise ForgeError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), a GitHub App (GITHUB_APP_ID, "
+                         "GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY), or log in with `gh auth login`")
     # Tuning for CI and tests: ATLAS_GITHUB_RETRIES (default 4), ATLAS_GITHUB_BACKOFF (s, 0.5).
     for name, key, cast in (("ATLAS_GITHUB_RETRIES", "retries", int), ("ATLAS_GITHUB_BACKOFF", "backoff", float)):
         if env.get(name):

@@ -93,39 +93,107 @@ class MergeReport:
     already: list[str] = field(default_factory=list)
     not_merged: list[str] = field(default_factory=list)
     failure: str = ""
+    gates: list[str] = field(default_factory=list)  # every reason a PR may not merge yet
 
 
-def merge_set(manifest: Manifest, template: Template, forge: Forge) -> MergeReport:
-    """Merge pipeline, then training, then serving, each only at the head sha apply
-    recorded; stop at the first failure."""
+def gate(pr: PrInfo, method: str, allowed: list[str]) -> list[str]:
+    """Why this PR must not merge now ([] when it may): GitHub's own mergeability, every
+    check run and commit status on its head, an approving review, and the merge method."""
+    where = f"{pr.github}#{pr.number}"
+    out = []
+    if pr.state == "closed":
+        return [f"{where} is closed"]
+    if pr.draft:
+        out.append(f"{where} is still a draft")
+    failing = [n for n, s in pr.check_details if s == "failure"]
+    pending = [n for n, s in pr.check_details if s == "pending"]
+    if failing:
+        out.append(f"{where}: failing checks: {', '.join(failing)}")
+    if pending:
+        out.append(f"{where}: checks still running: {', '.join(pending)}")
+    if pr.review != "approved":
+        out.append(f"{where}: review is {pr.review or 'unknown'}; an approval is required")
+    if pr.mergeable is False or pr.mergeable_state == "dirty":
+        out.append(f"{where}: has merge conflicts with its base")
+    elif pr.mergeable is None:
+        out.append(f"{where}: GitHub has not computed mergeability yet; try again in a moment")
+    elif pr.mergeable_state == "blocked":
+        out.append(f"{where}: blocked by branch protection (required checks or reviews)")
+    if method not in allowed:
+        out.append(f"{where}: merge method {method} is not allowed there (allowed: {', '.join(allowed) or 'none'})")
+    return out
+
+
+def _method(template: Template, repo: str, allowed: list[str]) -> str:
+    chosen = next((t.merge_method for t in template.targets if t.repo == repo and t.merge_method), "")
+    return chosen or (allowed[0] if allowed else "merge")
+
+
+def _wait_ready(forge: Forge, github: str, branch: str, spec, clock, sleep) -> str:
+    """Bounded wait for a declared readiness: a check run or commit status named spec["check"]
+    succeeding on the default branch's head (e.g. the model alias registered). "" when ready."""
+    name, timeout = spec["check"], float(spec.get("timeout_s", 600))
+    interval = float(spec.get("interval_s", 10))
+    deadline = clock() + timeout
+    while True:
+        sha = forge.head_sha(github, branch)
+        state = dict(forge.check_results(github, sha)).get(name, "")
+        if state == "success":
+            return ""
+        if state == "failure":
+            return f"{github}: readiness check {name} failed on {branch} ({sha[:12]})"
+        if clock() >= deadline:
+            return f"{github}: readiness check {name} not green on {branch} after {timeout:g}s ({state or 'not reported'})"
+        sleep(interval)
+
+
+def merge_set(manifest: Manifest, template: Template, forge: Forge, *, clock=None, sleep=None) -> MergeReport:
+    """Check every PR first (checks, reviews, mergeability, merge method) and merge none
+    unless all pass; then merge in data order, each at the head sha apply recorded, with the
+    repo's merge method, waiting between steps for a target's declared readiness."""
+    import time
+
+    clock = clock or time.monotonic
+    sleep = sleep or time.sleep
     if manifest.state == "aborted":
         raise ExperimentError(f"{manifest.id} was aborted; apply it again before merging")
     report = MergeReport()
     order = data_order(manifest, template)
     if not order:
         raise ExperimentError(f"{manifest.id}: no pull requests recorded yet; run `atlas experiment apply {manifest.id}`")
-    for i, repo in enumerate(order):
+    plan: list[tuple[str, PrInfo, str]] = []
+    for repo in order:
+        ref = manifest.prs[repo]
+        pr = forge.get_pr(ref.github, ref.number, details=True)
+        if pr.merged:
+            report.already.append(repo)
+            continue
+        allowed = forge.merge_methods(ref.github)
+        method = _method(template, repo, allowed)
+        problems = gate(pr, method, allowed)
+        expected = ref.head_sha or pr.head_sha
+        if pr.head_sha != expected:
+            problems.append(f"{ref.github}#{ref.number}: head moved since apply ({expected[:12]} -> "
+                            f"{pr.head_sha[:12]}); review the new commits, then re-run apply to record them")
+        report.gates += problems
+        plan.append((repo, pr, method))
+    if report.gates:
+        report.failure = f"{len(report.gates)} gate(s) not met; nothing was merged"
+        report.not_merged = [r for r, _, _ in plan]
+        return report
+    for i, (repo, pr, method) in enumerate(plan):
         ref = manifest.prs[repo]
         try:
-            pr = forge.get_pr(ref.github, ref.number)
-            if pr.merged:
-                report.already.append(repo)
-                continue
-            if pr.state == "closed":
-                raise ExperimentError(f"{ref.github}#{ref.number} is closed")
-            if pr.draft:
-                raise ExperimentError(f"{ref.github}#{ref.number} is still a draft")
-            expected = ref.head_sha or pr.head_sha
-            if pr.head_sha != expected:
-                raise ExperimentError(
-                    f"{ref.github}#{ref.number}: head moved since apply ({expected[:12]} -> {pr.head_sha[:12]}); "
-                    "review the new commits, then re-run apply to record them"
-                )
-            forge.merge_pr(ref.github, ref.number, expected, f"Merge {manifest.id} ({repo})")
+            forge.merge_pr(ref.github, ref.number, ref.head_sha or pr.head_sha, f"Merge {manifest.id} ({repo})", method)
             report.merged.append(repo)
+            spec = next((t.wait_for for t in template.targets if t.repo == repo and t.wait_for), None)
+            if spec and i + 1 < len(plan):
+                why = _wait_ready(forge, ref.github, pr.base_ref, spec, clock, sleep)
+                if why:
+                    raise ExperimentError(why)
         except (ExperimentError, ForgeError) as exc:
             report.failure = f"{repo}: {exc}"
-            report.not_merged = order[i:]
+            report.not_merged = [r for r, _, _ in plan[i:]] if repo not in report.merged else [r for r, _, _ in plan[i + 1:]]
             break
     done = len(report.merged) + len(report.already)
     if manifest.path is not None and manifest.prs:
@@ -138,6 +206,10 @@ def merge_set(manifest: Manifest, template: Template, forge: Forge) -> MergeRepo
 
 def render_merge(manifest: Manifest, report: MergeReport) -> str:
     lines = []
+    if report.gates:
+        lines.append(f"merge REFUSED: {report.failure}")
+        lines += [f"  - {g}" for g in report.gates]
+        return "\n".join(lines) + "\n"
     if report.failure:
         merged = report.already + report.merged
         if merged:
@@ -155,34 +227,80 @@ def render_merge(manifest: Manifest, report: MergeReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def abort_set(manifest: Manifest, template: Template, forge: Forge) -> list[str]:
-    """Close the open PRs, delete their branches, mark the manifest aborted."""
-    if not manifest.prs:
+def abort_set(manifest: Manifest, template: Template, forge: Forge, repos=None, reader=None) -> list[str]:
+    """Close the open PRs, delete their branches, and mark the manifest aborted only when
+    nothing of the experiment is live: a merged part that was reverted by hand (its entries
+    gone from the default branch) converges to aborted; one still there is named, and the
+    state stays partially-merged so `verify` keeps failing until it is reverted."""
+    prs = dict(manifest.prs)
+    if not prs and repos is not None:
+        from atlas.experiments.apply import discover_set
+
+        for repo_id, found in discover_set(manifest, repos, forge).items():
+            pr = found[0]
+            from atlas.experiments.manifest import PullRef
+
+            prs[repo_id] = PullRef(repo_id, pr.github, pr.number, pr.url, manifest.branch, pr.head_sha)
+    if not prs:
         raise ExperimentError(
-            f"{manifest.id}: no pull requests recorded; to clean up after a failed apply use "
-            f"`atlas experiment apply {manifest.id} --rollback`"
+            f"{manifest.id}: no pull requests recorded or found on GitHub (branch {manifest.branch}); "
+            f"to clean up after a failed apply use `atlas experiment apply {manifest.id} --rollback`"
         )
     lines = []
     merged = []
-    for repo in data_order(manifest, template):
-        ref = manifest.prs[repo]
+    order = {t.repo: t.order for t in template.targets}
+    for repo in sorted(prs, key=lambda r: (order.get(r, 99), r)):
+        ref = prs[repo]
         pr = forge.get_pr(ref.github, ref.number)
         if pr.merged:
             merged.append(repo)
-            lines.append(f"{repo}: #{pr.number} is ALREADY MERGED; revert it by hand")
             continue
         if pr.state == "open":
             forge.close_pr(ref.github, ref.number)
             lines.append(f"{repo}: closed #{pr.number}")
         if forge.delete_branch(ref.github, manifest.branch):
             lines.append(f"{repo}: deleted branch {manifest.branch}")
-    # A merged part is live on a default branch: the experiment stays active, so `verify`
-    # keeps failing CI until the revert lands, instead of forgetting a half-deployed change.
-    state = "partially-merged" if merged else "aborted"
+    live: list[str] = []
     if merged:
-        lines.append(f"!!! PARTIALLY MERGED: {', '.join(merged)} stay(s) live; state kept at partially-merged "
-                     f"so `atlas experiment verify` fails until the merged change is reverted")
+        if repos is None or reader is None:
+            live = [f"{r}: #{prs[r].number} is merged (cannot read the default branch to see a revert)" for r in merged]
+        else:
+            from atlas.experiments.verify import live_entries
+
+            live = live_entries(manifest, template, repos, reader, only=set(merged))
+    state = "partially-merged" if live else "aborted"
+    if live:
+        lines.append(f"!!! {manifest.id} is NOT aborted: still live on the default branches:")
+        lines += [f"  - {x}" for x in live]
+        lines.append("revert those changes, then run abort again; state kept at partially-merged")
+    elif merged:
+        lines.append(f"{', '.join(merged)}: merged, and reverted on the default branch since: nothing left live")
     if manifest.path is not None:
         set_state(manifest.path, state)
     manifest.state = state
     return lines
+
+
+def conclude(manifest: Manifest) -> str:
+    """merged -> concluded: the test ended; its entries may stay on the default branches as
+    history (verify accounts for them), and plan no longer counts it as running."""
+    if manifest.state != "merged":
+        raise ExperimentError(f"{manifest.id} is {manifest.state}; only a merged experiment can be concluded")
+    if manifest.path is not None:
+        set_state(manifest.path, "concluded")
+    manifest.state = "concluded"
+    return f"{manifest.id}: concluded"
+
+
+def refresh_bodies(manifest: Manifest, template: Template, status: SetStatus, forge: Forge) -> list[str]:
+    """Bring the sibling table's states in every PR body up to date (atlas's section only)."""
+    from atlas.experiments.prbody import refresh_states
+
+    states = {pr.url: ("merged" if pr.merged else "closed" if pr.state == "closed" else "open") for _, pr in status.prs}
+    changed = []
+    for repo, pr in status.prs:
+        body = refresh_states(pr.body, manifest.id, states)
+        if body != pr.body:
+            forge.edit_body(pr.github, pr.number, body)
+            changed.append(repo)
+    return changed

@@ -5,7 +5,8 @@ written back with tomlkit through an atomic write so comments and layout survive
 records the state and the pull requests.
 
 States: draft (written, not applied) -> planned (apply began: checks passed, bases pinned)
--> open (all PRs open) -> partially-merged (some merged) -> merged; or aborted.
+-> open (all PRs open) -> partially-merged (some merged) -> merged -> concluded (the test
+ended; its entries may stay as history); or aborted (nothing of it live).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from atlas.experiments.errors import ManifestError
 from atlas.experiments.template import ParamSpec, Template, check_value
 from atlas.fsutil import atomic_write_text
 
-STATES = ("draft", "planned", "open", "partially-merged", "merged", "aborted")
+STATES = ("draft", "planned", "open", "partially-merged", "merged", "concluded", "aborted")
+# Live or about to be: their entries are accounted for on the default branches.
 ACTIVE_STATES = ("open", "partially-merged", "merged")
 _GITHUB_RE = re.compile(GITHUB_PATTERN)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
@@ -273,9 +275,16 @@ def new_manifest_text(
     coverage: float = 0.1,
     params: Mapping[str, Any] | None = None,
     arms: list[Arm] | None = None,
+    rng: "random.Random | None" = None,
 ) -> str:
-    """The TOML of a new draft manifest (defaults from the template for what is not given)."""
+    """The TOML of a new draft manifest (defaults from the template for what is not given).
+    A `random = true` parameter (the hash seed) gets a fresh value, so two experiments do not
+    bucket users identically by default; `rng` makes that reproducible in tests."""
+    import random
+
     import tomlkit
+
+    rng = rng or random.SystemRandom()
 
     doc = tomlkit.document()
     doc.add(tomlkit.comment(f"Experiment manifest, template {template.id!r} (atlas experiment wizard)."))
@@ -289,6 +298,9 @@ def new_manifest_text(
     doc["coverage"] = coverage
     ptable = tomlkit.table()
     values = {p.name: p.default for p in template.experiment_params if p.default is not None}
+    for p in template.experiment_params:
+        if p.random and p.name not in (params or {}):
+            values[p.name] = rng.randint(int(p.min), int(p.max))  # type: ignore[arg-type]
     values.update(params or {})
     for name, value in values.items():
         ptable[name] = value

@@ -66,7 +66,12 @@ class Plan:
 
     @property
     def problems(self) -> list[str]:
-        return self.errors + [p for c in self.checks for p in c.problems]
+        return self.errors + [p for c in self.checks for p in c.blocking]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Checks that could not run and need not hold: said, never shown as ok."""
+        return [f"{c.title}: not checked: {c.unchecked}" for c in self.checks if c.status == "unchecked" and not c.must]
 
     @property
     def ok(self) -> bool:
@@ -102,11 +107,18 @@ def make_plan(
     reader: RepoReader,
     *,
     bases: Mapping[str, str] | None = None,
+    others: list[tuple[Manifest, Template]] = (),
 ) -> Plan:
-    """Read, edit, diff and check. `bases` pins a repo to a sha (resume after a plan)."""
+    """Read, edit, diff and check. `bases` pins a repo to a sha (resume after a plan);
+    `others` are the catalog's other active experiments (a second one on the same flag,
+    variant or traffic is refused)."""
+    from atlas.experiments.conflicts import ownership_problems, traffic_problems
+
     plan = Plan(manifest=manifest, template=template, checks=check_manifest(manifest, template))
     heads: dict[str, str] = dict(bases or {})
     docs: list[TargetDoc] = []
+    before_docs: dict[str, tuple[str, object]] = {}
+    ownership = CheckResult("ownership")
     for target in template.targets_in_data_order():
         try:
             repo = resolve_repo(repos, target.repo)
@@ -122,6 +134,11 @@ def make_plan(
                 plan.errors.append(f"{where}: file not found on {repo.default_branch}")
                 continue
             entries = target_entries(target, manifest, template)
+            before_doc = load_document(target.format, before)
+            before_docs[target.name] = (where, before_doc)
+            ownership.problems += ownership_problems(where, before_doc, target, entries, manifest, others)
+            if any(p.startswith(where) for p in ownership.problems):
+                continue  # never compute an edit that would replace what others own
             after = apply_edit(target.format, target.op, before, entries)
             doc = load_document(target.format, after)
         except EditError as exc:
@@ -140,10 +157,11 @@ def make_plan(
             )
         )
         docs.append(TargetDoc(target, repo.github, doc, entries, applies=bool(entries)))
-    if not plan.errors:
-        plan.checks = merge_results(plan.checks, check_repos(manifest, template, docs))
+    ownership.problems += traffic_problems(manifest, template, before_docs, others)
+    if not plan.errors and not ownership.problems:
+        plan.checks = merge_results([ownership], plan.checks, check_repos(manifest, template, docs))
     else:
-        plan.checks = merge_results(plan.checks)
+        plan.checks = merge_results([ownership], plan.checks)
     return plan
 
 
@@ -157,9 +175,12 @@ def render_plan(plan: Plan) -> str:
         out.append("")
     out.append("checks:")
     for c in plan.checks:
-        out.append(f"  {'ok  ' if c.ok else 'FAIL'} {c.title}")
+        mark = {"ok": "ok  ", "fail": "FAIL", "unchecked": "????"}[c.status]
+        out.append(f"  {mark} {c.title}")
         for p in c.problems:
             out.append(f"       - {p}")
+        if c.status == "unchecked":
+            out.append(f"       - not checked: {c.unchecked}" + (" (must hold: refused)" if c.must else ""))
     for e in plan.errors:
         out.append(f"  FAIL {e}")
     return "\n".join(out) + "\n"
@@ -182,6 +203,8 @@ def plan_to_json(plan: Plan) -> dict:
             }
             for f in plan.files
         ],
-        "checks": [{"name": c.name, "title": c.title, "ok": c.ok, "problems": c.problems} for c in plan.checks],
+        "checks": [{"name": c.name, "title": c.title, "ok": c.ok, "status": c.status, "problems": c.problems,
+                    "not_checked": c.unchecked or None, "must": c.must} for c in plan.checks],
         "errors": plan.errors,
+        "warnings": plan.warnings,
     }

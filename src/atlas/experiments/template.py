@@ -14,11 +14,12 @@ from atlas.experiments.values import check_value, parse_value, path_problem, val
 
 PARAM_TYPES = ("int", "float", "str", "bool", "choice")
 SCOPES = ("experiment", "arm")
-FORMATS = ("toml", "yaml", "json")
+# helm: a Helm chart's values.yaml (YAML, edited the same way; named for the reader).
+FORMATS = ("toml", "yaml", "json", "helm")
 # set: merge keys into an existing table; put: one mapping entry (per treatment arm with
 # each = "treatment"); append: one list element, matched by `match` (the experiment key).
 OPS = ("set", "put", "append")
-ROLES = ("pipeline", "training", "serving", "")
+MERGE_METHODS = ("merge", "squash", "rebase")
 # Built-in placeholders every template may use.
 BUILTINS = ("id", "hypothesis", "owner", "coverage", "model", "template")
 ARM_BUILTINS = ("name", "weight")
@@ -40,6 +41,7 @@ class ParamSpec:
     pattern: str = ""
     help: str = ""
     required: bool = True
+    random: bool = False  # a new manifest draws the value at random in [min, max] (hash seeds)
 
     def describe_range(self) -> str:
         if self.choices:
@@ -69,8 +71,24 @@ class TargetSpec:
     match: str = ""  # op = append: element field that identifies the experiment's entry
     each: str = ""  # "treatment": one entry per non-control arm
     when: str = ""  # name of a parameter: the target applies only when it is set
-    role: str = ""  # pipeline | training | serving: what the cross-repo checks read
-    order: int = 0  # data order: merge goes pipeline -> training -> serving
+    name: str = ""  # what invariants call this target (default: the repo id)
+    title: str = ""  # what the PR title says the change is ("enable feature flag")
+    owner: str = ""  # entry field naming the experiment that owns it (default: the one = "{id}")
+    model: str = ""  # the model this target is about, when the experiment spans several
+    merge_method: str = ""  # merge | squash | rebase; default: what the repo allows
+    wait_for: Mapping[str, Any] = field(default_factory=dict)  # readiness before the next merge
+    ended: str = ""  # a filter like "[status=concluded]": entries that say their experiment is over
+    order: int = 0  # data order: merge follows it (upstream data first)
+
+    @property
+    def owner_field(self) -> str:
+        if self.owner:
+            return self.owner
+        if isinstance(self.value, Mapping):
+            for k, v in self.value.items():
+                if v == "{id}":
+                    return str(k)
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +101,14 @@ class Template:
     control: Mapping[str, Any] = field(default_factory=dict)  # the control arm's values
     min_arms: int = 2
     max_arms: int = 6
+    invariants: tuple = ()  # invariants.Invariant, in declaration order
+    traffic: Mapping[str, Any] = field(default_factory=dict)  # how to find experiments sharing traffic
+    watch: Mapping[str, Any] = field(default_factory=dict)  # reserved for `experiment watch` (issue 14)
+    adopted: tuple[str, ...] = ()  # experiment keys that predate atlas (no manifest): verify knows them
     source: Path | None = None
+
+    def target(self, name: str) -> "TargetSpec | None":
+        return next((t for t in self.targets if t.name == name), None)
 
     def param(self, name: str) -> ParamSpec | None:
         return next((p for p in self.params if p.name == name), None)
@@ -178,7 +203,11 @@ def _parse_param(raw: Any, i: int, col: _Collector) -> ParamSpec | None:
         pattern=pattern,
         help=str(raw.get("help", "")),
         required=bool(raw.get("required", True)),
+        random=bool(raw.get("random", False)),
     )
+    if spec.random and (spec.type != "int" or spec.min is None or spec.max is None):
+        col.add(f"{fld}.random", "a random parameter must be an int with min and max")
+        return None
     if spec.default is not None:
         problem = check_value(spec, spec.default)
         if problem:
@@ -218,10 +247,23 @@ def _parse_target(
     if "value" not in raw:
         col.add(f"{fld}.value", "missing: the entry the experiment writes")
         ok = False
-    role = raw.get("role", "")
-    if role not in ROLES:
-        col.add(f"{fld}.role", f"must be one of {', '.join(r for r in ROLES if r)}")
+    merge_method = raw.get("merge_method", "")
+    if merge_method not in ("",) + MERGE_METHODS:
+        col.add(f"{fld}.merge_method", f"must be one of {', '.join(MERGE_METHODS)}")
         ok = False
+    wait_for = raw.get("wait_for", {})
+    if not isinstance(wait_for, Mapping) or (wait_for and not isinstance(wait_for.get("check"), str)):
+        col.add(f"{fld}.wait_for", "must be a table like { check = \"model-registered\", timeout_s = 600 }")
+        ok = False
+    from atlas.experiments.select import is_filter
+
+    if raw.get("ended") and not (isinstance(raw["ended"], str) and is_filter(raw["ended"])):
+        col.add(f"{fld}.ended", "must be a filter like \"[status=concluded]\"")
+        ok = False
+    for text_field in ("name", "title", "owner", "model"):
+        if not isinstance(raw.get(text_field, ""), str):
+            col.add(f"{fld}.{text_field}", "must be text")
+            ok = False
     each = raw.get("each", "")
     if each not in ("", "treatment"):
         col.add(f"{fld}.each", "must be \"treatment\" (one entry per non-control arm) or absent")
@@ -264,7 +306,13 @@ def _parse_target(
         match=raw.get("match", ""),
         each=each,
         when=when,
-        role=role,
+        name=str(raw.get("name") or repo),
+        title=str(raw.get("title", "")),
+        owner=str(raw.get("owner", "")),
+        model=str(raw.get("model", "")),
+        merge_method=merge_method,
+        wait_for=dict(wait_for),
+        ended=str(raw.get("ended", "")),
         order=int(raw.get("order", i)),
     )
 
@@ -336,6 +384,29 @@ def parse_template(raw: Mapping[str, Any], source: Path | None = None) -> tuple[
         t = _parse_target(rt, i, params, set(control), col)
         if t is not None:
             targets.append(t)
+    names = [t.name for t in targets]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        col.add("target", f"two targets are named {dup!r}; give each a distinct `name`")
+    from atlas.experiments.invariants import parse_invariant
+
+    invariants = []
+    inv_errors: list[str] = []
+    # invariants name targets: with a broken target their errors would only echo it
+    for i, ri in enumerate([] if col.errors else raw.get("invariant", []) or []):
+        inv = parse_invariant(ri, i, set(names), inv_errors)
+        if inv is not None:
+            if any(x.id == inv.id for x in invariants):
+                inv_errors.append(f"invariant {inv.id}: declared twice")
+                continue
+            invariants.append(inv)
+    for e in inv_errors:
+        col.errors.append(f"{col.where}experiment_template {col.template_id}: {e}")
+    traffic = raw.get("traffic", {})
+    if not isinstance(traffic, Mapping) or (traffic and (traffic.get("target") not in names or not traffic.get("path")
+                                                        or not traffic.get("seed"))):
+        col.add("traffic", "must be { target = <target name>, path = <running entries>, seed = <field>, "
+                           "param = <seed parameter> }")
+        traffic = {}
     if col.errors:
         return None, col.errors
     return (
@@ -348,6 +419,10 @@ def parse_template(raw: Mapping[str, Any], source: Path | None = None) -> tuple[
             control=dict(control),
             min_arms=int(raw.get("min_arms", 2)),
             max_arms=int(raw.get("max_arms", 6)),
+            invariants=tuple(invariants),
+            traffic=dict(traffic),
+            adopted=tuple(str(x) for x in raw.get("adopted", []) or []),
+            watch=dict(raw.get("watch", {})) if isinstance(raw.get("watch", {}), Mapping) else {},
             source=source,
         ),
         [],

@@ -1,7 +1,8 @@
 """The GitHub token: where it comes from, and keeping it out of every text atlas writes.
 
-Order: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` when the GitHub CLI is on PATH
-(run with a list argv, no shell). The token is held by one `Secret`; everything atlas
+Order: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token --hostname HOST` when the GitHub CLI
+is on PATH (run with a list argv, no shell; HOST is the API's web host, so a GitHub
+Enterprise API gets that server's token, not github.com's). The token is held by one `Secret`; everything atlas
 prints, logs, journals or records passes through `scrub` first.
 """
 
@@ -28,7 +29,15 @@ class Secret:
     __str__ = __repr__
 
 
-def resolve_token(env: Mapping[str, str] | None = None) -> Secret | None:
+def gh_hostname(api_url: str) -> str:
+    """The host `gh` keys its tokens by: github.com for api.github.com, else the API's host."""
+    from urllib.parse import urlparse
+
+    host = urlparse(api_url).hostname or "github.com"
+    return "github.com" if host in ("api.github.com", "github.com") else host
+
+
+def resolve_token(env: Mapping[str, str] | None = None, api_url: str = "https://api.github.com") -> Secret | None:
     env = os.environ if env is None else env
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         value = (env.get(name) or "").strip()
@@ -38,7 +47,7 @@ def resolve_token(env: Mapping[str, str] | None = None) -> Secret | None:
     if gh:
         try:
             done = subprocess.run(
-                [gh, "auth", "token"], capture_output=True, text=True, timeout=_GH_TIMEOUT, check=False
+                [gh, "auth", "token", "--hostname", gh_hostname(api_url)], capture_output=True, text=True, timeout=_GH_TIMEOUT, check=False
             )
         except (OSError, subprocess.SubprocessError):
             return None
@@ -46,6 +55,45 @@ def resolve_token(env: Mapping[str, str] | None = None) -> Secret | None:
         if done.returncode == 0 and value:
             return Secret(value, "gh auth token")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class AppCredentials:
+    """A GitHub App installation: atlas signs a JWT with the app's private key and trades it
+    for a short-lived installation token (POST /app/installations/{id}/access_tokens,
+    docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app)."""
+
+    app_id: str
+    installation_id: int
+    private_key: Secret
+    source: str = "GitHub App"
+
+    def __repr__(self) -> str:
+        return f"AppCredentials(app_id={self.app_id!r}, installation_id={self.installation_id})"
+
+
+def resolve_app(env: Mapping[str, str]) -> AppCredentials | None:
+    """GITHUB_APP_ID + GITHUB_APP_INSTALLATION_ID + GITHUB_APP_PRIVATE_KEY (PEM text) or
+    GITHUB_APP_PRIVATE_KEY_FILE; None when they are not set. Raises ValueError with one line
+    naming the variable when they are set but unusable."""
+    app_id = (env.get("GITHUB_APP_ID") or "").strip()
+    if not app_id:
+        return None
+    inst = (env.get("GITHUB_APP_INSTALLATION_ID") or "").strip()
+    if not inst.isdigit():
+        raise ValueError("GITHUB_APP_ID is set: GITHUB_APP_INSTALLATION_ID must be the installation's number")
+    key = env.get("GITHUB_APP_PRIVATE_KEY") or ""
+    if not key and env.get("GITHUB_APP_PRIVATE_KEY_FILE"):
+        try:
+            with open(env["GITHUB_APP_PRIVATE_KEY_FILE"], encoding="utf-8") as fh:
+                key = fh.read()
+        except OSError as exc:
+            raise ValueError(f"GITHUB_APP_PRIVATE_KEY_FILE: cannot read it ({exc.strerror or exc})") from None
+    if "PRIVATE KEY" not in key:
+        raise ValueError("GITHUB_APP_ID is set: GITHUB_APP_PRIVATE_KEY (or _FILE) must hold the app's PEM private key")
+    secret = Secret(key, "GITHUB_APP_PRIVATE_KEY")
+    remember(secret)
+    return AppCredentials(app_id, int(inst), secret)
 
 
 _known: set[str] = set()

@@ -28,6 +28,7 @@ class ExperimentVerdict:
     state: str
     presence: dict[str, str] = field(default_factory=dict)  # "github path" -> present|absent|differs
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # checks that could not run (need not hold)
 
     @property
     def ok(self) -> bool:
@@ -35,13 +36,14 @@ class ExperimentVerdict:
 
     def to_json(self) -> dict:
         return {"experiment": self.experiment, "state": self.state, "ok": self.ok,
-                "presence": self.presence, "problems": self.problems}
+                "presence": self.presence, "problems": self.problems, "warnings": self.warnings}
 
 
 def verify_experiment(
     manifest: Manifest, template: Template, repos: Mapping[str, Repo], reader: RepoReader
 ) -> ExperimentVerdict:
     verdict = ExperimentVerdict(manifest.id, manifest.state)
+    differences: dict[str, str] = {}
     docs: list[TargetDoc] = []
     heads: dict[str, str] = {}
     for target in template.targets_in_data_order():
@@ -67,12 +69,14 @@ def verify_experiment(
         for i, entry in enumerate(entries):
             label = where if len(entries) == 1 else f"{where} [{entry.key or i}]"
             verdict.presence[label] = entry_state(doc, target.op, entry, manifest.id)
+            if verdict.presence[label] == "differs":
+                differences[label] = first_difference(doc, target, entry)
     states = set(verdict.presence.values())
     present = sorted(k for k, v in verdict.presence.items() if v == "present")
     missing = sorted(k for k, v in verdict.presence.items() if v == "absent")
     for k, v in sorted(verdict.presence.items()):
         if v == "differs":
-            verdict.problems.append(f"{k}: the {manifest.id} entry differs from the manifest")
+            verdict.problems.append(f"{k}: the {manifest.id} entry differs from the manifest: {differences.get(k, '?')}")
     if manifest.state == "merged" and missing:
         verdict.problems.append(f"{manifest.id} is merged but missing in: {', '.join(missing)}")
     elif missing and (present or "differs" in states):
@@ -84,18 +88,138 @@ def verify_experiment(
         for result in check_repos(manifest, template, docs):
             if result.name == "key":
                 continue  # presence is reported above, per file
-            verdict.problems.extend(result.problems)
+            verdict.problems.extend(result.blocking)
+            if result.status == "unchecked" and not result.must:
+                verdict.warnings.append(f"{result.title}: not checked: {result.unchecked}")
     return verdict
+
+
+def _diff(want, have, path: str) -> str:
+    if isinstance(want, dict) and isinstance(have, dict):
+        for k, v in want.items():
+            if k not in have:
+                return f"{path}.{k}: missing on the default branch (manifest: {v!r})"
+            found = _diff(v, have[k], f"{path}.{k}")
+            if found:
+                return found
+        return ""
+    if isinstance(want, list) and isinstance(have, list):
+        if len(want) != len(have):
+            return f"{path}: {len(have)} items on the default branch, manifest has {len(want)}"
+        for i, (a, b) in enumerate(zip(want, have)):
+            found = _diff(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        return ""
+    if want != have or isinstance(want, bool) != isinstance(have, bool):
+        return f"{path}: default branch has {have!r}, manifest says {want!r}"
+    return ""
+
+
+def first_difference(doc, target, entry) -> str:
+    """The first field where the default branch and the manifest disagree, with both values."""
+    from atlas.experiments.owned import existing
+
+    m = existing(doc, target, entry)
+    if m is None:
+        return "entry not found"
+    return _diff(entry.value, m.value, m.where) or f"{m.where}: differs"
+
+
+def live_entries(manifest, template, repos, reader, only: set[str] | None = None) -> list[str]:
+    """Where the experiment's entries are still on the default branches ("github path: where")."""
+    from atlas.experiments.owned import owned_entries
+
+    out = []
+    for target in template.targets_in_data_order():
+        if only is not None and target.repo not in only:
+            continue
+        repo = resolve_repo(repos, target.repo)
+        text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
+        if text is None:
+            continue
+        try:
+            doc = load_document(target.format, text)
+        except EditError:
+            continue
+        for m in owned_entries(doc, target, manifest.id) if target.owner_field else []:
+            out.append(f"{repo.github} {target.path}: {m.where}")
+    return out
+
+
+def unaccounted_entries(manifests: list[Manifest], templates: Mapping[str, Template], repos: Mapping[str, Repo],
+                        reader: RepoReader) -> list[str]:
+    """Entries on the default branches that carry an experiment key no live or concluded
+    manifest accounts for (a PR merged by hand, a manifest deleted): one line each."""
+    from atlas.experiments.owned import keys_in
+
+    known = {m.id for m in manifests if m.state in ACTIVE_STATES + ("concluded",)}
+    for tpl in templates.values():
+        known.update(tpl.adopted)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for tpl in templates.values():
+        for target in tpl.targets:
+            if not target.owner_field or (target.repo, target.path) in seen:
+                continue
+            seen.add((target.repo, target.path))
+            try:
+                repo = resolve_repo(repos, target.repo)
+            except ExperimentError:
+                continue
+            text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
+            if text is None:
+                continue
+            try:
+                doc = load_document(target.format, text)
+            except EditError:
+                continue
+            for key, found in sorted(keys_in(doc, target).items()):
+                if key in known or _historic(found, target):
+                    continue
+                out.append(f"{repo.github} {target.path}: {found[0].where} carries experiment key {key}, "
+                           "which no active manifest accounts for (opened by hand? add its manifest)")
+    return out
+
+
+def _historic(found, target) -> bool:
+    """An entry that says it is over (the target's `ended` filter) needs no manifest."""
+    from atlas.experiments.select import item_matches
+
+    return bool(target.ended) and all(item_matches(m.value, target.ended) for m in found)
+
+
+def draft_targets_free(manifests: list[Manifest], templates: Mapping[str, Template], repos: Mapping[str, Repo],
+                       reader: RepoReader) -> list[ExperimentVerdict]:
+    """Drafts whose targets are no longer free (someone took the variant name or the flag)."""
+    from atlas.experiments.plan import make_plan
+
+    active = [(m, templates[m.template]) for m in manifests if m.state in ACTIVE_STATES]
+    out = []
+    for m in manifests:
+        if m.state not in ("draft", "planned"):
+            continue
+        plan = make_plan(m, templates[m.template], repos, reader, others=active)
+        owned = [p for c in plan.checks if c.name == "ownership" for p in c.problems]
+        if owned:
+            out.append(ExperimentVerdict(m.id, m.state, problems=[f"target not free: {p}" for p in owned]))
+    return out
 
 
 def verify_all(
     manifests: list[Manifest], templates: Mapping[str, Template], repos: Mapping[str, Repo], reader: RepoReader
 ) -> list[ExperimentVerdict]:
+    """Every active experiment, then entries no manifest accounts for, then drafts whose
+    targets someone took since."""
     out = []
     for m in manifests:
         if m.state not in ACTIVE_STATES:
             continue
         out.append(verify_experiment(m, templates[m.template], repos, reader))
+    stray = unaccounted_entries(manifests, templates, repos, reader)
+    if stray:
+        out.append(ExperimentVerdict("(unaccounted entries)", "on default branches", problems=stray))
+    out += draft_targets_free(manifests, templates, repos, reader)
     return out
 
 

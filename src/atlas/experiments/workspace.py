@@ -85,5 +85,14 @@ class ExperimentWorkspace:
                 bad.extend(exc.problems)
         return good, bad
 
+    def active_others(self, experiment_id: str) -> list[tuple[Manifest, Template]]:
+        """The other active experiments (open, partially-merged, merged), for plan's refusal of
+        a second experiment on the same entry or traffic."""
+        from atlas.experiments.manifest import ACTIVE_STATES
+
+        manifests, _bad = self.manifests()
+        return [(m, self.templates[m.template]) for m in manifests
+                if m.id != experiment_id and m.state in ACTIVE_STATES]
+
     def journal(self, experiment_id: str) -> Journal:
         return Journal.load(journal_path(self.workspace, experiment_id), experiment_id)

@@ -54,6 +54,9 @@ def open_pull(state: ForgeState, repo: Repo, *, title: str, body: str, head: str
     base_sha = repo.branch_sha(base)
     if base_sha is None:
         raise validation("PullRequest", "base")
+    if draft and not repo.settings.drafts:
+        # what GitHub answers on plans without drafts (SWE-agent/SWE-agent#179)
+        raise ApiError(422, "Draft pull requests are not supported in this repository.")
     for other in repo.issues.values():
         p = other.pull
         if p and other.state == "open" and p.head_ref == branch and p.base_ref == base:
@@ -92,9 +95,41 @@ def mergeability(state: ForgeState, repo: Repo, issue: Issue) -> tuple[bool | No
         return False, "dirty"
     if pr.draft:
         return True, "draft"
-    if state.combined_state(repo, pr.head_sha) == "failure":
+    if protection_problem(state, repo, issue):
+        return True, "blocked"
+    if "failure" in state.check_conclusions(repo, pr.head_sha).values():
         return True, "unstable"
     return True, "clean"
+
+
+_METHOD_NAMES = {"merge": ("allow_merge_commit", "Merge commits"), "squash": ("allow_squash_merge", "Squash merges"),
+                 "rebase": ("allow_rebase_merge", "Rebase merges")}
+
+
+def protection_problem(state: ForgeState, repo: Repo, issue: Issue) -> str:
+    """Why branch protection blocks the merge ("" when it does not), in GitHub's 405 words:
+    'Required status check "ci" is expected.' (Mergifyio/mergify#1812) and 'At least 1
+    approving review is required by reviewers with write access.' (Reviewable/Reviewable#561)."""
+    pr = issue.pull
+    rule = repo.protection.get(pr.base_ref)
+    if rule is None:
+        return ""
+    results = state.check_conclusions(repo, pr.head_sha)
+    for name in rule.required_checks:
+        if results.get(name) != "success":
+            return f'Required status check "{name}" is expected.'
+    latest: dict[str, str] = {}
+    for r in pr.reviews:
+        if r.state in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED") and r.user.lower() != issue.user.lower():
+            latest[r.user.lower()] = r.state
+    if "CHANGES_REQUESTED" in latest.values():
+        return "Changes must be made through a pull request: a reviewer requested changes."
+    approvals = sum(1 for s in latest.values() if s == "APPROVED")
+    if approvals < rule.required_approvals:
+        n = rule.required_approvals
+        return (f"At least {n} approving review{' is' if n == 1 else 's are'} required by reviewers "
+                "with write access.")
+    return ""
 
 
 def changed_files(repo: Repo, issue: Issue) -> list[FileChange]:
@@ -141,6 +176,13 @@ def merge(state: ForgeState, repo: Repo, issue: Issue, *, sha: str | None, metho
         raise ApiError(405, "Pull Request is still a draft")
     if method not in ("merge", "squash", "rebase"):
         raise validation("PullRequest", "merge_method")
+    setting, words = _METHOD_NAMES[method]
+    if not getattr(repo.settings, setting):
+        # akuity/kargo#6490: 405 "Squash merges are not allowed on this repository."
+        raise ApiError(405, f"{words} are not allowed on this repository.")
+    blocked = protection_problem(state, repo, issue)
+    if blocked:
+        raise ApiError(405, blocked)
     base = repo.git.merge_base(pr.base_sha, pr.head_sha)
     merged_tree, conflicted = repo.git.three_way(base, pr.base_sha, pr.head_sha)
     if conflicted:

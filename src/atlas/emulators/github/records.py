@@ -110,6 +110,25 @@ class CheckRun:
 
 
 @dataclass
+class Protection:
+    """A branch protection rule: what GitHub requires before a pull request into it merges."""
+
+    required_checks: list[str] = field(default_factory=list)  # status contexts / check run names
+    required_approvals: int = 0
+
+
+@dataclass
+class Settings:
+    """Repository settings that change what the API accepts (Settings > General)."""
+
+    allow_merge_commit: bool = True
+    allow_squash_merge: bool = True
+    allow_rebase_merge: bool = True
+    # Drafts are refused on private repos of some plans (422), see SWE-agent/SWE-agent#179.
+    drafts: bool = True
+
+
+@dataclass
 class Repo:
     id: int
     owner: str
@@ -124,6 +143,8 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> label
     statuses: list[CommitStatus] = field(default_factory=list)
     check_runs: dict[int, CheckRun] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    protection: dict[str, Protection] = field(default_factory=dict)  # branch -> rule
 
     @property
     def full_name(self) -> str:

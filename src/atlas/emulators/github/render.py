@@ -69,7 +69,9 @@ class Renderer:
             "archived": False, "disabled": False, "has_issues": True,
             "open_issues_count": sum(1 for i in repo.issues.values() if i.state == "open"),
             "permissions": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
-            "allow_merge_commit": True, "allow_squash_merge": True, "allow_rebase_merge": True,
+            "allow_merge_commit": repo.settings.allow_merge_commit,
+            "allow_squash_merge": repo.settings.allow_squash_merge,
+            "allow_rebase_merge": repo.settings.allow_rebase_merge,
             "delete_branch_on_merge": False,
             "pulls_url": url + "/pulls{/number}", "issues_url": url + "/issues{/number}",
             "labels_url": url + "/labels{/name}", "git_refs_url": url + "/git/refs{/sha}",
@@ -79,7 +81,7 @@ class Renderer:
 
     def branch(self, repo: Repo, name: str) -> dict[str, Any]:
         sha = repo.refs[f"refs/heads/{name}"]
-        return {"name": name, "commit": self.commit(repo, sha), "protected": False,
+        return {"name": name, "commit": self.commit(repo, sha), "protected": name in repo.protection,
                 "_links": {"self": f"{self.repo_url(repo)}/branches/{quote(name)}",
                            "html": f"{self.repo_html(repo)}/tree/{quote(name)}"}}
 

@@ -221,6 +221,9 @@ def get_label(req: Request) -> Response:
 def create_label(req: Request) -> Response:
     repo = _repo(req)
     name = req.field("name", required=True, resource="Label")
+    from .state import check_label_name
+
+    check_label_name(name)
     if name.lower() in repo.labels:
         raise validation("Label", "name", "already_exists")
     color = req.field("color", default="ededed").lstrip("#")

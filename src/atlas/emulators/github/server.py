@@ -61,6 +61,8 @@ class GitHubEmulator:
         self.requests: list[RecordedRequest] = []
         self.server_errors: list[str] = []  # tracebacks of emulator bugs (answered as 500)
         self._token = token
+        self._others: dict[str, str] = {}  # token -> login of other users (reviewers)
+        self._apps: dict[int, tuple[str, str, str]] = {}  # installation id -> (app id, public key PEM, slug)
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -130,6 +132,22 @@ class GitHubEmulator:
         return self.faults.add(kind, at=at, method=method, path_regex=path_regex, times=times,
                                retry_after=retry_after, delay=delay)
 
+    def configure(self, repo: str, *, allow_merge_commit: bool | None = None,
+                  allow_squash_merge: bool | None = None, allow_rebase_merge: bool | None = None,
+                  drafts: bool | None = None, protect: str | None = None,
+                  required_checks: list[str] | None = None, required_approvals: int = 0) -> None:
+        """Repo settings and a branch protection rule, as an admin would set them on GitHub."""
+        from .records import Protection
+
+        with self.forge.lock:
+            r = self.forge.repos[repo.lower()]
+            for name, value in (("allow_merge_commit", allow_merge_commit), ("allow_squash_merge", allow_squash_merge),
+                                ("allow_rebase_merge", allow_rebase_merge), ("drafts", drafts)):
+                if value is not None:
+                    setattr(r.settings, name, value)
+            if protect:
+                r.protection[protect] = Protection(list(required_checks or []), required_approvals)
+
     def state(self) -> dict[str, Any]:
         """A JSON-able dump: per repo its default branch, refs, pull requests and issues."""
         with self.forge.lock:
@@ -151,15 +169,77 @@ class GitHubEmulator:
         with self._log_lock:
             self.requests.append(RecordedRequest(method, path, status))
 
-    def _authorized(self, header: str | None) -> bool:
-        if not self._token:
-            return True
+    def add_user(self, login: str, token: str) -> None:
+        """Another account (a reviewer) with its own token: its requests act as `login`."""
+        with self.forge.lock:
+            self.forge.user(login)
+            self._others[token] = login
+
+    def add_app(self, app_id: str | int, public_key_pem: str, installation_id: int, slug: str = "atlas") -> None:
+        """A GitHub App installed on every repo: a JWT signed with its key buys installation
+        tokens that act as `<slug>[bot]`."""
+        with self.forge.lock:
+            self.forge.user(f"{slug}[bot]", "Bot")
+            self._apps[int(installation_id)] = (str(app_id), public_key_pem, slug)
+
+    def _installation_token(self, installation_id: int, header: str | None) -> Response:
+        """POST /app/installations/{id}/access_tokens: the JWT is checked as GitHub checks it
+        (RS256 with the app's key, `iss` the app id, `exp` at most 10 minutes ahead:
+        docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/
+        generating-a-json-web-token-jwt-for-a-github-app)."""
+        import secrets
+
+        import jwt
+
         scheme, _, value = (header or "").strip().partition(" ")
+        app = self._apps.get(installation_id)
+        if scheme.lower() != "bearer" or not value:
+            return _error(ApiError(401, "A JSON web token could not be decoded"))
+        try:
+            claims = jwt.decode(value.strip(), app[1] if app else "", algorithms=["RS256"],
+                                options={"require": ["exp", "iat", "iss"], "verify_signature": app is not None},
+                                leeway=0)
+        except jwt.ExpiredSignatureError:
+            return _error(ApiError(401, "'Expiration time' claim ('exp') must be a numeric value representing the "
+                                        "future time at which the assertion expires"))
+        except jwt.PyJWTError:
+            return _error(ApiError(401, "A JSON web token could not be decoded"))
+        if app is None:
+            return _error(ApiError(404, "Not Found"))
+        if str(claims["iss"]) != app[0]:
+            return _error(ApiError(401, "A JSON web token could not be decoded"))
+        if claims["exp"] - self.forge.clock() > 600:
+            return _error(ApiError(401, "'Expiration time' claim ('exp') is too far in the future"))
+        token = "ghs_" + secrets.token_hex(18)
+        with self.forge.lock:
+            self._others[token] = f"{app[2]}[bot]"
+        from .state import iso
+
+        return Response(201, {"token": token, "expires_at": iso(self.forge.clock() + 3600),
+                              "permissions": {"contents": "write", "pull_requests": "write", "statuses": "write",
+                                              "issues": "write", "checks": "read"},
+                              "repository_selection": "all"})
+
+    def _viewer(self, header: str | None) -> str | None:
+        """The login a request acts as, or None when its credentials are refused."""
+        scheme, _, value = (header or "").strip().partition(" ")
+        value = value.strip()
+        for token, login in self._others.items():
+            if scheme.lower() in ("token", "bearer") and hmac.compare_digest(value.encode(), token.encode()):
+                return login
+        if not self._token:
+            return self.forge.viewer
         if scheme.lower() not in ("token", "bearer"):
-            return False
-        return hmac.compare_digest(value.strip().encode(), self._token.encode())
+            return None
+        return self.forge.viewer if hmac.compare_digest(value.encode(), self._token.encode()) else None
+
+    def _authorized(self, header: str | None) -> bool:
+        return self._viewer(header) is not None
 
     def _respond(self, method: str, raw_path: str, raw_query: str, headers: Any, raw_body: bytes) -> Response:
+        app_token = re.match(re.escape(API_PREFIX) + r"/app/installations/(\d+)/access_tokens/?$", raw_path)
+        if app_token and method == "POST":
+            return self._installation_token(int(app_token.group(1)), headers.get("Authorization"))
         if raw_path == GRAPHQL_PATH or raw_path.startswith(API_PREFIX + "/") or raw_path == API_PREFIX:
             if not self._authorized(headers.get("Authorization")):
                 return _error(ApiError(401, "Bad credentials"))
@@ -174,8 +254,8 @@ class GitHubEmulator:
                 return _error(ApiError(400, "Problems parsing JSON"))
             public = self.origin + raw_path + (f"?{raw_query}" if raw_query else "")
             query = {k: v for k, v in parse_qsl(raw_query, keep_blank_values=True)}
-            req = Request(method, path, query, body, self.forge, self.renderer, self.forge.viewer,
-                          public, params)
+            req = Request(method, path, query, body, self.forge, self.renderer,
+                          self._viewer(headers.get("Authorization")) or self.forge.viewer, public, params)
             with self.forge.lock:
                 try:
                     return handler(req)

@@ -25,6 +25,12 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(int(ts), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def check_label_name(name: str) -> None:
+    # "name is too long (maximum is 50 characters)": github/docs#32156
+    if len(name) > 50:
+        raise validation("Label", "name", "custom", message="name is too long (maximum is 50 characters)")
+
+
 def parse_iso(text: str) -> int:
     return int(datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
 
@@ -178,6 +184,7 @@ class ForgeState:
         for name in names:
             if not isinstance(name, str) or not name:
                 raise validation("Label", "name", "missing_field")
+            check_label_name(name)
             canonical = self.label(repo, name, create=True).name
             if canonical.lower() not in (x.lower() for x in issue.labels):
                 issue.labels.append(canonical)
@@ -237,6 +244,21 @@ class ForgeState:
             if s.sha == sha:
                 latest[s.context] = s
         return sorted(latest.values(), key=lambda s: s.context)
+
+    def check_conclusions(self, repo: Repo, sha: str) -> dict[str, str]:
+        """name -> success | failure | pending for the latest check run of each name and the
+        latest commit status of each context, as branch protection reads them."""
+        out: dict[str, str] = {}
+        for run in sorted(repo.check_runs.values(), key=lambda r: r.id):
+            if run.head_sha != sha:
+                continue
+            if run.status != "completed":
+                out[run.name] = "pending"
+            else:  # neutral and skipped count as passing for required checks
+                out[run.name] = "success" if run.conclusion in ("success", "neutral", "skipped") else "failure"
+        for s in self.latest_statuses(repo, sha):
+            out[s.context] = {"error": "failure"}.get(s.state, s.state)
+        return out
 
     def combined_state(self, repo: Repo, sha: str) -> str:
         states = {s.state for s in self.latest_statuses(repo, sha)}

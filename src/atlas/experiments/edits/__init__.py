@@ -11,6 +11,8 @@ from atlas.experiments.errors import EditError
 
 
 def _module(fmt: str):
+    if fmt == "helm":  # a chart's values.yaml: YAML
+        fmt = "yaml"
     if fmt == "toml":
         from atlas.experiments.edits import toml as mod
     elif fmt == "yaml":
@@ -31,11 +33,13 @@ def load_document(fmt: str, text: str) -> Any:
 
 
 def _at(doc: Any, at) -> Any:
+    from atlas.experiments.select import child
+
     node = doc
     for key in at:
-        if not isinstance(node, dict) or key not in node:
+        node = child(node, key)
+        if node is None:
             return None
-        node = node[key]
     return node
 
 

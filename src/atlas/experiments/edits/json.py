@@ -129,8 +129,18 @@ class _Doc:
     def node_at(self, at: tuple[str, ...]) -> Node:
         node = scan(self.text)
         walked = []
+        from atlas.experiments.select import child as pick
+        from atlas.experiments.select import is_filter
+
         for key in at:
             walked.append(key)
+            if node.kind == "array" and (is_filter(key) or key.startswith("[")):
+                items = [json.loads(self.text[c.start : c.end]) for c in node.items]
+                hit = pick(items, key)
+                if hit is None:
+                    raise EditError(f"no item {'.'.join(walked)!r}")
+                node = node.items[next(i for i, v in enumerate(items) if v is hit)]
+                continue
             if node.kind != "object":
                 raise EditError(f"{'.'.join(walked[:-1]) or 'the top level'} is not an object")
             found = [child for k, child in node.members if k == key]

@@ -21,11 +21,13 @@ def _plain(item: Any) -> Any:
 
 
 def _container(doc: Any, at: tuple[str, ...]) -> Any:
+    from atlas.experiments.select import child, describe
+
     node = doc
     for i, key in enumerate(at):
-        if not hasattr(node, "keys") or key not in node:
-            raise EditError(f"no table {'.'.join(at[: i + 1])!r}")
-        node = node[key]
+        node = child(node, key)
+        if node is None:
+            raise EditError(f"no {'item' if key.startswith('[') else 'table'} {describe(at[: i + 1])!r}")
     return node
 
 

@@ -80,11 +80,13 @@ def _blank_line_style(text: str, indent: int) -> bool:
 
 
 def _node(doc: Any, at: tuple[str, ...]) -> Any:
+    from atlas.experiments.select import child, describe
+
     node = doc
     for i, key in enumerate(at):
-        if not isinstance(node, dict) or key not in node:
-            raise EditError(f"no key {'.'.join(at[: i + 1])!r}")
-        node = node[key]
+        node = child(node, key)
+        if node is None:
+            raise EditError(f"no {'item' if key.startswith('[') else 'key'} {describe(at[: i + 1])!r}")
     return node
 
 

@@ -95,7 +95,8 @@ class ExperimentsBackend:
         from atlas.experiments.plan import make_plan
 
         ws = self.workspace()
-        return make_plan(manifest, ws.template_for(manifest), ws.repos, self.forge())
+        return make_plan(manifest, ws.template_for(manifest), ws.repos, self.forge(),
+                         others=ws.active_others(manifest.id))
 
     def status(self, manifest: Manifest, details: bool = False) -> Any:
         from atlas.experiments.lifecycle import set_status
@@ -109,5 +110,6 @@ class ExperimentsBackend:
         ws = self.workspace()
         manifest = ws.load_manifest(experiment_id)
         return apply_experiment(
-            manifest, ws.template_for(manifest), ws.repos, self.forge(), ws.journal(manifest.id), progress=progress
+            manifest, ws.template_for(manifest), ws.repos, self.forge(), ws.journal(manifest.id), progress=progress,
+            others=ws.active_others(manifest.id),
         )

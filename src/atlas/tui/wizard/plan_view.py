@@ -57,7 +57,10 @@ def checks_text(plan) -> Text:
     """One line per check: ✓ or ✗, its title, then each problem indented."""
     text = Text()
     for check in plan.checks:
-        if check.ok:
+        if getattr(check, "status", "") == "unchecked":  # could not run: never shown as ok
+            text.append("? ", style="bold yellow")
+            text.append(f"{check.title}: not checked: {check.unchecked}\n", style="yellow")
+        elif check.ok:
             text.append("✓ ", style="bold green")
             text.append(check.title + "\n")
         else:
