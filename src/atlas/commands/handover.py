@@ -1,6 +1,6 @@
 """`atlas handover`, `atlas whois`, `atlas runbook`: the ownership handover from the CLI.
 
-    atlas handover [--format text|markdown|json] [--team T] [--no-issues] [-o FILE]
+    atlas handover [--format text|markdown|json] [--team T] [--no-issues] [--gcp] [-o FILE]
     atlas handover learn ID --person P [--level can-operate]
     atlas whois ID [--json]
     atlas runbook new ID
@@ -21,6 +21,7 @@ import click
 from atlas.commands.common import (
     EXIT_FINDINGS,
     catalog_option,
+    demo_env,
     emit_json,
     fail,
     json_option,
@@ -65,12 +66,14 @@ def _issues(catalog, component_ids, *, echo_errors: bool = True):
               show_default=True, help="text for a terminal, markdown for a document or an issue, json for scripts.")
 @click.option("--team", "team", metavar="TEAM", help="Only the components this team owns.")
 @click.option("--no-issues", is_flag=True, help="Do not fetch open GitHub issues.")
+@click.option("--gcp", "live_gcp", is_flag=True,
+              help="Also list live Pub/Sub topics and subscriptions no component declares, as actions.")
 @click.option("--output", "-o", "output", metavar="FILE", help="Write the plan to FILE instead of stdout.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @_today_option
 @click.pass_context
 def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | None, no_issues: bool,
-             output: str | None, as_json: bool, today) -> None:
+             live_gcp: bool, output: str | None, as_json: bool, today) -> None:
     """The handover plan: readiness per component and system, top risks, actions, open issues."""
     if as_json:
         fmt = "json"
@@ -91,7 +94,14 @@ def handover(ctx: click.Context, catalog_dir: str | None, fmt: str, team: str | 
     # a text plan on the terminal shows GitHub's failure in its issues section already
     in_body = fmt == "text" and not (output and output != "-")
     issues = None if no_issues else _issues(catalog, ids, echo_errors=not in_body)
-    plan = build_plan(catalog, services().graph, today=_today(today), team=team, issues=issues)
+    unowned: list[tuple[str, str]] = []
+    if live_gcp:
+        svc = services()
+        demo_env(svc, "gcp", what="live resources from the embedded emulators")
+        unowned, notes = svc.unowned_resources()
+        for note in notes:
+            click.echo(f"atlas: {note}", err=True)
+    plan = build_plan(catalog, services().graph, today=_today(today), team=team, issues=issues, unowned=unowned)
     if fmt == "json":
         import json
 

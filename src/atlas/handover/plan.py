@@ -8,7 +8,7 @@ one team. What `atlas handover` prints and the TUI's Handover screen shows.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from atlas.catalog.model import Catalog
@@ -118,9 +118,12 @@ def check_team(catalog: Catalog, team_id: str) -> None:
 
 
 def build_plan(catalog: Catalog, graph=None, *, today: _dt.date, team: str | None = None,
-               runbooks: Mapping[str, RunbookFile] | None = None, issues: IssueReport | None = None) -> HandoverPlan:
+               runbooks: Mapping[str, RunbookFile] | None = None, issues: IssueReport | None = None,
+               unowned: Sequence[tuple[str, str]] = ()) -> HandoverPlan:
     """The plan for the catalog (or the components `team` owns). `runbooks=None` reads the
-    workspace and git history (`atlas.handover.history`); pass them to stay pure."""
+    workspace and git history (`atlas.handover.history`); pass them to stay pure. `unowned`:
+    (resource, why) for live resources no component declares (discovery's drift), each an
+    action: "nothing gets dropped" means these are found and claimed."""
     if graph is None:
         from atlas.graph import CatalogGraph
 
@@ -137,6 +140,6 @@ def build_plan(catalog: Catalog, graph=None, *, today: _dt.date, team: str | Non
     blast = {cid: every[cid] for cid in ids}
     # risk values stay comparable between a team's plan and the whole product's
     risks = rank_risks(readiness, blast, largest_blast=max(every.values(), default=0))
-    actions = plan_actions(catalog, readiness, risks, today)
+    actions = plan_actions(catalog, readiness, risks, today, unowned=unowned)
     return HandoverPlan(catalog, today, team, readiness, system_readiness(catalog, readiness), risks, actions,
                         _team_summaries(catalog, readiness, actions), issues, blast)

@@ -275,6 +275,26 @@ class Services:
             return IssueReport(errors=[why])
         return fetch_issues(self.catalog, component_ids, env=env)
 
+    def unowned_resources(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """Live Pub/Sub topics and subscriptions that no component declares (discovery's
+        drift), as (resource, why) for the handover plan's actions, and one note per project
+        whose listing failed (unknown, never "nothing unowned"). Reads live GCP."""
+        from atlas.discovery import live
+        from atlas.discovery.drift import find_drift
+        from atlas.discovery.model import Findings
+        from atlas.discovery.run import fold_dead_letters
+        from atlas.health.clients import make_retry
+
+        findings = Findings()
+        clients = live.make_pubsub(self.env_for("gcp"))
+        try:
+            live.discover_pubsub(clients, sorted(self.catalog.projects), findings, retry=make_retry())
+        finally:
+            clients.close()
+        fold_dead_letters(findings)  # a dead-letter topic belongs to the subscription it serves
+        unowned = [(d.component, d.message) for d in find_drift(findings, self.catalog) if d.kind == "unowned"]
+        return unowned, list(findings.notes)
+
     def person(self) -> str | None:
         """The catalog person this user is: $ATLAS_USER, else $USER, when it names one."""
         from atlas.handover.knowledge import person_from_env
