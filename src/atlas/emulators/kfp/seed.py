@@ -12,7 +12,7 @@
     count = 7
     status = "DISABLED"                   # default ENABLED; disabled_at = "-1d" says since when
     failed = [{ run = 1, task = "trainer", error = "OOMKilled" }]   # run 1 = the newest
-    running = true                        # the newest run is still running (unfinished)
+    running = true                        # the newest run is unfinished (its last task hangs)
 
 Everything is materialised once, relative to the emulator's clock when it starts. Pure: no
 sockets. Field names and enums follow backend/api/v2beta1/{recurring_run,run}.proto of
@@ -140,7 +140,7 @@ def _add(seed: KfpSeed, e: dict, name: str, where: str, now: float) -> None:
         run = SeedRun(stable_id(rr_id, str(n)), f"{name}-{int(start)}", rr_id, seed.namespace, start, None, "RUNNING")
         t = start
         for task in tasks:
-            if unfinished and t + step > now:
+            if unfinished and (t + step > now or task == tasks[-1]):  # in progress, or hung at the end
                 run.tasks.append(SeedTask(task, t, None, "RUNNING"))
                 break
             if fail and fail[0] == task:
