@@ -24,7 +24,13 @@ def test_every_sample_signal_has_data_and_the_incident_shows():
     status = {cid: c["status"] for cid, c in components.items() if c["signals"]}
     assert status.pop("feature-backfill") == "CRIT"
     assert status.pop("features") == "WARN"  # no rows since the backfill failed
-    assert status.pop("ranker") == "WARN"  # newest model_pushed ~60 h old, bound 36 h
+    # the nightly training that started after the backfill failed stopped at data-validation
+    assert status.pop("ranker-training-nightly") == "CRIT"
+    assert status.pop("data-validation") == "CRIT"
+    for step in ("transform", "trainer", "evaluator", "infra-validator", "pusher"):
+        assert status.pop(step) == "STALE"  # did not run in the newest run
+    assert status.pop("retrieval-two-tower-weekly") == "WARN"  # disabled by on-call 40 min ago
+    assert status.pop("ranker") == "OK"  # pushed ~24 h ago, fresh until 36 h
     assert status.pop("clickstream-raw-dlq") == "WARN"  # unrelated noise
     assert status.pop("catalog-updates-df") == "WARN"  # unrelated noise: backlog 420 s > 300 s
     assert set(status.values()) == {"OK"}  # ranker-svc included: it serves the old model happily
