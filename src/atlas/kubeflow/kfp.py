@@ -66,7 +66,7 @@ def run_from_json(data: dict, *, detailed: bool = False) -> PipelineRun:
             continue
         tasks.append(TaskRun(name, t.get("state") or "RUNTIME_STATE_UNSPECIFIED", parse_time(t.get("start_time")),
                              parse_time(t.get("end_time")), _message(t.get("error"))))
-    tasks.sort(key=lambda t: (t.start or 0.0, t.name))
+    tasks.sort(key=lambda t: (t.start is None, t.start or 0.0, t.name))  # never started: last
     created = parse_time(data.get("created_at")) or 0.0
     return PipelineRun(
         run_id=data.get("run_id", ""), display_name=data.get("display_name", ""),

@@ -39,7 +39,7 @@ def job_from_json(data: dict, *, detailed: bool = False) -> PipelineRun:
         tasks.append(TaskRun(name, _TASK_STATES.get(t.get("state", ""), "RUNTIME_STATE_UNSPECIFIED"),
                              parse_time(t.get("startTime")), parse_time(t.get("endTime")),
                              str((t.get("error") or {}).get("message") or "")[:300]))
-    tasks.sort(key=lambda t: (t.start or 0.0, t.name))
+    tasks.sort(key=lambda t: (t.start is None, t.start or 0.0, t.name))  # never started: last
     return PipelineRun(
         run_id=data.get("name", "").rsplit("/", 1)[-1], display_name=data.get("displayName", ""),
         recurring_run_id=data.get("scheduleName", ""), state=_JOB_STATES.get(data.get("state", ""), "RUNTIME_STATE_UNSPECIFIED"),
