@@ -9,7 +9,6 @@ remote failure; refreshes never overlap (a lock serialises them).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -67,7 +66,7 @@ class HealthService:
         max_concurrency: int = 128,
         client_factory: Callable[[], object] | None = None,
         page_size: int | None = None,
-        kubeflow_factory: Callable[[], object] | None = None,
+        kubeflow_factory: Callable[[], object] | None = None,  # -> atlas.kubeflow.reader.KubeflowReader
     ):
         self.catalog = catalog
         self.now = now
@@ -79,7 +78,9 @@ class HealthService:
         self._client_factory = client_factory
         self.page_size = page_size  # None: the API's maximum (tests page with small sizes)
         self._plan: SignalPlan | None = None
-        self._kubeflow_factory = kubeflow_factory  # -> atlas.kubeflow.reader.KubeflowReader
+        # The Kubeflow reader sits above health (it judges runs into SignalStatus): whoever
+        # builds the service hands it in; without one, Kubeflow signals read ERROR.
+        self._kubeflow_factory = kubeflow_factory
         self._kubeflow = None
         self._last: dict[tuple[str, str], SignalStatus] = {}  # last status that had a value
         self._refresh_lock = threading.Lock()
@@ -116,10 +117,8 @@ class HealthService:
     def kubeflow(self):
         """The Kubeflow reader, built on first use (only catalogs with Kubeflow signals)."""
         with self._clients_lock:
-            if self._kubeflow is None:
-                from atlas.kubeflow.reader import make_reader
-                # services: the lead's services object will pass its env; os.environ until then
-                self._kubeflow = (self._kubeflow_factory or (lambda: make_reader(self.catalog, os.environ)))()
+            if self._kubeflow is None and self._kubeflow_factory is not None:
+                self._kubeflow = self._kubeflow_factory()
             return self._kubeflow
 
     def close(self) -> None:
@@ -351,22 +350,21 @@ class HealthService:
 
     def _run_kubeflow(self, job: tuple[str, list[SignalSpec]], now: float):
         """Every Kubeflow signal of one deployment from one reader pass (atlas.kubeflow.reader)."""
-        from atlas.kubeflow.evaluate import evaluate as judge_runs
-        from atlas.kubeflow.kfp import KubeflowError
-
         deployment, specs = job
         reader = self.kubeflow
-        target = reader.target(deployment)
         label = f"Kubeflow {deployment or '(no kubeflow label)'}"
+        if reader is None:
+            message = "no Kubeflow reader given to the health service"
+            return self._failed(specs, message, now), 0, f"{label}: {message} ({_affected(specs)})"
+        target = reader.target(deployment)
         if target in self._down:
             return self._failed(specs, self._down[target], now), 0, f"{label}: {self._down[target]} ({_affected(specs)})"
-        try:
-            data, calls = reader.read(deployment, specs, now)
-        except KubeflowError as exc:
-            if exc.unreachable:
-                self._down.setdefault(target, str(exc))
-            return self._failed(specs, str(exc), now), getattr(exc, "calls", 0), f"{label}: {exc} ({_affected(specs)})"
-        return [judge_runs(s, data, now) for s in specs], calls, ""
+        statuses, calls, problem, unreachable = reader.statuses(deployment, specs, now)
+        if problem:
+            if unreachable:
+                self._down.setdefault(target, problem)
+            return self._failed(specs, problem, now), calls, f"{label}: {problem} ({_affected(specs)})"
+        return statuses, calls, ""
 
     def _note_down(self, target: str, exc: BaseException, message: str) -> None:
         """Remember an endpoint that did not answer at all (not one that refused a query)."""

@@ -69,6 +69,17 @@ class KubeflowReader:
                 raise
             return self._view(state, specs), client.calls - before
 
+    def statuses(self, deployment: str, specs: list[SignalSpec], now: float):
+        """(statuses, calls, problem, unreachable) for the health service: never raises for a
+        remote failure; `problem` is one line ("" when the read worked)."""
+        from atlas.kubeflow.evaluate import evaluate
+
+        try:
+            data, calls = self.read(deployment, specs, now)
+        except KubeflowError as exc:
+            return [], getattr(exc, "calls", 0), str(exc), exc.unreachable
+        return [evaluate(s, data, now) for s in specs], calls, "", False
+
     def _read(self, state: _State, specs: list[SignalSpec], now: float) -> None:
         client = state.client
         if state.recurring_at is None or now - state.recurring_at > self.recurring_ttl:
