@@ -34,3 +34,15 @@ def test_calls_per_refresh_are_the_same_with_10_and_1000_recurring_runs():
     # detail call: pages, never one call per recurring run
     assert first_10 == 1 + 1 + 1
     assert first_1000 == math.ceil(1000 / 200) + math.ceil(2000 / 200) + 1
+
+
+def test_two_deployments_on_one_endpoint_and_namespace_share_one_list():
+    from atlas.catalog.model import KubeflowDeployment
+
+    cat = catalog(["a", "b"])
+    cat.kubeflow["kfp2"] = KubeflowDeployment("kfp2", "kfp", host="https://other.invalid", namespace="kubeflow")
+    cat.components["b"].labels["kubeflow"] = "kfp2"
+    with running(cat, [nightly("a"), nightly("b")]) as (service, emu):
+        snap = service.refresh()  # KF_PIPELINES_ENDPOINT points both at the emulator
+    assert snap.components["a"].status is Status.OK and snap.components["b"].status is Status.OK
+    assert sum("/recurringruns" in r for r in emu.requests) == 1

@@ -46,7 +46,10 @@ class KubeflowReader:
                  recurring_ttl: float = RECURRING_TTL) -> None:
         """`clients`: deployment id -> a KfpClient or VertexClient; `problems`: deployment id
         -> why it has no client (missing token variable, bad config)."""
-        self._states = {d: _State(c) for d, c in clients.items()}
+        # one state (cache, runs, lock) per client: deployments that share an endpoint and
+        # namespace (all of them, under KF_PIPELINES_ENDPOINT) share one list of each
+        by_client: dict[int, _State] = {}
+        self._states = {d: by_client.setdefault(id(c), _State(c)) for d, c in clients.items()}
         self.problems = dict(problems or {})
         self.recurring_ttl = recurring_ttl
 
@@ -122,7 +125,7 @@ class KubeflowReader:
         return rr, (data.runs.get(rr.recurring_run_id, [])[:limit] if rr else [])
 
     def close(self) -> None:
-        for state in self._states.values():
+        for state in {id(s): s for s in self._states.values()}.values():
             close = getattr(state.client, "close", None)
             if close:
                 close()
@@ -166,6 +169,7 @@ def make_reader(catalog, env: Mapping[str, str], *, timeout: float = 10.0, conne
 
     override = (env.get(ENDPOINT_ENV) or "").strip()
     clients: dict[str, object] = {}
+    shared: dict[tuple, object] = {}  # (kind, host, namespace, project, region, auth) -> client
     problems: dict[str, str] = {}
     for dep in getattr(catalog, "kubeflow", {}).values():
         try:
@@ -181,15 +185,19 @@ def make_reader(catalog, env: Mapping[str, str], *, timeout: float = 10.0, conne
 
                 auth = make_auth(auth_kind or "adc", env=env, audience=dep.audience, token_env=dep.token_env,
                                  deployment=dep.id)
-                clients[dep.id] = VertexClient(dep.project, dep.region, host=host, auth=auth, timeout=timeout,
-                                               connect_timeout=connect_timeout)
+                key = ("vertex", host, "", dep.project, dep.region, auth_kind, dep.token_env)
+                clients[dep.id] = shared.get(key) or shared.setdefault(key, VertexClient(
+                    dep.project, dep.region, host=host, auth=auth, timeout=timeout, connect_timeout=connect_timeout))
             else:
                 if not host:
                     raise KubeflowError(f"kubeflow {dep.id}: no host (set host, or {ENDPOINT_ENV})")
                 auth = make_auth(auth_kind, env=env, audience=dep.audience, token_env=dep.token_env, deployment=dep.id)
-                session = session_factory() if session_factory else None
-                clients[dep.id] = KfpClient(host, dep.namespace, auth=auth, timeout=timeout,
+                key = ("kfp", host, dep.namespace, "", "", auth_kind, dep.token_env, dep.audience if auth_kind == "iap" else "")
+                if key not in shared:
+                    session = session_factory() if session_factory else None
+                    shared[key] = KfpClient(host, dep.namespace, auth=auth, timeout=timeout,
                                             connect_timeout=connect_timeout, session=session)
+                clients[dep.id] = shared[key]
         except KubeflowError as exc:
             problems[dep.id] = str(exc)
     return KubeflowReader(clients, problems=problems)
