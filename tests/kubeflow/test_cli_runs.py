@@ -46,3 +46,11 @@ def test_runs_of_something_else_is_a_usage_error_in_one_line():
     result = run("ranker", endpoint="http://127.0.0.1:9")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["atlas: ranker is a model, not a kubeflow_recurring_run or kubeflow_pipeline"]
+
+
+def test_runs_json_gives_times_in_iso_8601_utc():
+    with KfpEmulator(load_scenario(ROOT / "scenarios" / "nw-recs.toml").kubeflow) as emu:
+        rows = json.loads(run("ranker-training-nightly", "--limit", "1", "--json", endpoint=emu.endpoint).stdout)
+    newest = rows[0]["runs"][0]
+    assert newest["created_at"].endswith("Z") and "T" in newest["created_at"]
+    assert rows[0]["enabled"] is True and rows[0]["cron"] == "0 0 3 * * *"

@@ -6,6 +6,7 @@ pipeline job); the readers translate into these. Pure data: no I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 # KFP's RuntimeState (backend/api/v2beta1/run.proto); Vertex states are mapped onto it.
@@ -48,13 +49,20 @@ class PipelineRun:
         return None
 
     def to_json(self) -> dict:
+        """Times as ISO 8601 UTC (None while unfinished), durations in seconds."""
         return {
             "run_id": self.run_id, "display_name": self.display_name, "state": self.state,
-            "created_at": self.created, "finished_at": self.finished, "duration": self.duration,
+            "created_at": iso(self.created), "finished_at": iso(self.finished), "duration": self.duration,
             "error": self.error,
-            "tasks": [{"name": t.name, "state": t.state, "start": t.start, "end": t.end, "error": t.error}
+            "tasks": [{"name": t.name, "state": t.state, "start": iso(t.start), "end": iso(t.end), "error": t.error}
                       for t in self.tasks],
         }
+
+
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, slots=True)
