@@ -1,5 +1,5 @@
 """The component screen of a Kubeflow recurring run: its last runs as a timeline, the failed
-task named (the runs come from the data source, here scripted)."""
+task named (the runs come from the services, here scripted)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from atlas.catalog.model import Component
 from atlas.kubeflow.model import PipelineRun, TaskRun
 
 from .conftest import SIZE, settle
-from .product import NOW, ScriptedSource
+from .product import NOW, ScriptedServices
 from .screen_text import screen_text
 
 
@@ -20,7 +20,7 @@ def _runs() -> list[PipelineRun]:
     return [failed, *ok]
 
 
-class RunsSource(ScriptedSource):
+class RunsServices(ScriptedServices):
     def recent_runs(self, component_id: str):
         assert component_id == "nightly"
         return _runs()
@@ -29,7 +29,7 @@ class RunsSource(ScriptedSource):
 async def test_a_recurring_runs_screen_shows_its_last_runs_with_the_failed_task(catalog, make_app):
     catalog.components["nightly"] = Component("nightly", "kubeflow_recurring_run", system="serving", owner="science",
                                               labels={"kubeflow": "kfp", "recurring_run": "nightly"})
-    app = make_app(RunsSource(catalog))
+    app = make_app(RunsServices(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.open_component("nightly")
