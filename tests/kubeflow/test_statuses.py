@@ -25,7 +25,7 @@ def test_a_failed_last_run_is_crit_and_names_the_failed_task_and_its_error():
     assert last.since == NOW - 11 * 3600 - 13 * 60 - 20 + 24 * 60 + 0.6 * 12 * 60
     # the step itself is red, the ones after it did not run, the ones before are fine
     assert snap.components["trainer"].status is Status.CRIT
-    assert snap.components["evaluator"].status is Status.STALE
+    assert snap.components["evaluator"].status is Status.NO_DATA
     assert "stopped at trainer" in snap.components["evaluator"].reason
     assert snap.components["transform"].status is Status.OK
 

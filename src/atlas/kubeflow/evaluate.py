@@ -7,7 +7,8 @@ Signal types (catalog/signals.toml declares them; the thresholds are catalog dat
                      of its cron: WARN "missed its 03:00 run";
 - pipeline_duration: a run in progress for more than `warn` x the usual (median successful)
                      duration: WARN;
-- pipeline_task:     one step's state in the newest run (a pipeline_component);
+- pipeline_task:     one step's state in the newest run (a pipeline_component); a step the
+                     run never reached is NO_DATA, saying where the run stopped;
 - pipeline_push:     age of the newest successful run of the push step (a model's freshness).
 Every status carries `since`: when the current state began, as the runs tell it.
 """
@@ -173,7 +174,9 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
     if run.finished is None:
         return _status(spec, Status.OK, f"waiting: the run of {when(run.created, now)} is in progress", since=run.created)
     stopped = ", ".join(t.name for t in run.failed_tasks()) or run.state.lower()
-    return _status(spec, Status.STALE, f"did not run: the run of {when(run.created, now)} stopped at {stopped}",
+    # Not run is not known to be broken (the step that stopped the run is): no data, and the
+    # failure before it stays the one that explains the run.
+    return _status(spec, Status.NO_DATA, f"did not run: the run of {when(run.created, now)} stopped at {stopped}",
                    since=run.finished)
 
 
