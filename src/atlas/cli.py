@@ -26,6 +26,7 @@ _COMMANDS: dict[str, str] = {
     "whois": "atlas.commands.handover:whois",
     "runbook": "atlas.commands.handover:runbook",
     "discover": "atlas.commands.discover:discover",
+    "runs": "atlas.commands.runs:runs",
 }
 
 

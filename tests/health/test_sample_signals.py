@@ -15,14 +15,14 @@ from atlas.emulators.gcp import GcpEmulator
 from atlas.emulators.scenario import scenario_from_dict
 from atlas import metrictable as metrics
 from atlas.health.model import Status
+from atlas.health.specs import PIPELINE_TYPES
 
 from .builders import NOW, make_catalog
 from .live import service_for
 
 WORKSPACE = Path(__file__).resolve().parents[2]
 SAMPLE = load_catalog(WORKSPACE / "catalog").catalog
-KUBEFLOW = {"kfp-recurring-run-failed", "pipeline-task-failed", "model-freshness"}  # read by the Kubeflow API
-SIGNALS = [s for s in SAMPLE.signals.values() if s.id not in KUBEFLOW]
+SIGNALS = [s for s in SAMPLE.signals.values() if s.type not in PIPELINE_TYPES]  # Kubeflow's: tests/kubeflow
 
 
 def target(signal, level: Status) -> float | None:

@@ -93,6 +93,7 @@ _STORES = {
     "system": "systems",
     "component": "components",
     "signal": "signals",
+    "kubeflow": "kubeflow",
 }
 
 # What each signal type needs besides its thresholds.
@@ -191,6 +192,7 @@ class CatalogBuilder:
             "system": c.systems,
             "component": c.components,
             "signal": c.signals,
+            "kubeflow": c.kubeflow,
         }
 
     def _rel(self, path: Path | None) -> str:

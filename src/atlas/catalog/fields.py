@@ -35,6 +35,7 @@ from atlas.catalog.model import (
     Catalog,
     Component,
     Handover,
+    KubeflowDeployment,
     LogFilterTemplate,
     Person,
     Project,
@@ -71,6 +72,7 @@ SYSTEM = _spec("system", "A group of components (data pipelines, training, servi
 COMPONENT = _spec("component", "One deployable or data asset of the product", Component)
 SIGNAL = _spec("signal", "A health signal template, declared once per kind", SignalTemplate)
 LOG_FILTER = _spec("log_filter", "The Cloud Logging filter template of a kind", LogFilterTemplate)
+KUBEFLOW = _spec("kubeflow", "A Kubeflow Pipelines deployment whose recurring runs atlas reads", KubeflowDeployment)
 EXPERIMENT_TEMPLATE = EntitySpec(
     "experiment_template",
     "An experiment template (format owned by the experiment wizard)",
@@ -92,8 +94,8 @@ REJECTED_PROPOSAL = EntitySpec(
     ),
 )
 
-SPECS: tuple[EntitySpec, ...] = (ATLAS, TEAM, PERSON, PROJECT, REPO, SYSTEM, COMPONENT, SIGNAL, LOG_FILTER, EXPERIMENT_TEMPLATE,
-                                 REJECTED_PROPOSAL)
+SPECS: tuple[EntitySpec, ...] = (ATLAS, TEAM, PERSON, PROJECT, REPO, SYSTEM, COMPONENT, SIGNAL, LOG_FILTER, KUBEFLOW,
+                                 EXPERIMENT_TEMPLATE, REJECTED_PROPOSAL)
 SPEC_BY_TABLE: dict[str, EntitySpec] = {s.table: s for s in SPECS}
 
 _FIELD_INDEX: dict[str, dict[str, Field]] = {s.table: {f.name: f for f in s.fields} for s in SPECS}

@@ -58,7 +58,10 @@ KINDS: tuple[str, ...] = (
 STAGES: tuple[str, ...] = ("planned", "shadowing", "reverse-shadowing", "owned")
 KNOWLEDGE_LEVELS: tuple[str, ...] = ("heard-of", "can-operate", "can-debug", "expert")
 
-SIGNAL_TYPES: tuple[str, ...] = ("metric", "ratio", "log", "freshness")
+SIGNAL_TYPES: tuple[str, ...] = ("metric", "ratio", "log", "freshness",
+                                  # read from the Kubeflow Pipelines / Vertex AI Pipelines API
+                                  "pipeline_run", "pipeline_schedule", "pipeline_duration", "pipeline_task",
+                                  "pipeline_push")
 MODES: tuple[str, ...] = ("streaming", "batch", "dead_letter", "cloud_run", "gke")
 DIRECTIONS: tuple[str, ...] = ("above", "below")
 RATIO_BAD_MODES: tuple[str, ...] = ("exclude", "include")

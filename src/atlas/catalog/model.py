@@ -92,6 +92,25 @@ class System:
 
 
 @dataclass(slots=True)
+class KubeflowDeployment:
+    """Where one Kubeflow Pipelines API is and how to sign in (never the token itself);
+    components name it in labels.kubeflow. KF_PIPELINES_ENDPOINT overrides every host."""
+
+    id: str = identity()
+    kind: str = entry(STRING, "kfp (self-hosted, v2beta1 REST) or vertex (Vertex AI Pipelines)", default="kfp",
+                      enum=("kfp", "vertex"))
+    host: str = entry(STRING, "kfp: API base URL, e.g. https://kfp.example.com", default="")
+    namespace: str = entry(STRING, "kfp: profile namespace (empty in single-user mode)", default="")
+    auth: str = entry(STRING, "iap: Google ID token from ADC; bearer: token from token_env; adc; none",
+                      default="none", enum=("none", "iap", "bearer", "adc"))
+    audience: str = entry(STRING, "iap: the IAP OAuth client id", default="")
+    token_env: str = entry(STRING, "bearer: name of the environment variable holding the token", default="")
+    project: str = entry(STRING, "vertex: GCP project", default="", ref="project")
+    region: str = entry(STRING, "vertex: region, e.g. us-central1", default="")
+    source: Path | None = None
+
+
+@dataclass(slots=True)
 class Handover:
     previous_owner: str = entry(STRING, "A team id or the free-text name of the old team", default="")
     stage: str = entry(STRING, "Where the transfer stands", default="planned", enum=STAGES)
@@ -210,6 +229,7 @@ class Catalog:
     repos: dict[str, Repo] = field(default_factory=dict)
     signals: dict[str, SignalTemplate] = field(default_factory=dict)
     log_filters: list[LogFilterTemplate] = field(default_factory=list)
+    kubeflow: dict[str, KubeflowDeployment] = field(default_factory=dict)
     # Raw tables for later issues' entities (experiment templates), keyed by id.
     experiment_templates: dict[str, dict] = field(default_factory=dict)
     # Discovery proposals a person rejected ([[rejected_proposal]]: component, depends_on).

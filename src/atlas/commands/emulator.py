@@ -53,6 +53,8 @@ def emulator(scenario_path: str | None, port: int, github_port: int) -> None:
         click.echo(f"  Cloud Monitoring + Cloud Logging (gRPC): {running.monitoring_host}")
         if running.github_api_url:
             click.echo(f"  GitHub REST API: {running.github_api_url}")
+        if running.kfp_endpoint:
+            click.echo(f"  Kubeflow Pipelines API (v2beta1 REST): {running.kfp_endpoint}")
         for note in running.notes:
             click.echo(f"  {note}")
         click.echo("Use them with:")

@@ -63,7 +63,9 @@ def _print_errors(snapshot) -> None:
             click.echo(f"error: {message} ({n} quer{'y' if n == 1 else 'ies'} failed)", err=True)
             continue
         hint = ("is `atlas emulator` running? check MONITORING_EMULATOR_HOST / LOGGING_EMULATOR_HOST"
-                if target.startswith("emulator ") else "check the network and https_proxy")
+                if target.startswith("emulator ") else
+                "check KF_PIPELINES_ENDPOINT or the catalog's [[kubeflow]] host" if message.startswith("Kubeflow")
+                else "check the network and https_proxy")
         click.echo(f"error: {message}: {n} quer{'y' if n == 1 else 'ies'} failed ({hint})", err=True)
     for line in snapshot.errors:
         if not any(message in line for message in unreachable.values()):

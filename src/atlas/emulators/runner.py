@@ -2,7 +2,8 @@
 
 `start_all(path)` is what `atlas emulator`, the TUI's demo mode and tests use: the GCP
 emulator always, the GitHub emulator when that package is available and the scenario has a
-`[github]` section. `start_github(path)` starts only the GitHub one, for commands that read
+`[github]` section, the Kubeflow Pipelines one when it has a `[kubeflow]` section.
+`start_github(path)` starts only the GitHub one, for commands that read
 nothing else (it skips ~2 s of cloud-library imports). `.env()` gives the variables the
 client factories read.
 """
@@ -27,6 +28,8 @@ class RunningEmulators:
     github: Any = None  # GitHubEmulator, when started
     github_api_url: str | None = None
     notes: list[str] = field(default_factory=list)  # why something did not start
+    kfp: Any = None  # KfpEmulator, when the scenario has a [kubeflow] section
+    kfp_endpoint: str | None = None
 
     @property
     def logging_host(self) -> str:
@@ -40,9 +43,14 @@ class RunningEmulators:
         if self.github_api_url:
             env["GITHUB_API_URL"] = self.github_api_url
             env["GITHUB_TOKEN"] = DEMO_TOKEN
+        if self.kfp_endpoint:
+            env["KF_PIPELINES_ENDPOINT"] = self.kfp_endpoint  # the kfp SDK's variable
         return env
 
     def stop(self) -> None:
+        if self.kfp is not None:
+            self.kfp.stop()
+            self.kfp = None
         if self.github is not None:
             self.github.stop()
             self.github = None
@@ -57,7 +65,7 @@ class RunningEmulators:
 
 
 def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_port: int = 0,
-              now: Callable[[], float] = time.time) -> RunningEmulators:
+              now: Callable[[], float] = time.time, kfp_port: int = 0) -> RunningEmulators:
     """Raises ScenarioError (one line) for a bad scenario, OSError when a port is taken."""
     from atlas.emulators.gcp import GcpEmulator
 
@@ -66,6 +74,11 @@ def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_por
     running = RunningEmulators(scenario=scenario, gcp=gcp, monitoring_host=gcp.start())
     try:
         _start_github(running, github_port, now)
+        if scenario.kubeflow:
+            from atlas.emulators.kfp import KfpEmulator
+
+            running.kfp = KfpEmulator(scenario.kubeflow, port=kfp_port, now=now)
+            running.kfp_endpoint = running.kfp.start()
     except BaseException:
         running.stop()
         raise

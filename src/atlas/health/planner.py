@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from atlas.catalog.model import Catalog
 from atlas.health import logshape
-from atlas.health.specs import SignalSpec, signals_of
+from atlas.health.specs import PIPELINE_TYPES, SignalSpec, signals_of
 
 
 # Google documents a 2,048-character limit for the Monitoring filter grammar (alert policy
@@ -147,6 +147,8 @@ class SignalPlan:
     unqueryable: list[SignalSpec] = field(default_factory=list)  # spec.problem says why
     specs: dict[str, list[SignalSpec]] = field(default_factory=dict)  # component id -> its signals
     split_extra: int = 0  # extra ListTimeSeries calls that keeping filters under MAX_FILTER costs
+    # Kubeflow signals by deployment (the `kubeflow` label): one reader job each (atlas.kubeflow)
+    kubeflow: dict[str, list[SignalSpec]] = field(default_factory=dict)
 
     @property
     def calls(self) -> int:
@@ -184,6 +186,8 @@ def plan(catalog: Catalog) -> SignalPlan:
                 result.unqueryable.append(spec)
             elif spec.uses_logs:
                 log_specs.append(spec)
+            elif spec.type in PIPELINE_TYPES:
+                result.kubeflow.setdefault(dict(spec.resource_labels).get("kubeflow", ""), []).append(spec)
             else:
                 key = group_key(spec)
                 group = groups.get(key)

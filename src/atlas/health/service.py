@@ -66,6 +66,7 @@ class HealthService:
         max_concurrency: int = 128,
         client_factory: Callable[[], object] | None = None,
         page_size: int | None = None,
+        kubeflow_factory: Callable[[], object] | None = None,  # -> atlas.kubeflow.reader.KubeflowReader
     ):
         self.catalog = catalog
         self.now = now
@@ -77,6 +78,10 @@ class HealthService:
         self._client_factory = client_factory
         self.page_size = page_size  # None: the API's maximum (tests page with small sizes)
         self._plan: SignalPlan | None = None
+        # The Kubeflow reader sits above health (it judges runs into SignalStatus): whoever
+        # builds the service hands it in; without one, Kubeflow signals read ERROR.
+        self._kubeflow_factory = kubeflow_factory
+        self._kubeflow = None
         self._last: dict[tuple[str, str], SignalStatus] = {}  # last status that had a value
         self._refresh_lock = threading.Lock()
         self._clients_lock = threading.Lock()
@@ -108,7 +113,17 @@ class HealthService:
                     self._clients = Clients(monitoring_problem=problem, logging_problem=problem)
             return self._clients
 
+    @property
+    def kubeflow(self):
+        """The Kubeflow reader, built on first use (only catalogs with Kubeflow signals)."""
+        with self._clients_lock:
+            if self._kubeflow is None and self._kubeflow_factory is not None:
+                self._kubeflow = self._kubeflow_factory()
+            return self._kubeflow
+
     def close(self) -> None:
+        if self._kubeflow is not None:
+            self._kubeflow.close()
         if self._clients is not None and hasattr(self._clients, "close"):
             self._clients.close()
 
@@ -142,6 +157,7 @@ class HealthService:
         jobs: list[tuple[str, object]] = [("metric", g) for g in signal_plan.groups]
         jobs += [("logs", b) for b in signal_plan.log_batches]
         jobs += [("log", q) for q in signal_plan.log_queries]
+        jobs += [("kubeflow", item) for item in signal_plan.kubeflow.items()]
         if jobs:
             workers = min(self.max_concurrency, len(jobs))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="atlas-health") as pool:
@@ -181,9 +197,11 @@ class HealthService:
                 return self._run_group(clients, job, now)
             if kind == "logs":
                 return self._run_log_batch(clients, job, now)
+            if kind == "kubeflow":
+                return self._run_kubeflow(job, now)
             return self._run_log(clients, job, now)
         except Exception as exc:  # noqa: BLE001 - a bug in one group must not blank the screen
-            specs = [job.spec] if kind == "log" else list(job.members)
+            specs = [job.spec] if kind == "log" else list(job[1]) if kind == "kubeflow" else list(job.members)
             message = f"internal error ({exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
             return self._failed(specs, message, now), 0, f"{specs[0].id} in {specs[0].project}: {message}"
 
@@ -329,6 +347,24 @@ class HealthService:
                 out.append(evaluate.failed(spec, f"more than {logs.BATCH_MAX_PAGES} pages of log entries; "
                                                  "newest entry not reached", self._last.get((spec.component, spec.id)), now))
         return out, scan.calls, ""
+
+    def _run_kubeflow(self, job: tuple[str, list[SignalSpec]], now: float):
+        """Every Kubeflow signal of one deployment from one reader pass (atlas.kubeflow.reader)."""
+        deployment, specs = job
+        reader = self.kubeflow
+        label = f"Kubeflow {deployment or '(no kubeflow label)'}"
+        if reader is None:
+            message = "no Kubeflow reader given to the health service"
+            return self._failed(specs, message, now), 0, f"{label}: {message} ({_affected(specs)})"
+        target = reader.target(deployment)
+        if target in self._down:
+            return self._failed(specs, self._down[target], now), 0, f"{label}: {self._down[target]} ({_affected(specs)})"
+        statuses, calls, problem, unreachable = reader.statuses(deployment, specs, now)
+        if problem:
+            if unreachable:
+                self._down.setdefault(target, problem)
+            return self._failed(specs, problem, now), calls, f"{label}: {problem} ({_affected(specs)})"
+        return statuses, calls, ""
 
     def _note_down(self, target: str, exc: BaseException, message: str) -> None:
         """Remember an endpoint that did not answer at all (not one that refused a query)."""

@@ -17,6 +17,9 @@ _OVERRIDABLE = {
     f.name for f in fields(SignalTemplate) if f.name not in ("id", "kinds", "modes", "source")
 }
 _TUPLE_FIELDS = ("resource_labels", "ratio_bad")
+# Read from the Kubeflow Pipelines / Vertex AI Pipelines API (atlas.kubeflow), not Google
+# Monitoring or Logging; their resource_labels name the component labels that select the runs.
+PIPELINE_TYPES = ("pipeline_run", "pipeline_schedule", "pipeline_duration", "pipeline_task", "pipeline_push")
 
 
 @dataclass(slots=True)
@@ -116,7 +119,7 @@ def resolve(template: SignalTemplate, component: Component) -> SignalSpec:
     log_filter = _fill(t.log_filter, component) if uses_logs else ""
     if uses_logs and not log_filter:
         problem = problem or f"signal {t.id} of type {t.type} has no log_filter"
-    if not uses_logs and not t.metric_type:
+    if not uses_logs and not t.metric_type and t.type not in PIPELINE_TYPES:
         problem = problem or f"signal {t.id} has no metric_type"
     if uses_logs and "{" in log_filter:
         problem = problem or f"signal {t.id}: log_filter has an unfilled placeholder: {log_filter}"

@@ -224,9 +224,11 @@ class Services:
             if self._health is None:
                 from atlas.health.clients import make_clients
                 from atlas.health.service import HealthService
+                from atlas.kubeflow.reader import make_reader
 
                 self._health = HealthService(self.catalog, now=self.now,
-                                             client_factory=lambda: make_clients(self.env_for("gcp")))
+                                             client_factory=lambda: make_clients(self.env_for("gcp")),
+                                             kubeflow_factory=lambda: make_reader(self.catalog, self.env_for("kubeflow")))
             return self._health
 
     def refresh_health(self) -> Any:
@@ -235,6 +237,26 @@ class Services:
 
     def recent_errors(self, component_id: str, limit: int = 50) -> list[Any]:
         return list(self.health().recent_errors(component_id, limit=limit))
+
+    def kubeflow_runs(self, component_id: str, limit: int = 10) -> list[tuple]:
+        """[(component, deployment, RecurringRun or None, display name, [PipelineRun] newest
+        first)] for a recurring run or a pipeline's recurring runs, from the health service's
+        Kubeflow reader (its cached lists). Raises RunsLookupError (not a Kubeflow component)
+        or KubeflowError (the API could not be read): one line each."""
+        from atlas.kubeflow.report import targets
+
+        wanted = targets(self.catalog, component_id)
+        reader = self.health().kubeflow
+        now = self.now()
+        out = []
+        for comp, deployment, name in wanted:
+            rr, runs = reader.runs_of(deployment, name, now, limit)
+            out.append((comp, deployment, rr, name, runs))
+        return out
+
+    def recent_runs(self, component_id: str, limit: int = 7) -> list[Any]:
+        """The newest runs of a kubeflow_recurring_run component (the component screen)."""
+        return self.kubeflow_runs(component_id, limit)[0][4]
 
     def triage(self, snapshot: Any) -> list[Any]:
         from atlas.health.triage import triage

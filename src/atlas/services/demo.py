@@ -24,6 +24,7 @@ from typing import Any, Callable
 PART_VARIABLES: dict[str, tuple[str, ...]] = {
     "gcp": ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST"),
     "github": ("GITHUB_API_URL",),
+    "kubeflow": ("KF_PIPELINES_ENDPOINT",),  # the kfp SDK's variable
 }
 PARTS = tuple(PART_VARIABLES)
 
@@ -72,7 +73,8 @@ class DemoSession:
             missing = wanted - self._parts
             if missing:
                 self._start(missing)
-            return dict(self._env)
+            # a variable the user set wins even when a wider start (start_all) served it too
+            return {k: v for k, v in self._env.items() if not base.get(k)}
 
     def _start(self, parts: set[str]) -> None:
         from atlas.emulators.runner import start_all, start_github

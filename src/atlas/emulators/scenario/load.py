@@ -46,7 +46,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, path: Path | None = None) -> Scenario:
     """Build a Scenario from parsed TOML (tests build them in code this way)."""
-    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github", "pubsub"}, "top level")
+    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github", "pubsub", "kubeflow"}, "top level")
     head = table(data, "scenario", "[scenario]")
     only(head, {"name", "project", "history", "logging_read_quota", "logging_search_pages"}, "[scenario]")
     project = string(head, "project", "[scenario]", default="demo-project")
@@ -68,6 +68,11 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
     if "repos_dir" in gh:
         repos = Path(string(gh, "repos_dir", "[github]"))
         sc.github_repos_dir = repos if repos.is_absolute() or base_dir is None else base_dir / repos
+    sc.kubeflow = table(data, "kubeflow", "[kubeflow]")
+    if sc.kubeflow:  # check it now, so a typo is one line at load time, not at emulator start
+        from atlas.emulators.kfp.seed import parse_seed
+
+        parse_seed(sc.kubeflow, 0.0)
     return sc
 
 

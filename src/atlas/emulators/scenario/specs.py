@@ -188,3 +188,4 @@ class Scenario:
     github_repos_dir: Path | None = None
     path: Path | None = None
     pubsub: Any = None  # pubsub.PubSubSpec: the topics and subscriptions the admin API lists
+    kubeflow: dict = field(default_factory=dict)  # the raw [kubeflow] table (atlas.emulators.kfp.seed)

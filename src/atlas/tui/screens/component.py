@@ -78,6 +78,9 @@ class ComponentScreen(AtlasScreen):
                     yield self._neighbours("downstream", app.workspace.graph.downstream(self.component_id, depth=1))
             yield Label("Signals", classes="section")
             yield Vertical(*self._signals(), id="signals")
+            if component.kind == "kubeflow_recurring_run":
+                yield Label("Last runs (Kubeflow)", classes="section")
+                yield Static(Text("loading runs…", style="italic"), id="runs")
             yield Label("Recent errors (logs)", classes="section")
             yield Static(self._errors_text(), id="errors")
 
@@ -128,6 +131,8 @@ class ComponentScreen(AtlasScreen):
     def workspace_ready(self) -> None:
         self.app.focus_id = self.component_id
         self._load_errors()
+        if self.query("#runs"):
+            self._load_runs()
         self.show_section(self.section)
 
     def health_changed(self) -> None:
@@ -157,6 +162,17 @@ class ComponentScreen(AtlasScreen):
             self.app.call_from_thread(self._errors_loaded, None, one_line(exc))
         else:
             self.app.call_from_thread(self._errors_loaded, list(lines), "")
+
+    @work(thread=True, exclusive=True, group="recent-runs")
+    def _load_runs(self) -> None:
+        from atlas.tui.runs_text import timeline
+
+        reader = getattr(self.atlas.services, "recent_runs", None)
+        try:
+            text = timeline(reader(self.component_id), self.app.clock()) if reader else Text("no Kubeflow reader")
+        except Exception as exc:
+            text = Text(f"could not read runs: {one_line(exc)}", style="dark_orange")
+        self.app.call_from_thread(lambda: [w.update(text) for w in self.query("#runs")])
 
     def _errors_loaded(self, lines: list | None, failed: str) -> None:
         self.errors = lines if lines is not None else []

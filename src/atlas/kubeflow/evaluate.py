@@ -1,0 +1,202 @@
+"""Recurring runs and their runs -> statuses with reasons and onsets. Pure: no I/O.
+
+Signal types (catalog/signals.toml declares them; the thresholds are catalog data):
+- pipeline_run:      the newest finished run FAILED: CRIT naming the failed task(s) and their
+                     error; the value is the number of failed runs in a row;
+- pipeline_schedule: the recurring run DISABLED: WARN; no run started within `warn` periods
+                     of its cron: WARN "missed its 03:00 run";
+- pipeline_duration: a run in progress for more than `warn` x the usual (median successful)
+                     duration: WARN;
+- pipeline_task:     one step's state in the newest run (a pipeline_component); a step the
+                     run never reached is NO_DATA, saying where the run stopped;
+- pipeline_push:     age of the newest successful run of the push step (a model's freshness).
+Every status carries `since`: when the current state began, as the runs tell it.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from atlas.health import readable
+from atlas.health.model import SignalStatus, Status
+from atlas.health.specs import PIPELINE_TYPES as TYPES  # noqa: F401 - re-exported
+from atlas.health.specs import SignalSpec
+from atlas.kubeflow.cron import Cron, CronError
+from atlas.kubeflow.model import DeploymentRuns, PipelineRun, RecurringRun
+
+
+
+def when(epoch: float, now: float) -> str:
+    """HH:MM UTC, with the date when it is more than 20 h back (the health screens' clock)."""
+    return readable.clock(epoch, now)
+
+
+def _status(spec: SignalSpec, status: Status, reason: str, *, value=None, observed_at=None, since=None,
+            unit: str | None = None) -> SignalStatus:
+    return SignalStatus(component=spec.component, name=spec.id, status=status, reason=reason, value=value,
+                        unit=spec.unit if unit is None else unit, observed_at=observed_at, warn=spec.warn,
+                        crit=spec.crit, direction=spec.direction, since=since)
+
+
+def labels(spec: SignalSpec) -> dict[str, str]:
+    return dict(spec.resource_labels)
+
+
+def evaluate(spec: SignalSpec, data: DeploymentRuns, now: float) -> SignalStatus:
+    lab = labels(spec)
+    name = lab.get("recurring_run", "")
+    rr = data.recurring.get(name)
+    if rr is None:
+        return _status(spec, Status.WARN, f"no recurring run named {name!r} (renamed, deleted, or another namespace?)")
+    runs = data.runs.get(rr.recurring_run_id, [])
+    days = readable.duration(max(0.0, now - data.window_start))
+    return {
+        "pipeline_run": _last_run, "pipeline_schedule": _schedule, "pipeline_duration": _duration,
+        "pipeline_task": _task, "pipeline_push": _push,
+    }[spec.type](spec, rr, runs, now, days, lab)
+
+
+def failure_text(run: PipelineRun, now: float) -> str:
+    failed = run.failed_tasks()
+    if not failed:
+        return f"run {run.display_name} failed" + (f": {run.error}" if run.error else "")
+    parts = []
+    for t in failed:
+        at = f" at {when(t.end, now)}" if t.end else ""
+        parts.append(f"{t.name} failed{at}" + (f": {t.error}" if t.error else ""))
+    return "; ".join(parts)
+
+
+def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -> SignalStatus:
+    finished = [r for r in runs if r.finished is not None]
+    if not finished:
+        if runs:
+            return _status(spec, Status.OK, f"first run in progress since {when(runs[0].created, now)}",
+                           since=runs[0].created)
+        return _status(spec, Status.NO_DATA, f"no runs in the last {days}")
+    streak = 0
+    for r in finished:
+        if r.state != "FAILED":
+            break
+        streak += 1
+    newest = finished[0]
+    if streak:
+        status = Status.CRIT if spec.crit is None or streak > spec.crit else Status.WARN
+        row = f"; {streak} failed runs in a row" if streak > 1 else ""
+        onset = finished[streak - 1]
+        return _status(spec, status, f"last run failed: {failure_text(newest, now)}{row}", value=float(streak),
+                       observed_at=newest.finished, since=onset.finished, unit="runs")
+    word = newest.state.lower()
+    reason = f"last run {word} at {when(newest.finished, now)} (took {readable.duration(newest.duration or 0)})"
+    status = Status.OK if newest.state in ("SUCCEEDED", "SKIPPED") else Status.WARN
+    return _status(spec, status, reason, value=0.0, observed_at=newest.finished, since=newest.finished, unit="runs")
+
+
+def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
+    if not rr.enabled:
+        return _status(spec, Status.WARN, f"recurring run disabled (since {when(rr.updated, now)})", since=rr.updated)
+    base = runs[0].created if runs else rr.created
+    multiple = spec.warn if spec.warn is not None else 1.5
+    if rr.cron:
+        try:
+            cron = Cron(rr.cron)
+        except CronError as exc:
+            return _status(spec, Status.ERROR, str(exc))
+        # a run the scheduler starts a little after its fire time belongs to that fire time
+        expected = cron.next_after(base + 60)
+        if expected is None:
+            return _status(spec, Status.OK, f"cron {rr.cron!r} never fires again")
+        period = cron.period_after(expected)
+    elif rr.interval:
+        period, expected = rr.interval, base + rr.interval
+    else:
+        return _status(spec, Status.OK, "no schedule (runs by hand)")
+    deadline = expected + (multiple - 1.0) * period
+    late = (now - base) / period
+    if now > deadline:
+        missed = f"missed its {when(expected, now)} run" if runs else f"has not started since it was created ({when(base, now)})"
+        return _status(spec, Status.WARN, f"{missed}; last run started {readable.duration(now - base)} ago",
+                       value=round(late, 2), since=expected, unit="periods")
+    nxt = expected if expected > now else cron_next(rr, now)
+    tail = f"; next {when(nxt, now)}" if nxt else ""
+    return _status(spec, Status.OK, f"on schedule ({rr.cron or f'every {readable.duration(period)}'}){tail}",
+                   value=round(late, 2), since=base, unit="periods")
+
+
+def cron_next(rr: RecurringRun, now: float) -> float | None:
+    try:
+        return Cron(rr.cron).next_after(now) if rr.cron else None
+    except CronError:
+        return None
+
+
+def usual_duration(runs: list[PipelineRun]) -> float | None:
+    done = [r.duration for r in runs if r.state == "SUCCEEDED" and r.duration]
+    return statistics.median(done) if done else None
+
+
+def _duration(spec, rr, runs, now, days, lab) -> SignalStatus:
+    usual = usual_duration(runs)
+    active = [r for r in runs if r.finished is None]
+    if not active:
+        tail = f" (usual {readable.duration(usual)})" if usual else ""
+        return _status(spec, Status.OK, f"no run in progress{tail}", unit="x")
+    run = active[-1]  # the oldest unfinished one is the one most overdue
+    elapsed = now - run.created
+    if not usual:
+        return _status(spec, Status.NO_DATA, f"running {readable.duration(elapsed)}; no successful run in the "
+                                             f"last {days} to compare with", unit="x")
+    ratio = elapsed / usual
+    limit = spec.warn if spec.warn is not None else 2.0
+    text = f"running {readable.duration(elapsed)}, {ratio:.1f}x its usual {readable.duration(usual)}"
+    if ratio > limit:
+        return _status(spec, Status.WARN, f"{text} > warn {limit:g}x", value=round(ratio, 2),
+                       since=run.created + limit * usual, unit="x")
+    return _status(spec, Status.OK, text, value=round(ratio, 2), since=run.created, unit="x")
+
+
+def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
+    name = lab.get("task", "")
+    if not runs:
+        return _status(spec, Status.NO_DATA, f"no runs of {rr.display_name} in the last {days}")
+    run = runs[0]
+    task = run.task(name)
+    if task is not None:
+        if task.state == "FAILED":
+            at = f" at {when(task.end, now)}" if task.end else ""
+            return _status(spec, Status.CRIT, f"{name} failed{at}" + (f": {task.error}" if task.error else ""),
+                           observed_at=task.end, since=task.end or run.finished)
+        if task.state in ("SUCCEEDED", "SKIPPED"):
+            return _status(spec, Status.OK, f"{task.state.lower()} in the run of {when(run.created, now)}",
+                           observed_at=task.end, since=task.end)
+        return _status(spec, Status.OK, f"{task.state.lower()} since {when(task.start or run.created, now)}",
+                       since=task.start)
+    if run.finished is None:
+        return _status(spec, Status.OK, f"waiting: the run of {when(run.created, now)} is in progress", since=run.created)
+    stopped = ", ".join(t.name for t in run.failed_tasks()) or run.state.lower()
+    # Not run is not known to be broken (the step that stopped the run is): no data, and the
+    # failure before it stays the one that explains the run.
+    return _status(spec, Status.NO_DATA, f"did not run: the run of {when(run.created, now)} stopped at {stopped}",
+                   since=run.finished)
+
+
+def _push(spec, rr, runs, now, days, lab) -> SignalStatus:
+    step = lab.get("push_task", "pusher")
+    for run in runs:
+        task = run.task(step)
+        if task is not None and task.state == "SUCCEEDED" and task.end:
+            age = now - task.end
+            status = Status.OK
+            since = task.end
+            if spec.crit is not None and age > spec.crit:
+                status, since = Status.CRIT, task.end + spec.crit
+            elif spec.warn is not None and age > spec.warn:
+                status, since = Status.WARN, task.end + spec.warn
+            limit = spec.crit if status is Status.CRIT else spec.warn
+            bound = f" > {'crit' if status is Status.CRIT else 'warn'} {readable.duration(limit)}" if status is not Status.OK else ""
+            return _status(spec, status, f"pushed {readable.duration(age)} ago by the run of "
+                                         f"{when(run.created, now)} ({rr.display_name}){bound}",
+                           value=age, observed_at=task.end, since=since, unit="s")
+    status = Status.CRIT if spec.crit is not None else Status.WARN
+    return _status(spec, status, f"no successful {step} step in the last {days} of {rr.display_name}",
+                   value=None, since=None, unit="s")

@@ -1,0 +1,85 @@
+"""Recurring runs, runs and their tasks, as atlas reads them from either backend.
+
+The KFP API and Vertex AI Pipelines name things differently (recurring run / schedule, run /
+pipeline job); the readers translate into these. Pure data: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# KFP's RuntimeState (backend/api/v2beta1/run.proto); Vertex states are mapped onto it.
+FINISHED = frozenset({"SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"})
+UNFINISHED = frozenset({"PENDING", "RUNNING", "CANCELING", "PAUSED"})
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRun:
+    name: str  # the task's display name in the pipeline ("trainer")
+    state: str
+    start: float | None = None
+    end: float | None = None  # None while unfinished
+    error: str = ""  # the task's error message, "" when none
+
+
+@dataclass(slots=True)
+class PipelineRun:
+    run_id: str
+    display_name: str
+    recurring_run_id: str  # "" for a run started by hand
+    state: str
+    created: float
+    finished: float | None = None  # None while unfinished (KFP writes 1970-01-01T00:00:00Z)
+    tasks: tuple[TaskRun, ...] = ()
+    error: str = ""
+    detailed: bool = False  # read with the detail call (GetRun / GetPipelineJob)
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.finished is None else max(0.0, self.finished - self.created)
+
+    def failed_tasks(self) -> list[TaskRun]:
+        return [t for t in self.tasks if t.state == "FAILED"]
+
+    def task(self, name: str) -> TaskRun | None:
+        for t in self.tasks:
+            if t.name == name:
+                return t
+        return None
+
+    def to_json(self) -> dict:
+        """Times as ISO 8601 UTC (None while unfinished), durations in seconds."""
+        return {
+            "run_id": self.run_id, "display_name": self.display_name, "state": self.state,
+            "created_at": iso(self.created), "finished_at": iso(self.finished), "duration": self.duration,
+            "error": self.error,
+            "tasks": [{"name": t.name, "state": t.state, "start": iso(t.start), "end": iso(t.end), "error": t.error}
+                      for t in self.tasks],
+        }
+
+
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class RecurringRun:
+    recurring_run_id: str
+    display_name: str
+    enabled: bool
+    cron: str  # as the API gives it; "" for an interval trigger
+    created: float
+    updated: float
+    interval: float | None = None  # periodic_schedule.interval_second
+
+
+@dataclass(slots=True)
+class DeploymentRuns:
+    """What one refresh knows about one deployment."""
+
+    recurring: dict[str, RecurringRun] = field(default_factory=dict)  # by display name
+    runs: dict[str, list[PipelineRun]] = field(default_factory=dict)  # recurring_run_id -> newest first
+    window_start: float = 0.0  # runs created before this were not read

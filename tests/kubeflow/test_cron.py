@@ -1,0 +1,37 @@
+"""Cron as Kubeflow's scheduler reads it: six fields, seconds first (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from atlas.kubeflow.cron import Cron, CronError
+
+
+def at(text: str) -> float:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc).timestamp()
+
+
+def test_daily_at_three_and_its_period():
+    cron = Cron("0 0 3 * * *")
+    assert cron.next_after(at("2026-09-21T14:13:20")) == at("2026-09-22T03:00:00")
+    assert cron.next_after(at("2026-09-22T03:00:00")) == at("2026-09-23T03:00:00")  # strictly after
+    assert cron.period_after(at("2026-09-22T03:00:00")) == 86400
+
+
+def test_weekly_mondays_ranges_steps_and_names():
+    assert Cron("0 0 4 * * 1").next_after(at("2026-09-21T05:00:00")) == at("2026-09-28T04:00:00")
+    assert Cron("0 0 4 * * MON").next_after(at("2026-09-21T03:00:00")) == at("2026-09-21T04:00:00")
+    assert Cron("30 */15 9-17 * * 1-5").next_after(at("2026-09-19T12:00:00")) == at("2026-09-21T09:00:30")
+
+
+def test_vertex_five_fields_with_a_time_zone_prefix_read_as_seconds_zero():
+    assert Cron("TZ=UTC 0 3 * * *").next_after(at("2026-09-21T14:00:00")) == at("2026-09-22T03:00:00")
+    assert Cron("@daily").period_after(at("2026-09-22T00:00:00")) == 86400
+
+
+@pytest.mark.parametrize("text", ["0 0 25 * * *", "0 0 3 * *  * *", "x 0 3 * * *", "0 0 3 * * */0"])
+def test_a_bad_cron_is_one_line(text):
+    with pytest.raises(CronError, match="cron"):
+        Cron(text)
