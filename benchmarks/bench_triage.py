@@ -26,6 +26,7 @@ def _latest_change(inc) -> list[str]:
 
 
 def _most_signals(inc) -> list[str]:
+    """The failing signals each health refresh returns (`ComponentHealth.signals`)."""
     return sorted(inc.failing_signals, key=lambda c: (-inc.failing_signals[c], c))
 
 
@@ -100,7 +101,8 @@ def run(ctx) -> None:
     # sensitivity: the same physics, one assumption changed
     m = n // 4
     for label, kw in (("if no fault followed a change", {"root_change": 0.0}),
-                      ("if the unrelated failures were all WARN", {"noise_mix": (0, 1, 0)})):
+                      ("if the unrelated failures were all WARN", {"noise_mix": (0, 1, 0)}),
+                      ("if no fault flapped", {"root_flap": 0.0})):
         other = IncidentGenerator(catalog, graph, seed=ctx.seed + 1, **kw)
         top = [0, 0]
         for _ in range(m):

@@ -11,6 +11,11 @@ check that could not run, e.g. no onset time, never says pass):
 - node_deviates: the downstream end is failing (unknown when it has no data);
 - upstream_onset_first: the nearest failing component above on the chain began failing
   before the downstream end (within `tolerance`, for ingestion delay).
+
+A flapping component (see `atlas.health.series`) is ordered by when its on-and-off episode
+began, not by its latest flip; when it flapped all through its window, that is unknown. But a flapping WARN does not explain a steady CRIT below it:
+a value crossing its warn line back and forth is weak evidence of a hard, clean failure
+downstream, and its earlier crossings in the window did not break the CRIT then.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from atlas.health.model import ComponentHealth, Status
+from atlas.health.series import STEP, Shape, shape
 
 # Seconds by which a downstream onset may precede its upstream's and still count as
 # "after": metrics land late (Pub/Sub up to ~3 min of ingestion delay, plus one 60 s
@@ -75,6 +81,10 @@ class Onsets:
         self.status: dict[str, Status] = {cid: h.status for cid, h in components.items()}
         self.since: dict[str, float | None] = {cid: h.since for cid, h in components.items()}
         self.failing = {cid for cid, st in self.status.items() if st.failing and cid in graph}
+        self.shapes: dict[str, Shape] = {cid: shape(components[cid]) for cid in self.failing}
+        for cid, sh in self.shapes.items():
+            if sh.flapping:  # failing on and off since then (None: since before the window)
+                self.since[cid] = sh.episode
         self._deps: dict[str, list[str]] = {}
 
     def deps(self, cid: str) -> list[str]:
@@ -104,13 +114,19 @@ class Onsets:
             u = queue.popleft()
             if not self.passable(u):
                 continue
-            if u in self.failing and came_first(self.since.get(u), since, self.tolerance) != FAIL:
+            if (u in self.failing and came_first(self.since.get(u), since, self.tolerance) != FAIL
+                    and not self.flaps_above_steady(u, cid)):
                 return True
             for d in self.deps(u):
                 if d not in seen:
                     seen.add(d)
                     queue.append(d)
         return False
+
+    def flaps_above_steady(self, upstream: str, downstream: str) -> bool:
+        """A flapping WARN above a steady CRIT: not its explanation (see the module doc)."""
+        return (self.status.get(upstream) is Status.WARN and self.shapes[upstream].flapping
+                and self.status.get(downstream) is Status.CRIT and self.shapes[downstream].kind == STEP)
 
     def nearest_failing(self, cid: str) -> list[tuple[str, list[str]]]:
         """The failing components first met going upstream through components that are
@@ -149,6 +165,8 @@ class Onsets:
             deviates = self.deviates(down)
             if down in self.failing:
                 first = came_first(self.since.get(last), self.since.get(down), self.tolerance) if last else UNKNOWN
+                if last and self.flaps_above_steady(last, down):
+                    first = FAIL
                 last = down
             else:
                 first = UNKNOWN  # no onset of its own to compare

@@ -15,8 +15,9 @@ data) is "unknown", which does not fail the chain but is shown as such.
 
 Causes rank by evidence points that say "this is what broke" (see `points`): severity, the
 symptoms it explains, a change merged before its onset, and how fresh the failure is (a
-WARN that has been on for days is background, not the incident); ties go to the earliest
-onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
+WARN that has been on for days is background, not the incident; a flapping one has no
+fresh onset at all, see `atlas.health.series`); ties go to the earliest onset, then the
+blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
 neither cause nor hide anything; healthy components downstream of a cause are "at risk".
 """
 
@@ -31,6 +32,7 @@ from typing import Any
 from atlas.catalog.model import Catalog
 from atlas.health.model import ComponentHealth, Status
 from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
+from atlas.health.series import Shape
 
 INF = float("inf")
 FRESH = 24 * 3600.0  # a failure begun within a day is news; the SRE book's "recently"
@@ -57,6 +59,7 @@ class TriageItem:
     changes_note: str = "not looked up"  # why `changes` may be incomplete; "" when the lookup ran
     changes_scope: str = ""  # what was searched: "nw-recs/serving, 24 h before onset"
     points: dict[str, float] = field(default_factory=dict)  # causes: why they rank where they do
+    shape: Shape = field(default_factory=Shape)  # its series: a clean step, flapping, or unknown
 
     @property
     def cause(self) -> str:
@@ -75,7 +78,10 @@ class TriageItem:
             "chat": self.chat,
             "runbook": self.runbook,
             "tier": self.tier,
+            "series": self.shape.kind,
         }
+        if self.shape.flapping:
+            out["flapping_since"] = iso(self.shape.episode)
         if self.role == "cause":
             out["blast_radius"] = self.blast_radius
             out["changes"] = [c.to_json() for c in self.changes]
@@ -140,6 +146,8 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
 
     below = {cid: graph.downstream(cid) for cid in causes}  # blast radius and at-risk, one walk
     items = {cid: _item(catalog, graph, components[cid], "cause", below[cid]) for cid in causes}
+    for cid, item in items.items():
+        item.shape = onsets.shapes.get(cid, item.shape)
     unexplained: list[TriageItem] = []
     for cid in failing:
         if cid in items:
@@ -148,6 +156,7 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
         role = "unexplained" if not path or any(h.failed for h in path) else "symptom"
         item = _item(catalog, graph, components[cid], role)
         item.path, item.hops = path, len(path)
+        item.shape = onsets.shapes.get(cid, item.shape)
         if role == "symptom":
             items[path[0].upstream].symptoms.append(item)
         else:
@@ -168,12 +177,15 @@ def points(item: TriageItem, now: float | None) -> dict[str, float]:
     """Evidence that a cause is what broke, in points a person can check: severity (CRIT 2,
     WARN or STALE 1), the symptoms it explains (log2(1 + n): 1 for one, 2 for three), a
     change merged before its onset (1), freshness (2 when it just began, falling to 0 after
-    a day, 0 when the onset is unknown). Freshness weighs as much as a CRIT: with weight 1,
+    a day, 0 when the onset is unknown; a flapping cause counts from when its on-and-off
+    episode began, as its `since` is only its latest flip, and 0 when it flapped all
+    through its window). Freshness weighs as much as a CRIT: with weight 1,
     replayed incidents showed day-old background failures with one symptom of their own
     outranking a fresh fault (the only weight set after looking at the benchmark)."""
     fresh = 0.0
-    if now is not None and item.since is not None:
-        fresh = 2.0 * min(1.0, max(0.0, 1.0 - (now - item.since) / FRESH))
+    onset = item.shape.episode if item.shape.flapping else item.since
+    if now is not None and onset is not None:
+        fresh = 2.0 * min(1.0, max(0.0, 1.0 - (now - onset) / FRESH))
     return {
         "severity": 2.0 if item.status is Status.CRIT else 1.0,
         "symptoms": math.log2(1 + len(item.symptoms)),
