@@ -24,6 +24,10 @@ from pathlib import Path
 
 from bench_health import HISTORY, EmulatorProcess, _log_entries, _series_entries
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the tests' Kubeflow signal templates are reused as inputs
+    sys.path.insert(0, str(ROOT))
+
 STEPS = ["example-gen", "statistics-gen", "data-validation", "transform", "trainer", "evaluator",
          "infra-validator", "pusher"]
 
@@ -67,23 +71,13 @@ class KfpProcess:
 def _kubeflow_catalog(catalog):
     """Swap the synthetic log-based Kubeflow signals for the pipeline_* ones, and label each
     recurring run, step and model with the deployment and its recurring run."""
-    from atlas.catalog.model import KubeflowDeployment, SignalTemplate
+    from atlas.catalog.model import KubeflowDeployment
+
+    from tests.kubeflow.product import signals  # the same API-backed templates the tests use
 
     kinds = {"kubeflow_recurring_run", "pipeline_component", "model"}
     catalog.signals = {k: s for k, s in catalog.signals.items() if not kinds & set(s.kinds)}
-    two = ("kubeflow", "recurring_run")
-    for t in (
-        SignalTemplate("kfp-last-run", "last run", ("kubeflow_recurring_run",), type="pipeline_run",
-                       resource_labels=two, unit="runs", crit=0),
-        SignalTemplate("kfp-schedule", "schedule", ("kubeflow_recurring_run",), type="pipeline_schedule",
-                       resource_labels=two, unit="periods", warn=1.5),
-        SignalTemplate("kfp-run-duration", "run duration", ("kubeflow_recurring_run",), type="pipeline_duration",
-                       resource_labels=two, unit="x", warn=2),
-        SignalTemplate("pipeline-task", "step", ("pipeline_component",), type="pipeline_task",
-                       resource_labels=(*two, "task")),
-        SignalTemplate("model-freshness", "model age", ("model",), type="pipeline_push",
-                       resource_labels=(*two, "push_task"), unit="s", warn=129600, crit=259200),
-    ):
+    for t in signals():
         catalog.signals[t.id] = t
     catalog.kubeflow = {"kfp-bench": KubeflowDeployment("kfp-bench", host="https://kfp.invalid", namespace="kubeflow")}
     comps = catalog.components

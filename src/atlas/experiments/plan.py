@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 from atlas.catalog.model import Repo
 from atlas.experiments.checks import CheckResult, TargetDoc, check_manifest, check_repos, merge_results
@@ -208,3 +208,15 @@ def plan_to_json(plan: Plan) -> dict:
         "errors": plan.errors,
         "warnings": plan.warnings,
     }
+
+
+def default_branch_document(reader: "RepoReader", repo: Repo, target: TargetSpec) -> Any:
+    """A target file as it is on its repo's default branch, as plain data; None when the
+    file is missing or does not parse (callers that must report that read it themselves)."""
+    text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
+    if text is None:
+        return None
+    try:
+        return load_document(target.format, text)
+    except EditError:
+        return None

@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from atlas.catalog.model import Repo
-from atlas.experiments.edits import load_document
-from atlas.experiments.errors import EditError
-from atlas.experiments.plan import RepoReader, resolve_repo
+from atlas.experiments.plan import RepoReader, default_branch_document, resolve_repo
 from atlas.experiments.template import Template
 
 _ARM = "{arm."
@@ -33,13 +31,8 @@ def production_values(template: Template, repos: Mapping[str, Repo], reader: Rep
     for target in template.targets:
         if target.each != "treatment" or not control:
             continue
-        repo = resolve_repo(repos, target.repo)
-        text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
-        if text is None:
-            continue
-        try:
-            doc = load_document(target.format, text)
-        except EditError:
+        doc = default_branch_document(reader, resolve_repo(repos, target.repo), target)
+        if doc is None:
             continue
         node: Any = doc
         for key in target.at + (control,):

@@ -18,7 +18,7 @@ from atlas.experiments.edits import entry_state, load_document
 from atlas.experiments.errors import EditError, ExperimentError
 from atlas.experiments.expand import target_entries
 from atlas.experiments.manifest import ACTIVE_STATES, Manifest
-from atlas.experiments.plan import RepoReader, resolve_repo
+from atlas.experiments.plan import RepoReader, default_branch_document, resolve_repo
 from atlas.experiments.template import Template
 
 
@@ -134,13 +134,8 @@ def live_entries(manifest, template, repos, reader, only: set[str] | None = None
     for target in template.targets_in_data_order():
         if only is not None and target.repo not in only:
             continue
-        repo = resolve_repo(repos, target.repo)
-        text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
-        if text is None:
-            continue
-        try:
-            doc = load_document(target.format, text)
-        except EditError:
+        doc = default_branch_document(reader, resolve_repo(repos, target.repo), target)
+        if doc is None:
             continue
         for m in owned_entries(doc, target, manifest.id) if target.owner_field else []:
             out.append(f"{repo.github} {target.path}: {m.where}")
@@ -167,12 +162,8 @@ def unaccounted_entries(manifests: list[Manifest], templates: Mapping[str, Templ
                 repo = resolve_repo(repos, target.repo)
             except ExperimentError:
                 continue
-            text = reader.read_file(repo.github, target.path, reader.head_sha(repo.github, repo.default_branch))
-            if text is None:
-                continue
-            try:
-                doc = load_document(target.format, text)
-            except EditError:
+            doc = default_branch_document(reader, repo, target)
+            if doc is None:
                 continue
             for key, found in sorted(keys_in(doc, target).items()):
                 if key in known or _historic(found, target):
