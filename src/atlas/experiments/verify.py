@@ -134,7 +134,8 @@ def live_entries(manifest, template, repos, reader, only: set[str] | None = None
     for target in template.targets_in_data_order():
         if only is not None and target.repo not in only:
             continue
-        doc = default_branch_document(reader, resolve_repo(repos, target.repo), target)
+        repo = resolve_repo(repos, target.repo)
+        doc = default_branch_document(reader, repo, target)
         if doc is None:
             continue
         for m in owned_entries(doc, target, manifest.id) if target.owner_field else []:
