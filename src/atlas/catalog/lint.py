@@ -30,8 +30,35 @@ def _warn(code: str, message: str, comp: Component | None, field: str = "", hint
 
 def _needed_labels(signal: SignalTemplate) -> set[str]:
     needed = set(signal.resource_labels)
-    needed.update(_PLACEHOLDER.findall(signal.log_filter))
+    # every field that is filled per component: a placeholder left unfilled is a query
+    # that matches nothing, shown as "no data" instead of a gap in the catalog
+    for text in (signal.log_filter, signal.metric_type, *map(str, signal.metric_labels.values())):
+        needed.update(_PLACEHOLDER.findall(text))
     return needed - _BUILTIN
+
+
+def _template_problems(catalog: Catalog) -> list[Problem]:
+    """A broken [[experiment_template]] stops every experiment command; lint says so first,
+    with the template's own checks (atlas.experiments.template: no second rule set)."""
+    if not catalog.experiment_templates:
+        return []
+    from atlas.experiments.template import parse_templates
+
+    default = catalog.root / "experiment-templates.toml"
+    source = default if default.is_file() else None
+    _, errors = parse_templates(catalog.experiment_templates, source)
+    out = []
+    for line in errors:
+        m = _TEMPLATE_ERROR.match(line)
+        if m is None:
+            out.append(Problem("error", "experiment-template", line, source))
+            continue
+        out.append(Problem("error", "experiment-template", m["message"], source,
+                           f"experiment_template {m['id']}", m["field"]))
+    return out
+
+
+_TEMPLATE_ERROR = re.compile(r"^(?:.*?: )?experiment_template (?P<id>\S+): (?P<field>[^:]+): (?P<message>.*)$")
 
 
 def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
@@ -60,6 +87,12 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
             if missing:
                 out.append(_warn("missing-label", f"signal {signal.id} needs label {', '.join(missing)}",
                                  comp, "labels"))
+        log_filter = catalog.log_filter_for(comp)
+        unfilled = sorted(set(_PLACEHOLDER.findall(log_filter))) if "{" in log_filter else []
+        if unfilled:
+            out.append(_warn("unfilled-placeholder", f"log filter placeholder {', '.join('{' + u + '}' for u in unfilled)} "
+                             "has no value: the query would match nothing", comp, "labels",
+                             f"add {', '.join(unfilled)} under [component.labels]"))
         if comp.id in orphans:
             out.append(_warn("orphan", "no dependencies and nothing depends on it", comp, "depends_on"))
     owners = {c.owner for c in catalog.components.values()} | {s.owner for s in catalog.systems.values()}
@@ -89,6 +122,7 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
     from atlas.catalog import metric_lint  # the metric table's rules (aligner vs metric kind)
 
     out += metric_lint.check(catalog)
+    out += _template_problems(catalog)
     return with_lines(out)
 
 
