@@ -112,7 +112,9 @@ def check_yaml(text: str, what: str) -> None:
                 if anchor:
                     sizes[anchor] = size
                 add(size)
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml's own limit (1000) came first
+            raise _too_deep(what) from None
         return  # the loader reports the syntax error with its own position
 
 

@@ -117,7 +117,8 @@ _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 def _spellings(value: str) -> set[str]:
     """The token as it may appear in text: plain, URL-encoded, and base64 of the token
     alone (at each of the three byte alignments it can have inside a longer string)."""
-    out = {value, quote(value, safe=""), quote_plus(value), quote(value, safe="").lower()}
+    out = {value, quote(value, safe=""), quote(value), quote_plus(value), quote_plus(value, safe="/"),
+           quote(value, safe="").lower()}
     raw = value.encode()
     for pad in range(3):  # base64 of b"x" * pad + token: the token's characters from the aligned part on
         enc = base64.b64encode(b"\0" * pad + raw).decode().rstrip("=")
