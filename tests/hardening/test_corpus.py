@@ -51,8 +51,10 @@ def laughs(levels: int = 9) -> str:
     for i in range(1, levels):
         lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]")
     body = "\n".join("    " + line for line in lines)
+    # the bomb goes off where the importer reads a value: the description is made a string
     return ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: bomb\n"
-            f"spec:\n  type: service\n  owner: group:default/a\n  laughs:\n{body}\n")
+            f"  laughs:\n{body}\n  description: *l{levels - 1}\nspec:\n  type: service\n"
+            "  owner: group:default/a\n")
 
 
 COMPONENT_YAML = ("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ranker-svc\n{meta}"
