@@ -272,67 +272,67 @@ class _Planted:
         return (Path(self.marker).write_text, ("pwned",))
 
 
-def _plant(tmp_path, monkeypatch, file_mode: int, dir_mode: int = 0o755) -> tuple[Path, Path, Path]:
-    from atlas.tui import catalog_cache
+def _plant(tmp_path, file_mode: int, dir_mode: int = 0o755) -> tuple[Path, Path, Path, dict]:
+    from atlas.services import cache as catalog_cache
 
     world = World(tmp_path)
     cache = tmp_path / "cache"
     cache.mkdir()
-    monkeypatch.setenv("ATLAS_CACHE_DIR", str(cache))
+    env = {"ATLAS_CACHE_DIR": str(cache)}
     marker = tmp_path / "marker"
-    entry = catalog_cache._entry(world.catalog)
+    entry = catalog_cache._entry(world.catalog, env)
     entry.write_bytes(pickle.dumps((_Planted(str(marker)), [])))
     os.chmod(entry, file_mode)
     os.chmod(cache, dir_mode)
-    return world.catalog, entry, marker
+    return world.catalog, entry, marker, env
 
 
 @pytest.mark.parametrize("file_mode, dir_mode", [(0o666, 0o755), (0o664, 0o755), (0o644, 0o755), (0o644, 0o700),
                                                  (0o600, 0o777)],
                          ids=["world-writable", "group-writable", "ours-unsigned", "ours-unsigned-private-dir",
                               "world-writable-dir"])
-def test_a_planted_cache_entry_is_never_unpickled(tmp_path, monkeypatch, file_mode, dir_mode):
-    from atlas.tui import catalog_cache
+def test_a_planted_cache_entry_is_never_unpickled(tmp_path, file_mode, dir_mode):
+    from atlas.services import cache as catalog_cache
 
-    catalog, entry, marker = _plant(tmp_path, monkeypatch, file_mode, dir_mode)
-    assert catalog_cache.load(catalog) is None
+    catalog, entry, marker, env = _plant(tmp_path, file_mode, dir_mode)
+    assert catalog_cache.load(catalog, env) is None
     assert not marker.exists()
 
 
-def test_a_planted_entry_with_a_stolen_key_file_name_is_still_refused(tmp_path, monkeypatch):
+def test_a_planted_entry_with_a_stolen_key_file_name_is_still_refused(tmp_path):
     """Another user's key file (world-readable, so anyone could sign with it) signs nothing."""
     import hashlib
     import hmac
 
-    from atlas.tui import catalog_cache
+    from atlas.services import cache as catalog_cache
 
-    catalog, entry, marker = _plant(tmp_path, monkeypatch, 0o644, 0o700)
+    catalog, entry, marker, env = _plant(tmp_path, 0o644, 0o700)
     key = b"k" * 32
     (entry.parent / "key").write_bytes(key)
     os.chmod(entry.parent / "key", 0o644)
     body = entry.read_bytes()
     entry.write_bytes(hmac.new(key, body, hashlib.sha256).digest() + body)
-    assert catalog_cache.load(catalog) is None
+    assert catalog_cache.load(catalog, env) is None
     assert not marker.exists()
 
 
-def test_the_cache_still_works_for_its_owner(tmp_path, monkeypatch):
+def test_the_cache_still_works_for_its_owner(tmp_path):
     from atlas.catalog.loader import load_catalog
-    from atlas.tui import catalog_cache
+    from atlas.services import cache as catalog_cache
 
     world = World(tmp_path)
-    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    env = {"ATLAS_CACHE_DIR": str(tmp_path / "cache")}
     result = load_catalog(world.catalog)
-    catalog_cache.store(world.catalog, result.catalog, result.problems)
-    loaded = catalog_cache.load(world.catalog)
+    catalog_cache.store(world.catalog, result.catalog, result.problems, env)
+    loaded = catalog_cache.load(world.catalog, env)
     assert loaded is not None and set(loaded[0].components) == set(result.catalog.components)
     assert stat.S_IMODE(os.stat(tmp_path / "cache" / "key").st_mode) == 0o600
     # a byte flipped by anyone makes it a miss, not a load
-    entry = catalog_cache._entry(world.catalog)
+    entry = catalog_cache._entry(world.catalog, env)
     data = bytearray(entry.read_bytes())
     data[-1] ^= 1
     entry.write_bytes(bytes(data))
-    assert catalog_cache.load(world.catalog) is None
+    assert catalog_cache.load(world.catalog, env) is None
 
 
 # -- the token, in every spelling, never leaves ------------------------------------------
