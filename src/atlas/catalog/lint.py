@@ -37,28 +37,6 @@ def _needed_labels(signal: SignalTemplate) -> set[str]:
     return needed - _BUILTIN
 
 
-def _template_problems(catalog: Catalog) -> list[Problem]:
-    """A broken [[experiment_template]] stops every experiment command; lint says so first,
-    with the template's own checks (atlas.experiments.template: no second rule set)."""
-    if not catalog.experiment_templates:
-        return []
-    from atlas.experiments.template import parse_templates
-
-    default = catalog.root / "experiment-templates.toml"
-    source = default if default.is_file() else None
-    _, errors = parse_templates(catalog.experiment_templates, source)
-    out = []
-    for line in errors:
-        m = _TEMPLATE_ERROR.match(line)
-        if m is None:
-            out.append(Problem("error", "experiment-template", line, source))
-            continue
-        out.append(Problem("error", "experiment-template", m["message"], source,
-                           f"experiment_template {m['id']}", m["field"]))
-    return out
-
-
-_TEMPLATE_ERROR = re.compile(r"^(?:.*?: )?experiment_template (?P<id>\S+): (?P<field>[^:]+): (?P<message>.*)$")
 
 
 def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
@@ -122,7 +100,6 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
     from atlas.catalog import metric_lint  # the metric table's rules (aligner vs metric kind)
 
     out += metric_lint.check(catalog)
-    out += _template_problems(catalog)
     return with_lines(out)
 
 
