@@ -352,6 +352,19 @@ def _dev_null_kept(w: World):
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
+def _char_device(w: World):
+    if os.geteuid() != 0:
+        pytest.skip("only root can make a device node (and only root could replace one)")
+    os.mknod(w.file("null"), stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own
+    return ["schema", "-o", str(w.file("null"))]
+
+
+def _char_device_kept(w: World):
+    assert stat.S_ISCHR(os.lstat(w.file("null")).st_mode)
+
+
+OUTPUTS.append(Case("output-char-device", _char_device, 1, "null: is a device, not a regular file; not replacing it",
+                    check=_char_device_kept, kind="flags"))
 OUTPUTS.append(Case("output-dev-null", _dev_null, 1, "/dev/null: is a device, not a regular file; not replacing it",
                     check=_dev_null_kept, kind="flags"))
 
