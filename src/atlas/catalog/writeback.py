@@ -12,6 +12,8 @@ symlink (the edit goes to its target).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -95,25 +97,17 @@ def edit_entity(file: str | Path, table: str, entity_id: str, updates: Callable[
         _save(path, doc.as_string(), style)
 
 
-class _lock:
-    """fsutil.locked with the failures turned into one WritebackError line."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._cm = None
-
-    def __enter__(self):
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """fsutil.locked, with a timeout or an unlockable directory as one WritebackError line."""
+    with contextlib.ExitStack() as stack:
         try:
-            self._cm = locked(self.path)
-            self._cm.__enter__()
+            stack.enter_context(locked(path))
         except LockTimeout as exc:
-            raise WritebackError(f"{self.path}: {exc.strerror}") from None
+            raise WritebackError(f"{path}: {exc.strerror}") from None
         except OSError as exc:
-            raise WritebackError(f"{self.path}: cannot lock: {exc.strerror or exc}") from None
-        return self
-
-    def __exit__(self, *exc_info):
-        return self._cm.__exit__(*exc_info)
+            raise WritebackError(f"{path}: cannot lock: {exc.strerror or exc}") from None
+        yield
 
 
 def _save(path: Path, text: str, style: _Style) -> None:
