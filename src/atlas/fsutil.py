@@ -50,22 +50,17 @@ def name_problem(path: str | Path) -> str:
 
 
 def write_target(path: str | Path) -> Path:
-    """Where a write to `path` must go: a symlink's final target (so the link stays a link).
-    A loop of links is an OSError (ELOOP), like the kernel says."""
+    """Where a write to `path` must go: a symlink's final target (so the link stays a link;
+    a dangling link's target is created). A loop of links is an OSError (ELOOP), as the
+    kernel says it: os.path.realpath alone would quietly return the link itself."""
     path = Path(path)
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return path
     if not os.path.islink(path):
         return path
-    target = Path(os.path.realpath(path))
     try:
         os.stat(path)
     except FileNotFoundError:
-        return target  # a dangling link: create its target
-    # os.stat raises ELOOP for a loop of links; realpath alone would return the link itself
-    return target
+        pass
+    return Path(os.path.realpath(path))
 
 
 def _kind(mode: int) -> str:
