@@ -518,3 +518,14 @@ def test_a_large_backstage_import_is_complete_and_correct(tmp_path):
     assert len(comps) == n
     assert list(comps["svc-2999"].depends_on) == ["svc-2998"] and not comps["svc-0"].depends_on
     assert {c.owner for c in comps.values()} == {"ranking"}
+
+
+@pytest.mark.timeout(60)
+def test_the_handover_plan_against_a_github_that_never_answers_prints_within_15_s(tmp_path, silent_port):
+    world = World(tmp_path)
+    world.env.update(GITHUB_API_URL=f"http://127.0.0.1:{silent_port}")
+    done = run_atlas(world, "handover", "--format", "json", "-o", "plan.json", "--catalog", str(world.catalog),
+                     timeout=15)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert f"GitHub unreachable at 127.0.0.1:{silent_port} (timed out): issues skipped" in done.stderr
+    assert json.loads((world.root / "plan.json").read_text())["components"]
