@@ -151,7 +151,7 @@ def _template_no_model(w: World):
 
 
 def _template_bad_target(w: World):
-    w.edit(TEMPLATES, 'repo = "data-pipelines"\nrole = "pipeline"', 'repo = "data-pipelines"\nrole = "pipe"')
+    w.edit(TEMPLATES, 'format = "toml"', 'format = "xml"')
     return lint(w)
 
 
@@ -224,6 +224,8 @@ CATALOG = [
 
 MANIFESTS = [
     Case("manifest-deep", with_file(MANIFEST, deep_toml(), plan), 1, "nested more than 64 levels deep",
+         kind="manifests"),
+    Case("manifest-deep-lint", with_file(MANIFEST, deep_toml()), 1, "nested more than 64 levels deep",
          kind="manifests"),
     Case("manifest-deep-inline", with_file(MANIFEST, deep_inline(), plan), 1, "nested more than 64 levels deep",
          kind="manifests"),

@@ -37,8 +37,6 @@ def _needed_labels(signal: SignalTemplate) -> set[str]:
     return needed - _BUILTIN
 
 
-
-
 def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
     out: list[Problem] = []
     teams = catalog.teams
