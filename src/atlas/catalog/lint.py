@@ -30,7 +30,10 @@ def _warn(code: str, message: str, comp: Component | None, field: str = "", hint
 
 def _needed_labels(signal: SignalTemplate) -> set[str]:
     needed = set(signal.resource_labels)
-    needed.update(_PLACEHOLDER.findall(signal.log_filter))
+    # every field that is filled per component: a placeholder left unfilled is a query
+    # that matches nothing, shown as "no data" instead of a gap in the catalog
+    for text in (signal.log_filter, signal.metric_type, *map(str, signal.metric_labels.values())):
+        needed.update(_PLACEHOLDER.findall(text))
     return needed - _BUILTIN
 
 
@@ -60,6 +63,12 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
             if missing:
                 out.append(_warn("missing-label", f"signal {signal.id} needs label {', '.join(missing)}",
                                  comp, "labels"))
+        log_filter = catalog.log_filter_for(comp)
+        unfilled = sorted(set(_PLACEHOLDER.findall(log_filter))) if "{" in log_filter else []
+        if unfilled:
+            out.append(_warn("unfilled-placeholder", f"log filter placeholder {', '.join('{' + u + '}' for u in unfilled)} "
+                             "has no value: the query would match nothing", comp, "labels",
+                             f"add {', '.join(unfilled)} under [component.labels]"))
         if comp.id in orphans:
             out.append(_warn("orphan", "no dependencies and nothing depends on it", comp, "depends_on"))
     owners = {c.owner for c in catalog.components.values()} | {s.owner for s in catalog.systems.values()}

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlas.bounded import MAX_DEPTH, InputLimitError, toml_loads
 from atlas.catalog import build
 from atlas.catalog.fields import SPEC_BY_TABLE
 from atlas.catalog.locate import with_lines
@@ -115,6 +116,12 @@ def _parse(path: Path, checker: Checker) -> dict | None:
                                        f"most {MAX_FILE_BYTES // (1024 * 1024)} MB (is it the right file?)", path)
             return None
         text = path.read_bytes().decode("utf-8")
+        if text.startswith("\ufeff"):
+            # tomllib rejects a byte order mark ("Invalid statement" at line 1, and every
+            # team in the file then "unknown"): say what it is, and load the rest
+            checker.warning("bom", "starts with a UTF-8 byte order mark (BOM); other TOML tools reject it",
+                            path, hint="save the file as UTF-8 without BOM")
+            text = text[1:]
     except UnicodeDecodeError as exc:
         checker.error("encoding", f"not UTF-8 text (byte {exc.start})", path)
         return None
@@ -122,7 +129,10 @@ def _parse(path: Path, checker: Checker) -> dict | None:
         checker.error("unreadable", f"cannot read file: {exc.strerror}", path)
         return None
     try:
-        return tomllib.loads(text)
+        return toml_loads(text, str(path))
+    except InputLimitError:
+        checker.error("too-deep", f"values nested more than {MAX_DEPTH} levels deep (is it the right file?)", path)
+        return None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_POSITION.search(message)

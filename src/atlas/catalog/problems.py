@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def _real(path: Path) -> Path:
+    # os.path.realpath, unlike Path.resolve() on Python 3.11, does not raise RuntimeError
+    # for a loop of symlinks: a looping catalog file is still named in its problem line
+    return Path(os.path.realpath(path))
 
 
 @dataclass(slots=True, frozen=True)
@@ -27,7 +34,7 @@ class Problem:
             f = self.file
             if relative_to is not None:
                 try:
-                    f = self.file.resolve().relative_to(relative_to.resolve())
+                    f = _real(self.file).relative_to(_real(relative_to))
                 except ValueError:
                     pass
             parts.append(f"{f}:{self.line}" if self.line else str(f))
@@ -50,7 +57,7 @@ class Problem:
             file = str(self.file)
             if relative_to is not None:
                 try:
-                    file = str(self.file.resolve().relative_to(relative_to.resolve()))
+                    file = str(_real(self.file).relative_to(_real(relative_to)))
                 except ValueError:
                     pass
         return {

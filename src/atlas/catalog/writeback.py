@@ -3,34 +3,75 @@
 tomlkit keeps comments, blank lines, key order and quoting, so an edit atlas makes
 (marking knowledge learned, recording an experiment's PRs) changes only the bytes of the
 edited entity. Files are written atomically: a crash leaves the old file or the new one.
+
+Every edit holds the file's lock (fsutil.locked) from the read to the rename and reads the
+file under it, so two atlas processes editing one file keep both edits. The file's own
+conventions survive: CRLF line endings (new lines too), a UTF-8 byte order mark, and a
+symlink (the edit goes to its target).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from atlas.fsutil import atomic_write_text
+from atlas.fsutil import LockTimeout, atomic_write_bytes, locked, read_regular
+
+BOM = "\ufeff"
+MAX_FILE_BYTES = 16 * 1024 * 1024  # the loader's limit: nothing bigger is a catalog file
 
 
 class WritebackError(ValueError):
     """A catalog edit that cannot be made; the message names the file, table and id."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How the file spells what tomlkit would spell its own way."""
+
+    bom: bool = False
+    crlf: bool = False
+
+    def apply(self, text: str) -> bytes:
+        if self.crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
 def _parse(path: Path):
+    """(tomlkit document, the file's style)."""
     import tomlkit  # lazy: ~30 ms, only when something is written
     from tomlkit.exceptions import ParseError
 
+    from atlas.bounded import InputLimitError, check_depth
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise WritebackError(f"{path}: file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WritebackError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise WritebackError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise WritebackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    # CRLF throughout: edit with LF and put the CRs back, new lines included; a file with
+    # mixed endings is edited as it is (tomlkit keeps every existing byte)
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    if crlf:
+        text = text.replace("\r\n", "\n")
     try:
-        return tomlkit.parse(text)
+        doc = tomlkit.parse(text)
+        check_depth(doc, str(path))
     except ParseError as exc:
         raise WritebackError(f"{path}: TOML syntax error: {exc}") from None
+    except (RecursionError, InputLimitError):
+        raise WritebackError(f"{path}: nested too deeply to edit") from None
+    return doc, _Style(bom, crlf)
 
 
 def _find(doc, path: Path, table: str, entity_id: str):
@@ -49,15 +90,29 @@ def edit_entity(file: str | Path, table: str, entity_id: str, updates: Callable[
     `updates` receives the tomlkit table of the entity and edits it in place.
     """
     path = Path(file)
-    doc = _parse(path)
-    entry = _find(doc, path, table, entity_id)
-    updates(entry)
-    _save(path, doc.as_string())
+    with _lock(path):
+        doc, style = _parse(path)  # read under the lock: another process may have just written
+        entry = _find(doc, path, table, entity_id)
+        updates(entry)
+        _save(path, doc.as_string(), style)
 
 
-def _save(path: Path, text: str) -> None:
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """fsutil.locked, with a timeout or an unlockable directory as one WritebackError line."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(locked(path))
+        except LockTimeout as exc:
+            raise WritebackError(f"{path}: {exc.strerror}") from None
+        except OSError as exc:
+            raise WritebackError(f"{path}: cannot lock: {exc.strerror or exc}") from None
+        yield
+
+
+def _save(path: Path, text: str, style: _Style) -> None:
     try:
-        atomic_write_text(path, text)
+        atomic_write_bytes(path, style.apply(text))
     except OSError as exc:  # a read-only or vanished directory: one line, not a traceback
         raise WritebackError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
@@ -72,6 +127,7 @@ def set_in_entity(file: str | Path, table: str, entity_id: str, dotted_path: lis
 
     def update(entry: Any) -> None:
         import tomlkit
+        from tomlkit.items import InlineTable
 
         node = entry
         created = None  # the outermost sub-table this edit adds
@@ -80,9 +136,13 @@ def set_in_entity(file: str | Path, table: str, entity_id: str, dotted_path: lis
             if child is None:
                 if value is None:
                     return
-                node[key] = tomlkit.table()
-                child = node[key]
-                created = created if created is not None else child
+                if isinstance(node, InlineTable):  # handover = { ... }: stays one line
+                    node[key] = tomlkit.inline_table()
+                    child = node[key]
+                else:
+                    node[key] = tomlkit.table()
+                    child = node[key]
+                    created = created if created is not None else child
             elif not isinstance(child, dict):
                 where = ".".join(dotted_path[: dotted_path.index(key) + 1])
                 raise WritebackError(f"{file}: {table} {entity_id}: {where} is not a table")
@@ -107,10 +167,10 @@ def _set_key(table: Any, key: str, value: Any) -> None:
     [[component]]). Inserting after the last real key keeps those where they are.
     """
     from tomlkit.container import Container
-    from tomlkit.items import AoT, Table
+    from tomlkit.items import AoT, InlineTable, Table
 
     container = getattr(table, "value", None)
-    if key in table or not isinstance(container, Container):
+    if key in table or isinstance(table, InlineTable) or not isinstance(container, Container):
         table[key] = value
         return
     body = container.body
@@ -129,10 +189,17 @@ def append_entity(file: str | Path, table: str, data: dict[str, Any]) -> None:
     import tomlkit
 
     path = Path(file)
-    if path.exists():
-        doc = _parse(path)
-    else:
-        doc = tomlkit.document()
+    with _lock(path):
+        if path.exists():
+            doc, style = _parse(path)
+        else:
+            doc, style = tomlkit.document(), _Style()
+        _append(path, doc, style, table, data)
+
+
+def _append(path: Path, doc: Any, style: _Style, table: str, data: dict[str, Any]) -> None:
+    import tomlkit
+
     entity_id = data.get("id")
     entries = doc.get(table)
     if entries is None:
@@ -146,4 +213,4 @@ def append_entity(file: str | Path, table: str, data: dict[str, Any]) -> None:
     if len(entries):
         entries[-1].add(tomlkit.nl())  # a blank line between the previous entry and the new one
     entries.append(data)
-    _save(path, doc.as_string())
+    _save(path, doc.as_string(), style)

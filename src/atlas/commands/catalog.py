@@ -241,8 +241,10 @@ def schema(output: str | None, check_file: str | None) -> None:
 
     text = schema_text()
     if check_file:
-        try:
-            current = Path(check_file).read_text(encoding="utf-8")
+        from atlas.fsutil import read_regular
+
+        try:  # read_regular: a FIFO would block the check forever
+            current = read_regular(check_file, 16 * 1024 * 1024).decode("utf-8", "replace")
         except OSError as exc:
             fail(f"cannot read {check_file}: {exc.strerror or exc}")
         if current != text:

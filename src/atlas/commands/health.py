@@ -86,11 +86,19 @@ def _unknown(catalog, component_id: str) -> None:
     fail(f"unknown component {component_id!r}{hint}", EXIT_USAGE)
 
 
+def _finite_watch(value: float | None) -> float | None:
+    # FloatRange lets nan through (every comparison with nan is false)
+    if value is not None and value != value:
+        raise click.BadParameter("nan is not a number of seconds", param_hint="'--watch'")
+    return value
+
+
 @click.command()
 @catalog_option
 @click.option("--component", "component_id", metavar="ID", help="Only this component, with every signal.")
 @json_option
-@click.option("--watch", "watch", type=click.FloatRange(min=1), metavar="SECONDS",
+@click.option("--watch", "watch", type=click.FloatRange(min=1, max=86400), metavar="SECONDS",
+              callback=lambda ctx, param, value: _finite_watch(value),
               help="Refresh every SECONDS until Ctrl-C (the next poll starts after the last one ends; "
                    "with --json, one JSON array per line).")
 @click.option("--allow-no-data", is_flag=True,

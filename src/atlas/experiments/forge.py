@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
@@ -56,7 +57,78 @@ def _is_loopback(url: str) -> bool:
 
 def api_url_from_env(env=None) -> str:
     env = os.environ if env is None else env
-    return (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    value = env.get("GITHUB_API_URL") or ""
+    return check_api_url(value, "GITHUB_API_URL") if value else DEFAULT_API_URL
+
+
+def check_api_url(value: str, variable: str) -> str:
+    """The API URL without a trailing slash, or ForgeError naming the variable: only http(s)
+    with a host and a port in range reaches requests (which otherwise raises assertion
+    errors or "Failed to parse" lines that name no variable). A user:password@ part is
+    never echoed: it may be the token."""
+    shown = scrub(value.split("@", 1)[-1] if "@" in value else value)[:120]
+    bad = lambda why: ForgeError(f"{variable}={shown!r}: {why} (expected e.g. https://api.github.com or "  # noqa: E731
+                                 "http://127.0.0.1:8300 for the emulator)")
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise bad("contains a space or a control character")
+    try:
+        parsed = urlparse(value)
+        port = parsed.port
+    except ValueError as exc:  # "Port out of range 0-65535", "Port could not be cast..."
+        raise bad(str(exc).lower()) from None
+    if parsed.scheme not in ("http", "https"):
+        raise bad(f"scheme must be http or https, not {parsed.scheme or 'missing'!r}")
+    if not parsed.hostname:
+        raise bad("no host")
+    if port == 0:
+        raise bad("port 0 is not a port")
+    return value.rstrip("/")
+
+
+# Waiting: GitHub ends any request it takes more than 10 s to process ("Timeouts" in the
+# REST API best practices: docs.github.com/en/rest/using-the-rest-api/best-practices-for-
+# using-the-rest-api), so a read that is silent for longer than that will never be answered.
+READ_TIMEOUT = 10  # PyGithub takes one int, used by requests for connect and read alike
+CONNECT_TIMEOUT = READ_TIMEOUT
+DEADLINE = 14.0  # seconds for one request with all its retries (rate-limit waits aside)
+
+
+def _deadline_retry(**kwargs: Any):
+    """A GithubRetry that stops retrying when another attempt could end after DEADLINE
+    seconds from the request's start. urllib3 only calls `increment` on a failure, so the
+    start is worked out from what failed: a read timeout took READ_TIMEOUT, a connect
+    timeout CONNECT_TIMEOUT, a refused connection or a 5xx about nothing. Waits that GitHub
+    asks for (403/429 rate limits with Retry-After) are left to GithubRetry's own caps."""
+    from github.GithubRetry import GithubRetry
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ReadTimeoutError
+
+    class DeadlineRetry(GithubRetry):
+        def __init__(self, *, deadline: float = DEADLINE, read_timeout: float = READ_TIMEOUT,
+                     started: float | None = None, **kw: Any) -> None:
+            self.deadline, self.read_timeout, self.started = deadline, read_timeout, started
+            super().__init__(**kw)
+
+        def new(self, **kw: Any):
+            kw.update(deadline=self.deadline, read_timeout=self.read_timeout, started=self.started)
+            return super().new(**kw)
+
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+            now = time.monotonic()
+            me = self
+            if self.started is None:
+                spent = (self.read_timeout if isinstance(error, ReadTimeoutError)
+                         else CONNECT_TIMEOUT if isinstance(error, ConnectTimeoutError) else 0.0)
+                me = self.new()
+                me.started = now - spent
+            nxt = GithubRetry.increment(me, method, url, response, error, _pool, _stacktrace)
+            rate_limited = response is not None and response.status in (403, 429)
+            if not rate_limited and now - me.started + nxt.get_backoff_time() + self.read_timeout > self.deadline:
+                if isinstance(error, ReadTimeoutError):
+                    raise error  # requests makes it a Timeout: "timed out", not urllib3's repr
+                raise MaxRetryError(_pool, url, error or "deadline") from error
+            return nxt
+
+    return DeadlineRetry(**kwargs)
 
 
 class Forge(GateReads):
@@ -71,10 +143,10 @@ class Forge(GateReads):
         retries: int = 4,
         backoff: float = 0.5,
         secondary_rate_wait: float = 60.0,
-        timeout: int = 20,
+        timeout: int = READ_TIMEOUT,
+        deadline: float = DEADLINE,
     ) -> None:
         from github import Auth, Github
-        from github.GithubRetry import GithubRetry
 
         self._installation = None
         if isinstance(token, AppCredentials):
@@ -84,11 +156,13 @@ class Forge(GateReads):
             remember(token)
             auth = Auth.Token(token.value)
         self._secret = token
-        self.base_url = (base_url or api_url_from_env()).rstrip("/")
+        self.base_url = check_api_url(base_url, "the GitHub API URL") if base_url else api_url_from_env()
         if pacing is None:
             # Pacing protects the public API from bursts; loopback emulators need none.
             pacing = os.environ.get("ATLAS_GITHUB_PACING", "") != "0" and not _is_loopback(self.base_url)
-        retry = GithubRetry(
+        retry = _deadline_retry(
+            deadline=max(deadline, timeout),  # at least one whole attempt
+            read_timeout=timeout,
             total=retries,
             backoff_factor=backoff,
             backoff_max=120,

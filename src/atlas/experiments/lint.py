@@ -50,12 +50,13 @@ def lint_experiments(ws: ExperimentWorkspace) -> list[Problem]:
 
 def _declared_id(path: Path) -> str:
     """The `id` a manifest file declares, even when the rest of it is wrong."""
-    import tomllib
+    from atlas.bounded import toml_loads
 
     if not path.is_file():  # a FIFO or a device: the parser says so, lint never blocks on it
         return ""
     try:
-        value = tomllib.loads(path.read_text(encoding="utf-8")).get("id")
+        # bounded: a deeply nested file is a ValueError (InputLimitError), not a RecursionError
+        value = toml_loads(path.read_text(encoding="utf-8"), str(path)).get("id")
     except (OSError, ValueError):
         return ""
     return value if isinstance(value, str) else ""

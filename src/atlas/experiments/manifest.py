@@ -239,8 +239,12 @@ def load_manifest(path: str | Path, templates: Mapping[str, Template]) -> Manife
         raise ManifestError([f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
     except OSError as exc:
         raise ManifestError([f"{path}: cannot read manifest: {exc.strerror or exc}"]) from None
+    from atlas.bounded import InputLimitError, toml_loads
+
     try:
-        data = tomllib.loads(text)
+        data = toml_loads(text, str(path))  # a depth limit: RecursionError otherwise
+    except InputLimitError as exc:
+        raise ManifestError([str(exc)]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError([f"{path}: not valid TOML: {exc}"]) from None
     return parse_manifest(data, templates, path)

@@ -8,9 +8,13 @@ prints, logs, journals or records passes through `scrub` first.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import shutil
 import subprocess
+from urllib.parse import quote, quote_plus
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -105,8 +109,52 @@ def remember(secret: Secret | None) -> None:
         _known.add(secret.value)
 
 
+# A run of base64 (standard or URL-safe alphabet) long enough to hide a token: a server or
+# proxy that reflects "Authorization: Basic base64(user:token)" back in an error body.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+
+
+def _spellings(value: str) -> set[str]:
+    """The token as it may appear in text: plain, URL-encoded, and base64 of the token
+    alone (at each of the three byte alignments it can have inside a longer string)."""
+    out = {value, quote(value, safe=""), quote(value), quote_plus(value), quote_plus(value, safe="/"),
+           quote(value, safe="").lower()}
+    raw = value.encode()
+    for pad in range(3):  # base64 of b"x" * pad + token: the token's characters from the aligned part on
+        enc = base64.b64encode(b"\0" * pad + raw).decode().rstrip("=")
+        skip = (pad * 4 + 2) // 3  # characters that still carry the prefix bytes
+        core = enc[skip:-2] if len(enc) - skip > 6 else enc[skip:]
+        if len(core) >= 6:
+            out.add(core)
+            out.add(core.replace("+", "-").replace("/", "_"))
+    return {s for s in out if s}
+
+
+def _decoded(run: str) -> bytes:
+    body = run.rstrip("=")
+    for alphabet in (None, b"-_"):
+        try:
+            return base64.b64decode(body + "=" * (-len(body) % 4), altchars=alphabet, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+    return b""
+
+
 def scrub(text: object, *extra: str) -> str:
+    """`text` with every registered token (and `extra` secrets) replaced by [redacted], in
+    every spelling it can take: plain, URL-encoded, base64 of the token, and any base64
+    run that decodes to something holding it (base64 of "user:token" in a Basic header)."""
     out = str(text)
-    for value in sorted(_known | {e for e in extra if e and len(e) >= 4}, key=len, reverse=True):
-        out = out.replace(value, REDACTED)
+    secrets_ = sorted(_known | {e for e in extra if e and len(e) >= 4}, key=len, reverse=True)
+    if not secrets_:
+        return out
+
+    def hide(match: re.Match) -> str:
+        decoded = _decoded(match.group(0))
+        return REDACTED if decoded and any(s.encode() in decoded for s in secrets_) else match.group(0)
+
+    out = _BASE64_RUN.sub(hide, out)
+    for value in secrets_:
+        for spelling in sorted(_spellings(value), key=len, reverse=True):
+            out = out.replace(spelling, REDACTED)
     return out

@@ -8,6 +8,8 @@ committed" with the reason instead of an error.
 
 from __future__ import annotations
 
+import os
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,7 +71,7 @@ def _git_note(workspace: Path) -> str:
 
 def _inside(workspace: Path, path: Path) -> bool:
     try:
-        path.resolve().relative_to(workspace.resolve())
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(workspace))  # no RuntimeError on a loop
         return True
     except ValueError:
         return False

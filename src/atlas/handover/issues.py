@@ -109,7 +109,10 @@ def _token(env: Mapping[str, str]) -> str:
 
 
 def _scrub(text: str, token: str) -> str:
-    return text.replace(token, "[redacted]") if token and len(token) >= 4 else text
+    # every spelling: plain, URL-encoded, base64 (a proxy reflecting "Authorization: Basic")
+    from atlas.experiments.token import scrub
+
+    return scrub(text, token) if token else text
 
 
 _CAUSES = (("connection refused", "connection refused"), ("timed out", "timed out"),
@@ -144,8 +147,16 @@ def fetch_issues(catalog, component_ids: Iterable[str] | None = None, *,
     report = IssueReport(repos=repos)
     if not repos:
         return report
-    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    from atlas.experiments.errors import ForgeError
+    from atlas.experiments.forge import check_api_url
+
     token = _token(env)
+    try:
+        api_url = check_api_url(env["GITHUB_API_URL"], "GITHUB_API_URL") if env.get("GITHUB_API_URL") \
+            else DEFAULT_API_URL
+    except ForgeError as exc:
+        report.errors.append(_scrub(f"{exc}: issues skipped", token))
+        return report
     host = urlparse(api_url).netloc or api_url
 
     import requests
@@ -157,8 +168,10 @@ def fetch_issues(catalog, component_ids: Iterable[str] | None = None, *,
         "per_page": 100,
         # A short retry for 5xx and a dropped connection; a dead host fails in well under a
         # second. Rate limits are not waited out (GitHub's reset can be an hour away): the
-        # plan prints without issues and says why.
-        "retry": Retry(total=3, connect=1, read=1, status=2, backoff_factor=0.2,
+        # plan prints without issues and says why. A read that timed out is not retried:
+        # GitHub ends any request it cannot answer in 10 s (REST API best practices,
+        # "Timeouts"), so a silent one stays silent; one wait of _TIMEOUT bounds the plan.
+        "retry": Retry(total=3, connect=1, read=0, status=2, backoff_factor=0.2,
                        status_forcelist=[500, 502, 503, 504], allowed_methods=["GET"],
                        respect_retry_after_header=False, raise_on_status=True),
     }

@@ -14,12 +14,13 @@ file keeps its bytes).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.catalog.model import Catalog, Component
 from atlas.catalog.validate import did_you_mean
-from atlas.fsutil import atomic_create_text
+from atlas.fsutil import atomic_create_text, name_problem, read_regular
 from atlas.handover.readiness import new_team_knowledge
 
 TODO = "**TODO**"
@@ -211,12 +212,28 @@ def runbook_target(catalog: Catalog, component: Component) -> str:
 
 
 def _confined(workspace: Path, rel: str) -> Path:
-    full = (workspace / rel).resolve()
+    problem = name_problem(workspace / rel)  # before the file system answers ENAMETOOLONG
+    if problem:
+        raise RunbookError(f"runbook path {rel[:60]}...: {problem}")
+    # os.path.realpath: Path.resolve() raises RuntimeError on a loop of symlinks
+    full = Path(os.path.realpath(workspace / rel))
     try:
-        full.relative_to(workspace.resolve())
+        full.relative_to(os.path.realpath(workspace))
     except ValueError:
         raise RunbookError(f"runbook path {rel} is outside the workspace {workspace}") from None
     return full
+
+
+def _drafted_for(full: Path, component_id: str) -> bool:
+    """Whether `full` is a draft `atlas runbook new` wrote for this component (a run that
+    was killed before it recorded the path in the catalog): then a re-run finishes the job."""
+    try:
+        head = read_regular(full, 1 << 20).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = head.split("\n", 3)
+    return (len(lines) >= 3 and lines[0] == f"# Runbook: {component_id}"
+            and lines[2].startswith(f"> Drafted by `atlas runbook new {component_id}`"))
 
 
 def write_runbook(catalog: Catalog, graph, component_id: str, today: _dt.date) -> RunbookWritten:
@@ -230,18 +247,26 @@ def write_runbook(catalog: Catalog, graph, component_id: str, today: _dt.date) -
     workspace = Path(catalog.workspace)
     rel = runbook_target(catalog, c)
     full = _confined(workspace, rel)
-    if c.runbook and full.exists():
+    try:
+        exists = os.path.lexists(full)
+    except OSError as exc:
+        raise RunbookError(f"cannot check {rel}: {exc.strerror or exc}") from None
+    if c.runbook and exists:
         raise RunbookExists(f"{c.id} already has a runbook: {rel}", rel)
-    if full.exists():
+    # two steps, two files: the runbook, then the catalog. A kill between them leaves our
+    # own draft undeclared; recognising it makes the re-run finish instead of refusing
+    resumed = exists and _drafted_for(full, c.id)
+    if exists and not resumed:
         raise RunbookExists(f"{rel} already exists; not overwriting it (set runbook = \"{rel}\" on component "
                             f"{c.id} to use it)", rel)
-    text = draft_runbook(catalog, graph, c.id, today)
-    try:
-        atomic_create_text(full, text)
-    except FileExistsError:
-        raise RunbookExists(f"{rel} appeared meanwhile; not overwriting it", rel) from None
-    except OSError as exc:
-        raise RunbookError(f"cannot write {rel}: {exc.strerror or exc}") from None
+    if not resumed:
+        text = draft_runbook(catalog, graph, c.id, today)
+        try:
+            atomic_create_text(full, text)
+        except FileExistsError:
+            raise RunbookExists(f"{rel} appeared meanwhile; not overwriting it", rel) from None
+        except OSError as exc:
+            raise RunbookError(f"cannot write {rel}: {exc.strerror or exc}") from None
     if c.runbook:
         return RunbookWritten(c.id, rel, "", False)
     if c.source is None:

@@ -4,16 +4,23 @@ Parsing 10,000 components takes tomllib alone over a second; unpickling the resu
 a fifth of that. The cache is keyed by every catalog file's path, size and mtime (plus the
 atlas version and this module's format number), so any edit, added or removed file misses
 it and the catalog is loaded from TOML as usual. It lives in the user's own cache directory
-(`$ATLAS_CACHE_DIR`, else `$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700,
-because a pickle must only ever be read from a place only its owner can write.
-`ATLAS_CACHE_DIR=off` disables it.
+(`$ATLAS_CACHE_DIR`, else `$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700.
+
+Unpickling runs code, so a cache entry is only unpickled when all of these hold: the
+directory is ours and nobody else can write it, the entry is ours and nobody else can
+write it, and its HMAC-SHA256 (with a random key in a 0600 file only we can read) matches.
+Anything else (a file planted or rewritten by another user or group member) is ignored
+and the catalog is loaded from TOML. `ATLAS_CACHE_DIR=off` disables the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import stat
 import sys
 from pathlib import Path
 from collections.abc import Mapping
@@ -21,7 +28,11 @@ from typing import Any
 
 from atlas.fsutil import atomic_write_bytes
 
-FORMAT = 2  # 2: SignalTemplate fields reordered (modes before type): old pickles would swap them
+# 2: SignalTemplate fields reordered (modes before type): old pickles would swap them;
+# 3: entries are HMAC-signed
+FORMAT = 3
+_KEY = "key"
+_MAC = 32  # bytes of HMAC-SHA256 in front of the pickle
 
 
 def cache_root(env: Mapping[str, str]) -> Path | None:
@@ -41,8 +52,8 @@ def fingerprint(catalog_dir: Path) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}|{catalog_dir.resolve()}".encode())
     model = Path(__file__).resolve().parent.parent / "catalog" / "model.py"
     for path in [model, *sorted(catalog_dir.rglob("*.toml"))]:
-        stat = path.stat()
-        digest.update(f"|{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        st = path.stat()
+        digest.update(f"|{path}|{st.st_size}|{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -53,16 +64,72 @@ def _entry(catalog_dir: Path, env: Mapping[str, str]) -> Path | None:
     return root / f"catalog-{fingerprint(catalog_dir)}.pickle"
 
 
+def _private(st: os.stat_result, kind) -> bool:
+    """Ours, of the right kind, and writable by nobody else."""
+    return kind(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _read_private(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file only we can write (no symlink followed), else None."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)  # of what was opened: no window between the check and the read
+        if not _private(st, stat.S_ISREG) or st.st_size > max_bytes:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+
+
+def _key(root: Path, create: bool) -> bytes | None:
+    path = root / _KEY
+    try:
+        key = _read_private(path, 64)
+    except FileNotFoundError:
+        key = None
+        if create:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+            return _key(root, create=False)
+    if key is None or len(key) != 32:
+        return None
+    try:
+        if os.stat(path).st_mode & 0o077:  # a key others can read signs nothing
+            return None
+    except OSError:
+        return None
+    return key
+
+
+def _private_dir(root: Path) -> bool:
+    try:
+        return _private(os.lstat(root), stat.S_ISDIR)
+    except OSError:
+        return False
+
+
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+
+
 def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any]] | None:
-    """(catalog, problems) from the cache, or None (missing, stale, unreadable)."""
+    """(catalog, problems) from the cache, or None (missing, stale, unreadable, or not
+    provably written by this user: never unpickled then)."""
     try:
         entry = _entry(catalog_dir, env)
-        if entry is None or not entry.is_file():
+        if entry is None or not _private_dir(entry.parent):
             return None
-        if entry.parent.stat().st_mode & 0o022 or entry.stat().st_uid != os.getuid():
-            return None  # writable by others, or not ours: never unpickle it
-        with entry.open("rb") as fh:
-            catalog, problems = pickle.load(fh)
+        key = _key(entry.parent, create=False)
+        if key is None:
+            return None
+        data = _read_private(entry, MAX_ENTRY_BYTES)
+        if data is None or len(data) <= _MAC:
+            return None
+        mac, body = data[:_MAC], data[_MAC:]
+        if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+            return None  # not written by us with our key: never unpickle it
+        catalog, problems = pickle.loads(body)
         return catalog, list(problems)
     except Exception:  # any doubt: load the TOML instead
         return None
@@ -75,10 +142,16 @@ def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str
         if entry is None:
             return
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private_dir(entry.parent):
+            return  # a directory others can write: whatever we put there could be swapped
+        key = _key(entry.parent, create=True)
+        if key is None:
+            return
         for old in entry.parent.glob("catalog-*.pickle"):  # one entry per catalog is plenty
             if old != entry and _same_catalog(old, catalog_dir):
                 old.unlink(missing_ok=True)
-        atomic_write_bytes(entry, pickle.dumps((catalog, problems), protocol=pickle.HIGHEST_PROTOCOL))
+        body = pickle.dumps((catalog, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write_bytes(entry, hmac.new(key, body, hashlib.sha256).digest() + body)
         _remember(entry, catalog_dir)
     except Exception:
         return

@@ -37,6 +37,9 @@ APP_BINDINGS = [
 
 
 
+MAX_KEYMAP_BYTES = 1024 * 1024
+
+
 def keymap_path(env: Mapping[str, str]) -> Path:
     """$ATLAS_KEYMAP, else $XDG_CONFIG_HOME/atlas/keymap.toml, else ~/.config/atlas/keymap.toml."""
     configured = env.get("ATLAS_KEYMAP")
@@ -59,11 +62,19 @@ def shown_path(path: Path, home: Path | None = None) -> str:
 
 def load_keymap(path: Path) -> tuple[dict[str, str], str]:
     """(binding id -> keys, problem line or ""). A missing file is no problem."""
+    from atlas.bounded import InputLimitError, toml_loads
+    from atlas.fsutil import read_regular
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # read_regular: a FIFO named as the keymap would block start-up before the first frame
+        data = toml_loads(read_regular(path, MAX_KEYMAP_BYTES).decode("utf-8"), f"keymap {path}")
     except FileNotFoundError:
         return {}, ""
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except InputLimitError as exc:
+        return {}, f"{exc}; using the default keys"
+    except OSError as exc:
+        return {}, f"keymap {path}: {exc.strerror or exc}; using the default keys"
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return {}, f"keymap {path}: {' '.join(str(exc).split())}; using the default keys"
     keymap = {str(k): v for k, v in data.items() if isinstance(v, str)}
     bad = sorted(str(k) for k, v in data.items() if not isinstance(v, str))
