@@ -99,3 +99,27 @@ def test_new_manifest_round_trips_and_records_prs_keeping_comments(templates, tm
     again = load_manifest(path, templates)
     assert again.state == "open"
     assert again.prs["serving"].number == 7
+
+
+def test_concurrent_manifest_updates_lose_nothing(tmp_path):
+    """Two writers (apply recording PRs, the TUI setting a state) each re-read under the lock."""
+    import threading
+
+    from atlas.experiments.manifest import update_manifest
+
+    path = tmp_path / "experiments" / "exp-a.toml"
+    path.parent.mkdir()
+    path.write_text('# kept\nid = "exp-a"\n', encoding="utf-8")
+
+    def write(i: int) -> None:
+        def change(doc) -> None:
+            doc[f"note_{i}"] = i
+        update_manifest(path, change)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# kept\n") and all(f"note_{i} = {i}" in text for i in range(16))

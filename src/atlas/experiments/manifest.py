@@ -339,12 +339,17 @@ def write_new_manifest(path: Path, text: str) -> None:
 
 
 def update_manifest(path: Path, change: Callable[[Any], None]) -> None:
-    """Edit a manifest with tomlkit (comments kept) and write it atomically."""
+    """Edit a manifest with tomlkit (comments kept) and write it atomically, holding the
+    catalog's write lock from the read to the rename (two applies, or apply and the TUI,
+    never lose each other's state or PRs)."""
     import tomlkit
 
-    doc = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
-    change(doc)
-    atomic_write_text(path, tomlkit.dumps(doc))
+    from atlas.fsutil import locked
+
+    with locked(path):
+        doc = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
+        change(doc)
+        atomic_write_text(path, tomlkit.dumps(doc))
 
 
 def set_state(path: Path, state: str) -> None:
