@@ -473,3 +473,37 @@ def list_cmd(catalog_dir: str | None, as_json: bool) -> None:
         click.echo(f"atlas: {line}", err=True)
     if bad:
         sys.exit(EXIT_FINDINGS)
+
+
+# ---------------------------------------------------------------------------- watch
+
+
+@experiment.command("watch")
+@catalog_option
+@json_option
+@click.option("--record", is_flag=True,
+              help="Write each result into its manifest's [watch] table (the record a concluded experiment keeps).")
+@click.argument("experiment_id", required=False)
+@_guard
+def watch_cmd(catalog_dir: str | None, as_json: bool, record: bool, experiment_id: str | None) -> None:
+    """Check running experiments' data: sample ratio, guardrails per arm, served and fed.
+
+    Exits 1 when any running experiment is WARN or CRIT, or could not be watched (for cron
+    and CI); too little traffic yet is said, with exit 0."""
+    from atlas.experiments.watch.record import record_watch
+    from atlas.experiments.watch.service import watch
+    from atlas.experiments.watch.text import render
+
+    ws = _ws(catalog_dir)
+    svc = services()
+    demo_env(svc, "gcp", what="reading the experiments' metrics from the embedded Cloud Monitoring emulator")
+    report = watch(ws, svc.health().clients, now=svc.now, only=experiment_id)
+    if record:
+        for result in report.experiments:
+            record_watch(ws.manifest_path(result.experiment), result)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(render(report), nl=False)
+    if report.exit_code:
+        sys.exit(EXIT_FINDINGS)
