@@ -130,7 +130,7 @@ def serve():
 
 def run_watch(emu: GcpEmulator, catalog: Path, only: str | None = None):
     """The watch through the real client to the emulator, as the CLI runs it."""
-    from atlas.experiments.watch.service import watch
+    from atlas.watch.service import watch
     from atlas.experiments.workspace import ExperimentWorkspace
     from atlas.health.clients import make_clients
 

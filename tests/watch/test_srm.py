@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from atlas.experiments.watch.srm import chi2_sf, chi_square, format_p, upper_regularized_gamma
+from atlas.watch.srm import chi2_sf, chi_square, format_p, upper_regularized_gamma
 
 scipy_stats = pytest.importorskip("scipy.stats")
 

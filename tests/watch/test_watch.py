@@ -155,7 +155,7 @@ def test_only_running_experiments_are_watched(tmp_path, serve):
 
 
 def test_record_keeps_the_last_watch_in_the_manifest_and_its_comments(tmp_path, serve):
-    from atlas.experiments.watch.record import record_watch
+    from atlas.watch.record import record_watch
 
     emu = serve(scenario(traffic("srm", "control", 1168), traffic("srm", "treatment", 1000)))
     cat = write_catalog(tmp_path, {"srm": manifest_text("srm")})

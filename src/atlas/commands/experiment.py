@@ -490,9 +490,9 @@ def watch_cmd(catalog_dir: str | None, as_json: bool, record: bool, experiment_i
 
     Exits 1 when any running experiment is WARN or CRIT, or could not be watched (for cron
     and CI); too little traffic yet is said, with exit 0."""
-    from atlas.experiments.watch.record import record_watch
-    from atlas.experiments.watch.service import watch
-    from atlas.experiments.watch.text import render
+    from atlas.watch.record import record_watch
+    from atlas.watch.service import watch
+    from atlas.watch.text import render
 
     ws = _ws(catalog_dir)
     svc = services()

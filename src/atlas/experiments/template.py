@@ -107,7 +107,7 @@ class Template:
     adopted: tuple[str, ...] = ()  # experiment keys that predate atlas (no manifest): verify knows them
     source: Path | None = None
     # The raw `[experiment_template.watch]` table: where a running experiment's numbers are.
-    # Parsed and checked by atlas.experiments.watch.spec (kept raw here, one concept a module).
+    # Parsed and checked by atlas.watch.spec (kept raw here, one concept a module).
     watch: Mapping[str, Any] = field(default_factory=dict)
 
     def target(self, name: str) -> "TargetSpec | None":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from atlas.experiments.watch.plan import WatchQuery
+from atlas.watch.plan import WatchQuery
 
 Point = tuple[float, float]
 

@@ -17,10 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from atlas.experiments.watch.fetch import Point, QueryResult
-from atlas.experiments.watch.model import Check, ExperimentWatch
-from atlas.experiments.watch.plan import WatchTarget
-from atlas.experiments.watch.srm import chi_square, format_count, format_p
+from atlas.watch.fetch import Point, QueryResult
+from atlas.watch.model import Check, ExperimentWatch
+from atlas.watch.plan import WatchTarget
+from atlas.watch.srm import chi_square, format_count, format_p
 from atlas.health.model import Status
 from atlas.health.readable import duration, number
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from atlas.experiments.watch.spec import WatchSpec
+from atlas.watch.spec import WatchSpec
 from atlas.health.planner import MAX_FILTER, quote
 
 MAX_LOOKBACK = 42 * 86400  # Cloud Monitoring keeps most metrics six weeks: older reads find nothing

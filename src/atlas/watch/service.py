@@ -19,11 +19,11 @@ from typing import Any
 
 from atlas.experiments.manifest import STATES, Manifest
 from atlas.experiments.template import Template
-from atlas.experiments.watch.evaluate import ArmPlan, watch_experiment
-from atlas.experiments.watch.fetch import QueryResult, run_query
-from atlas.experiments.watch.model import WatchReport
-from atlas.experiments.watch.plan import WatchQuery, WatchTarget, plan_watch
-from atlas.experiments.watch.spec import WatchSpec, parse_watch
+from atlas.watch.evaluate import ArmPlan, watch_experiment
+from atlas.watch.fetch import QueryResult, run_query
+from atlas.watch.model import WatchReport
+from atlas.watch.plan import WatchQuery, WatchTarget, plan_watch
+from atlas.watch.spec import WatchSpec, parse_watch
 
 # A set whose pull requests all merged is live: users are being assigned to its arms.
 RUNNING_STATES = tuple(s for s in ("running", "merged") if s in STATES)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from atlas.experiments.manifest import update_manifest
-from atlas.experiments.watch.model import ExperimentWatch
+from atlas.watch.model import ExperimentWatch
 from atlas.health.model import iso8601
 
 TABLE = "watch"

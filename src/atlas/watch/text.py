@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas.experiments.watch.model import CHECKS, WatchReport
+from atlas.watch.model import CHECKS, WatchReport
 from atlas.health.model import Status, iso8601
 from atlas.health.readable import duration
 
