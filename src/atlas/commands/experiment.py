@@ -491,13 +491,12 @@ def watch_cmd(catalog_dir: str | None, as_json: bool, record: bool, experiment_i
     Exits 1 when any running experiment is WARN or CRIT, or could not be watched (for cron
     and CI); too little traffic yet is said, with exit 0."""
     from atlas.watch.record import record_watch
-    from atlas.watch.service import watch
     from atlas.watch.text import render
 
     ws = _ws(catalog_dir)
     svc = services()
     demo_env(svc, "gcp", what="reading the experiments' metrics from the embedded Cloud Monitoring emulator")
-    report = watch(ws, svc.health().clients, now=svc.now, only=experiment_id)
+    report = svc.watch(experiment_id)
     if record:
         for result in report.experiments:
             record_watch(ws.manifest_path(result.experiment), result)

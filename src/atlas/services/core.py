@@ -275,7 +275,7 @@ class Services:
         read on the health service's Cloud Monitoring client."""
         from atlas.watch.service import watch
 
-        return watch(self.experiments(), self.health().clients, now=self.now, only=experiment_id)
+        return watch(self.experiments(), lambda: self.health().clients, now=self.now, only=experiment_id)
 
     def forge(self) -> Any:
         """The GitHub forge (PyGithub), built once. Raises ForgeError without a token and

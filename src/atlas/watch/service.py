@@ -96,7 +96,8 @@ def running(workspace, only: str | None = None) -> tuple[list[tuple[Manifest, Te
 def watch(workspace, clients, *, now: Callable[[], float] = time.time, only: str | None = None,
           max_concurrency: int = 16) -> WatchReport:
     """Watch every running experiment (or `only` that one). `clients` is the health
-    service's `Clients` (monitoring, retry, timeout)."""
+    service's `Clients` (monitoring, retry, timeout), or a function returning them: called
+    only when there is something to ask (no running experiment, no client built)."""
     from atlas.experiments.errors import ExperimentError
     from atlas.health.clients import describe_error
 
@@ -115,6 +116,8 @@ def watch(workspace, clients, *, now: Callable[[], float] = time.time, only: str
     report = WatchReport(taken_at=t_now, queries=len(queries), skipped=skipped,
                          metrics=len({q.key.metric_type for q in queries}))
     answers: dict[tuple[str, str], QueryResult | str] = {}
+    if queries and callable(clients):
+        clients = clients()
 
     def run(query: WatchQuery) -> tuple[WatchQuery, QueryResult | str, int]:
         if getattr(clients, "monitoring", None) is None:
