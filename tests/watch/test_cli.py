@@ -85,3 +85,19 @@ def test_the_demo_has_one_experiment_with_a_mismatch_and_one_healthy():
     assert {c["check"]: c["status"] for c in healthy["checks"]} == {
         "exposure": "OK", "srm": "OK", "served": "OK", "errors": "OK", "latency": "OK", "fed": "OK"}
     assert data["calls"] == data["metrics"] == 3
+
+
+def test_a_concluded_experiment_keeps_its_last_watch_in_the_manifest(tmp_path, serve):
+    emu = serve(scenario(traffic("bad", "control", 1168), traffic("bad", "treatment", 1000)))
+    cat = write_catalog(tmp_path, {"bad": manifest_text("bad")})
+    svc = Services(cat, env={"MONITORING_EMULATOR_HOST": f"127.0.0.1:{emu.port}"}, now=lambda: NOW)
+    try:
+        result = CliRunner().invoke(cli, ["experiment", "conclude", "--catalog", str(cat), "bad"],
+                                    obj={"services": svc}, catch_exceptions=False)
+    finally:
+        svc.close()
+    assert result.exit_code == 0, result.output
+    assert "last watch: CRIT: srm: treatment 46.1 % of 6.1 M" in result.output
+    data = tomllib.loads((cat / "experiments" / "bad.toml").read_text())
+    assert data["state"] == "concluded"
+    assert data["watch"]["status"] == "CRIT" and data["watch"]["checked_at"] == "2026-12-03T10:00:00Z"

@@ -371,7 +371,29 @@ def conclude_cmd(catalog_dir: str | None, experiment_id: str) -> None:
     from atlas.experiments.lifecycle import conclude
 
     ws = _ws(catalog_dir)
-    click.echo(conclude(ws.load_manifest(experiment_id)))
+    manifest = ws.load_manifest(experiment_id)
+    if manifest.state == "merged" and ws.template_for(manifest).watch:
+        _last_watch(ws, experiment_id)
+    click.echo(conclude(manifest))
+
+
+def _last_watch(ws, experiment_id: str) -> None:
+    """Watch once more and keep the result in the manifest's [watch]: the record of whether
+    the experiment's data can be trusted, after it stops running. A watch that cannot run is
+    recorded as such (ERROR), never skipped silently; it does not block concluding."""
+    from atlas.experiments.errors import ExperimentError
+    from atlas.watch.record import record_watch
+
+    svc = services()
+    demo_env(svc, "gcp", what="reading the experiments' metrics from the embedded Cloud Monitoring emulator")
+    try:
+        report = svc.watch(experiment_id)
+    except ExperimentError as exc:
+        click.echo(f"last watch could not run: {exc}", err=True)
+        return
+    for result in report.experiments:
+        record_watch(ws.manifest_path(result.experiment), result)
+        click.echo(f"last watch: {result.status.value}: {result.reason} (kept in the manifest's [watch])")
 
 
 @experiment.command("check-pr")

@@ -103,12 +103,9 @@ class Template:
     max_arms: int = 6
     invariants: tuple = ()  # invariants.Invariant, in declaration order
     traffic: Mapping[str, Any] = field(default_factory=dict)  # how to find experiments sharing traffic
-    watch: Mapping[str, Any] = field(default_factory=dict)  # reserved for `experiment watch` (issue 14)
+    watch: Mapping[str, Any] = field(default_factory=dict)  # raw; parsed by atlas.watch.spec
     adopted: tuple[str, ...] = ()  # experiment keys that predate atlas (no manifest): verify knows them
     source: Path | None = None
-    # The raw `[experiment_template.watch]` table: where a running experiment's numbers are.
-    # Parsed and checked by atlas.watch.spec (kept raw here, one concept a module).
-    watch: Mapping[str, Any] = field(default_factory=dict)
 
     def target(self, name: str) -> "TargetSpec | None":
         return next((t for t in self.targets if t.name == name), None)
@@ -427,7 +424,6 @@ def parse_template(raw: Mapping[str, Any], source: Path | None = None) -> tuple[
             adopted=tuple(str(x) for x in raw.get("adopted", []) or []),
             watch=dict(raw.get("watch", {})) if isinstance(raw.get("watch", {}), Mapping) else {},
             source=source,
-            watch=dict(raw["watch"]) if isinstance(raw.get("watch"), Mapping) else {},
         ),
         [],
     )
