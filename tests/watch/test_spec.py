@@ -66,3 +66,18 @@ def test_every_pull_request_of_a_watched_template_links_to_the_watch():
     members = [SetMember("serving", "nw-recs/serving", "serving", 7, "http://x/7", "open")]
     body = pr_body(manifest, templates["ranker"], members, "serving")
     assert "- [ ] Once traffic flows: `atlas experiment watch exp-ranker-dwell-v2` is OK" in body
+
+
+def test_merging_records_when_the_set_merged_once(tmp_path):
+    from atlas.experiments.manifest import set_state
+
+    from .conftest import NOW
+
+    path = tmp_path / "m.toml"
+    text = manifest_text("m", merged_hours_ago=None, state="open")
+    path.write_text(text)
+    set_state(path, "merged", merged_at=NOW)
+    set_state(path, "merged", merged_at=NOW + 3600)  # a second merge run keeps the first time
+    data = tomllib.loads(path.read_text())
+    assert data["state"] == "merged" and data["merged_at"].isoformat() == "2026-12-03T10:00:00+00:00"
+    assert path.read_text().startswith(text.splitlines()[0])  # the comment stays
