@@ -53,10 +53,10 @@ def test_the_dwell_time_v2_feature_is_built_but_disabled_before_the_experiment(s
     assert text.count("\n#") >= 5  # comments a format-preserving edit has to keep
 
 
-def test_training_has_only_the_control_variant_with_domain_hyperparameters(seed):
+def test_training_has_the_control_variant_with_domain_hyperparameters(seed):
     text = seed.repos["nw-recs/training"].files["pipelines/ranker/variants.yaml"].decode()
     variants = YAML(typ="safe").load(text)["variants"]
-    assert list(variants) == ["control"]
+    assert list(variants) == ["control", "wide-v1", "item-age"]  # and the two running experiments' variants
     control = variants["control"]
     assert control["register_as"] == {"model": "ranker", "alias": "control"}
     assert control["feature_set"] == "base_v12"

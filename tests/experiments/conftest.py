@@ -16,6 +16,7 @@ from atlas.experiments.template import load_templates_file
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TEMPLATES = ROOT / "catalog" / "experiment-templates.toml"
 SAMPLE_MANIFEST = ROOT / "catalog" / "experiments" / "exp-ranker-dwell-v2.toml"
+RUNNING_MANIFESTS = [ROOT / "catalog" / "experiments" / f"{m}.toml" for m in ("exp-ranker-wide-v1", "exp-ranker-item-age")]
 SEED = ROOT / "scenarios" / "repos"
 REPO_IDS = ("data-pipelines", "training", "serving")
 FILES = {
@@ -66,8 +67,10 @@ def reader(seed_files):
     return DictReader(seed_files)
 
 
-def write_catalog(tmp_path: Path, manifest_text: str | None = None, templates_text: str | None = None) -> Path:
-    """A small catalog: three repos, the ranker template, and the sample manifest."""
+def write_catalog(tmp_path: Path, manifest_text: str | None = None, templates_text: str | None = None,
+                  running: bool = True) -> Path:
+    """A small catalog: three repos, the ranker template, and the sample manifest (with
+    `running`, also the manifests of the two running experiments the seed repos carry)."""
     cat = tmp_path / "catalog"
     (cat / "experiments").mkdir(parents=True)
     (cat / "atlas.toml").write_text('[atlas]\nname = "exp-test"\n')
@@ -80,6 +83,9 @@ def write_catalog(tmp_path: Path, manifest_text: str | None = None, templates_te
         shutil.copy(SAMPLE_MANIFEST, cat / "experiments" / SAMPLE_MANIFEST.name)
     else:
         (cat / "experiments" / SAMPLE_MANIFEST.name).write_text(manifest_text)
+    # the seed repos carry the sample's two running experiments: their manifests account for them
+    for path in RUNNING_MANIFESTS if running else ():
+        shutil.copy(path, cat / "experiments" / path.name)
     return cat
 
 

@@ -134,6 +134,7 @@ def test_merge_goes_in_data_order_and_then_verify_passes(emulator, catalog_dir, 
     puts = [r.path for r in emulator.requests if r.method == "PUT"]
     assert [p.split("/")[5] for p in puts] == ["data-pipelines", "training", "serving"]
     assert 'state = "merged"' in manifest_file(catalog_dir).read_text()
+    assert "\nmerged_at = 20" in manifest_file(catalog_dir).read_text()  # the watch counts from it
     assert load_document("json", text(emulator, "serving"))["experiments"][-1]["key"] == MID
     verified = run_cli(emulator, catalog_dir, "verify")
     assert verified.exit_code == 0, verified.output

@@ -28,7 +28,7 @@ def test_alias_not_registered_by_any_training_variant(manifest, templates, repos
         "nw-recs/serving deploy/ranker-svc/experiments.json experiments[key=exp-ranker-dwell-v2].arms[name=control]: "
         "(model, alias, feature set) (ranker, control, base_v12) is not registered by any variant in nw-recs/training "
         "pipelines/ranker/variants.yaml (registered: (ranker, exp-dwell-v2, base_v12+user_dwell_time_v2_7d), "
-        "(ranker, prod, base_v12))"
+        "(ranker, exp-item-age, base_v12+item_age_hours), (ranker, exp-wide-v1, base_v12), (ranker, prod, base_v12))"
     ]
 
 
@@ -39,7 +39,7 @@ def test_feature_in_feature_set_not_enabled_in_pipeline(manifest, templates, rep
     assert plan.problems == check.problems == [
         "nw-recs/serving deploy/ranker-svc/experiments.json experiments[key=exp-ranker-dwell-v2].arms[name=treatment]"
         ".feature_set: feature user_dwell_time_v2_7d is not enabled with a producer in nw-recs/data-pipelines "
-        "config/features.toml (enabled: item_embedding_v3, item_popularity_1d, user_ctr_7d, user_dwell_time_7d, "
+        "config/features.toml (enabled: item_age_hours, item_embedding_v3, item_popularity_1d, user_ctr_7d, user_dwell_time_7d, "
         "user_sessions_28d)"
     ]
 

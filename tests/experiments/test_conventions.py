@@ -32,7 +32,7 @@ def variant_emulator():
 def test_independent_variant_plans_applies_reapplies_and_verifies(variant_emulator, tmp_path):
     features = (VARIANT / "nw-recs/data-pipelines/config/features.toml").read_text()
     assert "feature_set" not in features  # feature sets live only in the training variants there
-    catalog = write_catalog(tmp_path)  # the sample's own templates and manifest, unchanged
+    catalog = write_catalog(tmp_path, running=False)  # the sample's own templates and manifest, on other repos
     plan = run_cli(variant_emulator, catalog, "plan", MID)
     assert plan.exit_code == 0, plan.output + plan.stderr
     assert "????" not in plan.output and "FAIL" not in plan.output

@@ -95,7 +95,7 @@ def test_json_entry_is_inserted_with_the_file_indent_and_trailing_newline(templa
     old_keys = [e["key"] for e in load_document("json", before)["experiments"]]
     assert keys == old_keys + ["exp-ranker-dwell-v2"]
     assert list(doc) == ["version", "default_model", "experiments"]  # key order kept
-    assert doc["experiments"][2]["arms"][1]["model"] == {"name": "ranker", "alias": "exp-dwell-v2"}
+    assert doc["experiments"][-1]["arms"][1]["model"] == {"name": "ranker", "alias": "exp-dwell-v2"}
 
 
 @pytest.mark.parametrize("indent", ["  ", "    ", "\t"])

@@ -60,13 +60,15 @@ def test_demo_session_writes_only_its_scratch_copy(sample):
     draft = (sample / "experiments" / "exp-ranker-dwell-v2.toml").read_text(encoding="utf-8")
     (ws.catalog_root / "experiments" / "exp-ranker-demo.toml").write_text(
         draft.replace('id = "exp-ranker-dwell-v2"', 'id = "exp-ranker-demo"'), encoding="utf-8")
-    assert [m.id for m in ws.manifests()[0]] == ["exp-ranker-demo", "exp-ranker-dwell-v2"]
+    assert [m.id for m in ws.manifests()[0]] == ["exp-ranker-demo", "exp-ranker-dwell-v2", "exp-ranker-item-age",
+                                                 "exp-ranker-wide-v1"]
     services.close()
     assert tree_digest(sample, sample.parent / "runbooks") == before
     assert not scratch.exists()
     # a restarted demo starts from the sample again: no experiment whose PRs vanished
     again = Services(sample, demo=True, scratch=True)
-    assert [m.id for m in again.experiments().manifests()[0]] == ["exp-ranker-dwell-v2"]
+    assert [m.id for m in again.experiments().manifests()[0]] == ["exp-ranker-dwell-v2", "exp-ranker-item-age",
+                                                                  "exp-ranker-wide-v1"]
     again.close()
 
 

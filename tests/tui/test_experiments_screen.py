@@ -33,7 +33,7 @@ async def test_lists_the_sample_draft_without_touching_github(catalog_dir):
         await settle(app, pilot)
         assert row(app) == [MID, "ranker", "draft", "ranking-science"]
         text = screen_text(app)
-        assert "1 experiment; enter shows" in text
+        assert "3 experiments; enter shows" in text  # the draft and the demo's two running ones
         assert "n new  p plan  a apply" in text  # the key bar, as on every other screen
         assert "Dwell time with background-tab and idle time removed" in text  # the selected one's hypothesis
 

@@ -45,6 +45,7 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool, on
     """Check the catalog: errors (exit 1) and warnings (gaps worth fixing, exit 0)."""
     from atlas.catalog.lint import lint as lint_catalog
     from atlas.experiments.lint import lint_experiments
+    from atlas.watch.lint import lint_watch
 
     svc = services(catalog_dir)
     result = svc.load()
@@ -52,6 +53,7 @@ def lint(catalog_dir: str | None, as_json: bool, fmt: str, errors_only: bool, on
     problems = list(result.problems)
     problems += lint_catalog(result.catalog, result.graph)
     problems += lint_experiments(svc.experiments())
+    problems += lint_watch(svc.experiments())
     if online:
         problems += _online_problems(result.catalog, svc)
     problems.sort(key=lambda p: (not p.is_error, str(p.file or ""), p.line or 0))

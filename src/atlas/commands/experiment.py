@@ -371,7 +371,29 @@ def conclude_cmd(catalog_dir: str | None, experiment_id: str) -> None:
     from atlas.experiments.lifecycle import conclude
 
     ws = _ws(catalog_dir)
-    click.echo(conclude(ws.load_manifest(experiment_id)))
+    manifest = ws.load_manifest(experiment_id)
+    if manifest.state == "merged" and ws.template_for(manifest).watch:
+        _last_watch(ws, experiment_id)
+    click.echo(conclude(manifest))
+
+
+def _last_watch(ws, experiment_id: str) -> None:
+    """Watch once more and keep the result in the manifest's [watch]: the record of whether
+    the experiment's data can be trusted, after it stops running. A watch that cannot run is
+    recorded as such (ERROR), never skipped silently; it does not block concluding."""
+    from atlas.experiments.errors import ExperimentError
+    from atlas.watch.record import record_watch
+
+    svc = services()
+    demo_env(svc, "gcp", what="reading the experiments' metrics from the embedded Cloud Monitoring emulator")
+    try:
+        report = svc.watch(experiment_id)
+    except ExperimentError as exc:
+        click.echo(f"last watch could not run: {exc}", err=True)
+        return
+    for result in report.experiments:
+        record_watch(ws.manifest_path(result.experiment), result)
+        click.echo(f"last watch: {result.status.value}: {result.reason} (kept in the manifest's [watch])")
 
 
 @experiment.command("check-pr")
@@ -472,4 +494,37 @@ def list_cmd(catalog_dir: str | None, as_json: bool) -> None:
     for line in bad:
         click.echo(f"atlas: {line}", err=True)
     if bad:
+        sys.exit(EXIT_FINDINGS)
+
+
+# ---------------------------------------------------------------------------- watch
+
+
+@experiment.command("watch")
+@catalog_option
+@json_option
+@click.option("--record", is_flag=True,
+              help="Write each result into its manifest's [watch] table (the record a concluded experiment keeps).")
+@click.argument("experiment_id", required=False)
+@_guard
+def watch_cmd(catalog_dir: str | None, as_json: bool, record: bool, experiment_id: str | None) -> None:
+    """Check running experiments' data: sample ratio, guardrails per arm, served and fed.
+
+    Exits 1 when any running experiment is WARN or CRIT, or could not be watched (for cron
+    and CI); too little traffic yet is said, with exit 0."""
+    from atlas.watch.record import record_watch
+    from atlas.watch.text import render
+
+    ws = _ws(catalog_dir)
+    svc = services()
+    demo_env(svc, "gcp", what="reading the experiments' metrics from the embedded Cloud Monitoring emulator")
+    report = svc.watch(experiment_id)
+    if record:
+        for result in report.experiments:
+            record_watch(ws.manifest_path(result.experiment), result)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(render(report), nl=False)
+    if report.exit_code:
         sys.exit(EXIT_FINDINGS)

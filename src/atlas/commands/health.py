@@ -214,6 +214,22 @@ def _changes(catalog, items, now: float) -> None:
     attach_changes(items, reader, now)
 
 
+def _experiment_causes(at: str | None) -> list:
+    """Running experiments whose watch fails, as probable causes of their serving
+    component's symptoms (the watch reads now: not with --at). A watch that cannot run is
+    one line on stderr; triage goes on without it."""
+    if at is not None:
+        return []
+    from atlas.experiments.errors import ExperimentError
+    from atlas.watch.causes import experiment_causes
+
+    try:
+        return experiment_causes(services().watch())
+    except ExperimentError as exc:
+        click.echo(f"atlas: experiment watch skipped: {exc}", err=True)
+        return []
+
+
 @click.command()
 @catalog_option
 @json_option
@@ -235,7 +251,7 @@ def triage(catalog_dir: str | None, as_json: bool, at: str | None) -> None:
         when = _parse_at(at, service.now()) if at is not None else None
         snapshot = service.refresh(at=when)
     graph = services().graph
-    items = rank(catalog, graph, snapshot)
+    items = rank(catalog, graph, snapshot, extra_causes=_experiment_causes(at))
     _changes(catalog, items, snapshot.taken_at)
     items = rank_causes(items, snapshot.taken_at, graph.sort_key)  # a change before onset counts
     if as_json:

@@ -199,7 +199,7 @@ def merge_set(manifest: Manifest, template: Template, forge: Forge, *, clock=Non
     if manifest.path is not None and manifest.prs:
         state = "merged" if done == len(order) else ("partially-merged" if done else manifest.state)
         if state != manifest.state:
-            set_state(manifest.path, state)
+            set_state(manifest.path, state, merged_at=time.time() if state == "merged" else None)
             manifest.state = state
     return report
 

@@ -352,12 +352,18 @@ def update_manifest(path: Path, change: Callable[[Any], None]) -> None:
         atomic_write_text(path, tomlkit.dumps(doc))
 
 
-def set_state(path: Path, state: str) -> None:
+def set_state(path: Path, state: str, *, merged_at: float | None = None) -> None:
+    """Write the state; `merged_at` (epoch s, with state "merged") also records when the set
+    merged, once: `atlas experiment watch` counts the experiment's traffic from it."""
     if state not in STATES:
         raise ValueError(state)
 
     def change(doc: Any) -> None:
         doc["state"] = state
+        if state == "merged" and merged_at is not None and "merged_at" not in doc:
+            import datetime
+
+            doc["merged_at"] = datetime.datetime.fromtimestamp(int(merged_at), datetime.timezone.utc)
 
     update_manifest(path, change)
 

@@ -84,6 +84,9 @@ def section(manifest: Manifest, template: Template, members: list[SetMember], th
         lines.append(f"- [ ] {m.github}#{m.number} reviewed ({m.role})")
     lines.append("- [ ] Merge in data order with `atlas experiment merge`")
     lines.append("- [ ] After merging: `atlas experiment verify` is green")
+    if template.watch:  # where the experiment's numbers are: the watch reads them once traffic flows
+        lines.append(f"- [ ] Once traffic flows: `atlas experiment watch {manifest.id}` is OK "
+                     "(sample ratio, guardrails per arm, served model, fresh feature)")
     lines.append(END)
     return "\n".join(lines)
 

@@ -103,7 +103,7 @@ class Template:
     max_arms: int = 6
     invariants: tuple = ()  # invariants.Invariant, in declaration order
     traffic: Mapping[str, Any] = field(default_factory=dict)  # how to find experiments sharing traffic
-    watch: Mapping[str, Any] = field(default_factory=dict)  # reserved for `experiment watch` (issue 14)
+    watch: Mapping[str, Any] = field(default_factory=dict)  # raw; parsed by atlas.watch.spec
     adopted: tuple[str, ...] = ()  # experiment keys that predate atlas (no manifest): verify knows them
     source: Path | None = None
 

@@ -131,10 +131,11 @@ def _item(catalog: Catalog, graph: Any, health: ComponentHealth, role: str,
 
 
 def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DEFAULT_TOLERANCE,
-           now: float | None = None) -> list[TriageItem]:
+           now: float | None = None, extra_causes: Any = ()) -> list[TriageItem]:
     """Causes, best first, each with its symptoms (nearest first) and at-risk components;
     then the unexplained failures (role "unexplained"), earliest first. `now`: the moment
-    the statuses are for (default: the snapshot's `taken_at`)."""
+    the statuses are for (default: the snapshot's `taken_at`). `extra_causes`: causes from
+    outside the graph (a failing experiment), see `adopt`."""
     if now is None:
         now = getattr(snapshot, "taken_at", None) or None
     components = _components(snapshot)
@@ -170,7 +171,28 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
             if d not in components or components[d].status in (Status.OK, Status.NO_DATA)
         ]
     unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
+    adopted = [extra for extra in extra_causes if adopt(ranked, unexplained, *extra)]
+    if adopted:  # an outside cause is no graph node: it sorts before them on a tie
+        graph_key = key
+        key = lambda c: graph_key(c) if c in graph else (-1, c)  # noqa: E731
     return rank_causes(ranked, now, key) + unexplained
+
+
+def adopt(ranked: list[TriageItem], unexplained: list[TriageItem], cause: TriageItem, component: str,
+          window: float) -> bool:
+    """An outside cause (a failing experiment, `cause`) takes `component` as its symptom
+    when the component is a cause or unexplained here and their onsets are within `window`
+    of each other; a component explained by a failure upstream keeps that explanation."""
+    found = next((i for i in ranked + unexplained if i.component == component), None)
+    if found is None or found.since is None or cause.since is None or abs(found.since - cause.since) > window:
+        return False
+    (ranked if found in ranked else unexplained).remove(found)
+    cause.symptoms.append(found)
+    cause.symptoms.extend(found.symptoms)
+    found.symptoms, found.role, found.hops = [], "symptom", 1
+    cause.role = "cause"
+    ranked.append(cause)
+    return True
 
 
 def points(item: TriageItem, now: float | None) -> dict[str, float]:

@@ -258,10 +258,24 @@ class Services:
         """The newest runs of a kubeflow_recurring_run component (the component screen)."""
         return self.kubeflow_runs(component_id, limit)[0][4]
 
-    def triage(self, snapshot: Any) -> list[Any]:
+    def triage(self, snapshot: Any, watch: Any = None) -> list[Any]:
+        """Triage of a health snapshot; `watch` (a WatchReport) adds failing experiments as
+        probable causes of their serving component's symptoms when the onsets line up."""
         from atlas.health.triage import triage
 
-        return list(triage(self.catalog, self.graph, snapshot))
+        extra = ()
+        if watch is not None:
+            from atlas.watch.causes import experiment_causes
+
+            extra = experiment_causes(watch)
+        return list(triage(self.catalog, self.graph, snapshot, extra_causes=extra))
+
+    def watch(self, experiment_id: str | None = None) -> Any:
+        """`atlas experiment watch`: every running experiment's checks (a WatchReport),
+        read on the health service's Cloud Monitoring client."""
+        from atlas.watch.service import watch
+
+        return watch(self.experiments(), lambda: self.health().clients, now=self.now, only=experiment_id)
 
     def forge(self) -> Any:
         """The GitHub forge (PyGithub), built once. Raises ForgeError without a token and

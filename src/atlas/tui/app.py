@@ -85,6 +85,7 @@ class AtlasApp(App):
         self._history: list[str] = []
         self._timer: Timer | None = None
         self._backend: Any = None
+        self.experiment_watch: Any = None  # the last WatchReport (or the exception it raised), from the poll
         env = services.env
         self._exit_after_first_frame = env.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
         self._first_frame_file = env.get("ATLAS_FIRST_FRAME_FILE") or ""
@@ -207,11 +208,20 @@ class AtlasApp(App):
     def _poll(self) -> None:
         try:
             snapshot = self.services.refresh_health()
-            ranking = self.services.triage(snapshot)
+            self.experiment_watch = watch = self._read_watch()
+            ranking = self.services.triage(snapshot, watch=None if isinstance(watch, BaseException) else watch)
         except Exception as exc:
             self.call_from_thread(self._refresh_failed, exc)
         else:
             self.call_from_thread(self._refreshed, snapshot, ranking)
+
+    def _read_watch(self) -> Any:
+        """The running experiments' watch (in the poll's worker); a failure is kept, shown
+        as such in the header, and never stops the health refresh."""
+        try:
+            return self.services.watch()
+        except Exception as exc:  # noqa: BLE001 - e.g. a broken manifest: said, not fatal
+            return exc
 
     def _refreshed(self, snapshot: Any, ranking: list[Any]) -> None:
         self.health.accept(snapshot, ranking)

@@ -1,6 +1,7 @@
 """Experiments: every manifest of the catalog with its state and the state of each of its
 pull requests (read from GitHub in a worker), a loud PARTIALLY MERGED marker when a set is
-split, and one key per verb: `n` new (the wizard), `p` plan, `a` apply, `enter` details,
+split, each running experiment's watch (health's glyphs; its checks in the detail pane,
+read through the app's services in the same worker), and one key per verb: `n` new (the wizard), `p` plan, `a` apply, `enter` details,
 `o` open a PR, `ctrl+r` refresh.
 
 It gets its `ExperimentsBackend` from the app (`experiments_backend()`, built over the
@@ -28,6 +29,7 @@ from atlas.tui.wizard.plan_view import PR_STATE_STYLE, open_pr
 from atlas.tui.wizard.review import PlanScreen
 from atlas.tui.wizard.submit import SubmitStep
 from atlas.tui.widgets.keybar import KeyBar
+from atlas.tui import watch_view
 
 STATE_STYLE = {"draft": "dim", "planned": "yellow", "open": "green", "merged": "magenta", "aborted": "red",
                "closed": "red"}
@@ -48,6 +50,12 @@ class StatusLoaded(Message):
         self.experiment_id = experiment_id
         self.status = status
         self.error = error
+
+
+class WatchLoaded(Message):
+    def __init__(self, report) -> None:
+        super().__init__()
+        self.report = report  # a WatchReport, or the exception the watch raised
 
 
 class ConfirmApply(ModalScreen[bool]):
@@ -88,7 +96,7 @@ class ExperimentsScreen(AtlasScreen):
     ExperimentsScreen #experiments-banner.-shown { display: block; }
     ExperimentsScreen #experiments-message { height: auto; padding: 0 1; color: $text-muted; }
     ExperimentsScreen #experiments-table { height: 1fr; }
-    ExperimentsScreen #experiments-detail { height: auto; max-height: 8; padding: 0 1; background: $panel; }
+    ExperimentsScreen #experiments-detail { height: auto; max-height: 14; padding: 0 1; background: $panel; }
     """
     BINDINGS = [
         Binding("escape", "back", "back", id="screen.back"),
@@ -106,6 +114,8 @@ class ExperimentsScreen(AtlasScreen):
         self.manifests: dict[str, object] = {}
         self.statuses: dict[str, object] = {}
         self.status_errors: dict[str, str] = {}
+        self.watches: dict[str, object] = {}  # experiment id -> its ExperimentWatch
+        self.watch_error = ""
         self._loaded_once = False
 
     def compose(self) -> ComposeResult:
@@ -142,6 +152,11 @@ class ExperimentsScreen(AtlasScreen):
             self.post_message(ManifestsLoaded([], [], error_line(exc)))
             return
         self.post_message(ManifestsLoaded(manifests, problems))
+        if getattr(self.app, "live", False):  # a live app reads Cloud Monitoring; a still one never does
+            try:
+                self.post_message(WatchLoaded(self.atlas.services.watch()))
+            except Exception as exc:  # noqa: BLE001 - shown as the watch's own line
+                self.post_message(WatchLoaded(exc))
         for manifest in manifests:
             if not manifest.prs:
                 continue
@@ -168,6 +183,15 @@ class ExperimentsScreen(AtlasScreen):
             note.update(f"{count} experiment{'' if count == 1 else 's'}; enter shows one's plan and pull requests.")
         self._rebuild()
 
+    def on_watch_loaded(self, message: WatchLoaded) -> None:
+        report = message.report
+        if isinstance(report, BaseException):
+            self.watch_error = error_line(report)
+        else:
+            self.watch_error = "; ".join(report.errors[:1] + report.skipped[:1])
+            self.watches = {e.experiment: e for e in report.experiments}
+        self._rebuild()
+
     def on_status_loaded(self, message: StatusLoaded) -> None:
         if message.status is not None:
             self.statuses[message.experiment_id] = message.status
@@ -185,9 +209,11 @@ class ExperimentsScreen(AtlasScreen):
             for repo in manifest.prs:
                 if repo not in repos:
                     repos.append(repo)
-        headers = ["experiment", "template", "state", "owner", *repos]
+        watch = ["watch"] if self.watches else []
+        headers = ["experiment", "template", "state", *watch, "owner", *repos]
         rows = [
-            [Text(m.id), Text(m.template), self._state_cell(m), Text(m.owner or "-"),
+            [Text(m.id), Text(m.template), self._state_cell(m),
+             *([watch_view.cell(self.watches.get(m.id))] if watch else []), Text(m.owner or "-"),
              *[self._pr_cell(m, repo) for repo in repos]]
             for m in sorted(self.manifests.values(), key=lambda m: m.id)
         ]
@@ -263,6 +289,12 @@ class ExperimentsScreen(AtlasScreen):
                     + ", ".join(f"{a.name} {a.weight:g}" for a in manifest.arms), style="dim")
         if manifest.hypothesis:
             text.append(f"\n{manifest.hypothesis}", style="italic")
+        watched = self.watches.get(manifest.id)
+        if watched is not None:
+            text.append(f"\nwatch ({watched.status.value}): `atlas experiment watch {manifest.id}`", style="bold")
+            text.append_text(watch_view.detail(watched))
+        elif self.watch_error and manifest.state == "merged":
+            text.append(f"\nwatch could not run: {self.watch_error}", style="dark_orange")
         error = self.status_errors.get(manifest.id)
         if error:
             text.append(f"\nPR states unavailable: {error}", style="yellow")

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from atlas.health.model import Status
 from atlas.tui.status import COLOUR, GLYPH, ORDER, WORD
+from atlas.tui.watch_view import badge as experiment_badge
 
 
 class AtlasHeader(Static):
@@ -41,6 +42,10 @@ class AtlasHeader(Static):
         if app.read_only:
             text.append("  ")
             text.append(" READ-ONLY ", style="bold white on blue")
+        watch_badge = experiment_badge(getattr(app, "experiment_watch", None))
+        if watch_badge is not None:  # a running experiment whose data is going bad
+            text.append("  ")
+            text.append_text(watch_badge)
         text.append("   ")
         if workspace is not None:
             counts = health.counts(workspace.catalog.components)
