@@ -17,6 +17,7 @@ from atlas.services import Loaded, Services
 from atlas.tui.bindings import APP_BINDINGS, keymap_path, load_keymap
 from atlas.tui.console import console_url
 from atlas.tui.health_view import HealthView, one_line
+from atlas.tui.keyguard import refused
 from atlas.tui.screens.catalog import CatalogScreen
 
 
@@ -307,6 +308,17 @@ class AtlasApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_palette_key(self) -> None:
+        self.action_command_palette()
+
+    def action_blast_radius(self) -> None:
+        """`b`: every component downstream of the highlighted one, as a list by system."""
+        if self.workspace is None or self.focus_id not in self.workspace.catalog.components:
+            return
+        from atlas.tui.screens.lineage import LineageScreen
+
+        self.push_screen(LineageScreen(self.focus_id))
+
     def action_runbook(self) -> None:
         if self.focus_id:
             self.open_component(self.focus_id, "runbook")
@@ -330,7 +342,10 @@ class AtlasApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No app-level verb writes; the screens that do (experiments, wizard, tour) hide
         # their own writing verbs in --read-only through their check_action.
-        if action in ("runbook", "logs", "open_console") and not self.focus_id:
+        # Forms own their keys: one rule for every screen (atlas.tui.keyguard).
+        if refused(action, self.focused, self.screen_stack[-1] if self.screen_stack else None):
+            return False
+        if action in ("runbook", "logs", "open_console", "blast_radius") and not self.focus_id:
             return None
         return True
 
