@@ -57,6 +57,8 @@ class AtlasApp(App):
 
     health_version: reactive[int] = reactive(0)
     loaded: reactive[bool] = reactive(False)
+    # experiment sets merged in some repos but not all: every screen's header says so
+    split_experiments: reactive[tuple[str, ...]] = reactive(())
 
     def __init__(
         self,
@@ -159,6 +161,19 @@ class AtlasApp(App):
             self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
             return
         self.call_from_thread(self._start_refresh)
+        self.call_from_thread(self.watch_experiments)
+
+    def watch_experiments(self) -> None:
+        """Look for partially merged experiment sets (manifests, then GitHub), in a worker."""
+        self._check_experiments()
+
+    @work(thread=True, exclusive=True, group="experiment-watch")
+    def _check_experiments(self) -> None:
+        from atlas.tui.experiment_watch import split_sets
+
+        split = split_sets(self.experiments_backend())
+        if split is not None:
+            self.call_from_thread(setattr, self, "split_experiments", tuple(split))
 
     def _loaded(self, workspace: Loaded) -> None:
         self.workspace = workspace

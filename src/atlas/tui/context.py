@@ -27,6 +27,7 @@ class AtlasContext(Protocol):
     clock: Callable[[], float]
     health_version: int  # bumped whenever a refresh starts, ends or fails
     loaded: bool
+    split_experiments: tuple[str, ...]  # partially merged experiment sets (the header says so)
 
     @property
     def focus_id(self) -> str | None: ...

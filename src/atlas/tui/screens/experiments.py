@@ -255,6 +255,8 @@ class ExperimentsScreen(AtlasScreen):
                   if m.state == "partially-merged" and m.id not in self.statuses]
         banner = self.query_one("#experiments-banner", Static)
         banner.set_class(bool(split), "-shown")
+        # every screen's header says it too
+        self.app.split_experiments = tuple(getattr(s, "experiment", None) or s.id for s in split)
         if not split:
             banner.update("")
             return

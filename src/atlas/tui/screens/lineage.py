@@ -100,6 +100,10 @@ class LineageScreen(AtlasScreen):
         if self.direction == "downstream":
             caption.append(f" · {serving} serve users", style="bold magenta" if serving else "")
             caption.append(" (go stale or wrong if it stops)", style="dim")
+            users = [r.id for g in groups for r in g.reached if r.serves_users]
+            if users:
+                caption.append("\nserves users: ", style="bold magenta")
+                caption.append(", ".join(users))
         self.query_one("#lineage-caption", Static).update(caption)
         if highlighted is not None and highlighted < listing.option_count:
             listing.highlighted = highlighted
