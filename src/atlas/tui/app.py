@@ -335,8 +335,15 @@ class AtlasApp(App):
         self.push_screen(LineageScreen(self.focus_id))
 
     def action_runbook(self) -> None:
-        if self.focus_id:
-            self.open_component(self.focus_id, "runbook")
+        """`r`: the runbook full screen, at its first steps."""
+        if self.workspace is None or self.focus_id not in self.workspace.catalog.components:
+            return
+        from atlas.tui.screens.runbook import RunbookScreen
+
+        screen = self.screen
+        if isinstance(screen, RunbookScreen) and screen.component_id == self.focus_id:
+            return
+        self.push_screen(RunbookScreen(self.focus_id))
 
     def action_logs(self) -> None:
         if self.focus_id:
@@ -353,6 +360,13 @@ class AtlasApp(App):
         if self._can_open_browser:
             self.open_url(url)
         self.notify(url, title="console link (copied)", timeout=15)
+
+    def open_link(self, url: str, label: str = "link") -> None:
+        """Copy it (OSC 52) and, where a browser opens beside the terminal, open it."""
+        self.copy_to_clipboard(url)
+        if self._can_open_browser:
+            self.open_url(url)
+        self.notify(url, title=f"{label} (copied)", timeout=15)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No app-level verb writes; the screens that do (experiments, wizard, tour) hide
