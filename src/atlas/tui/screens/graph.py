@@ -23,10 +23,10 @@ class GraphScreen(AtlasScreen):
             "blast radius, every hop; B marks it on the drawing.")
     BINDINGS = [
         Binding("escape", "back", "back", id="screen.back"),
-        Binding("left", "move('left')", "select upstream", id="graph.left", key_display="←"),
-        Binding("right", "move('right')", "select downstream", id="graph.right", key_display="→"),
-        Binding("up", "move('up')", "select above (same layer)", show=False, id="graph.up"),
-        Binding("down", "move('down')", "select below (same layer)", show=False, id="graph.down"),
+        Binding("left", "move('left')", "upstream", id="graph.left", key_display="←"),
+        Binding("right", "move('right')", "downstream", id="graph.right", key_display="→"),
+        Binding("up", "move('up')", "previous in the layer", show=False, id="graph.up"),
+        Binding("down", "move('down')", "next in the layer", show=False, id="graph.down"),
         Binding("enter", "recentre", "re-centre", id="graph.recentre"),
         Binding("plus,equals_sign", "hops(1)", "+hop", id="graph.more", key_display="+"),
         Binding("minus", "hops(-1)", "-hop", id="graph.fewer", key_display="-"),

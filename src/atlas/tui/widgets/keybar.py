@@ -17,6 +17,15 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 FIRST = ("command_palette", "palette_key", "help", "quit")
+# the words of a key on a narrow bar (else its first word)
+SHORT = {"upstream": "up", "downstream": "down", "open link": "open", "copy link": "copy",
+         "re-centre": "centre", "back/clear": "back", "mark learned": "learn", "first steps": "steps",
+         "copy command": "copy", "risks/actions": "tabs", "leave tour": "leave", "mark blast radius": "mark",
+         "blast radius": "blast", "previous": "prev"}
+
+
+def short(words: str) -> str:
+    return SHORT.get(words, words.split(" ")[0][:7])
 
 
 class KeyBar(Static):
@@ -58,7 +67,7 @@ class KeyBar(Static):
             if quit_key is not None:  # a form refuses it: then it is not offered
                 _key(text, quit_key[0], "quit", quit_key[1])
             for key, words, enabled in own:
-                _key(text, key, words.split("/")[0][:6] if compact == 2 else words, enabled)
+                _key(text, key, short(words) if compact == 2 else words, enabled)
             if compact and verbs:
                 for key, _words, enabled in verbs:
                     text.append(key + " ", style=("bold" if enabled else "dim") + " dark_orange")
