@@ -56,6 +56,8 @@ class LineageScreen(AtlasScreen):
             self.fill()
 
     def action_back(self) -> None:
+        # back where it was opened: the verbs act on the component it was opened for again
+        self.app.focus_id = self.component_id
         self.app.pop_screen()
 
     def action_direction(self, direction: str) -> None:
