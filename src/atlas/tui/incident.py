@@ -25,6 +25,7 @@ class Incident:
     notes: dict[str, str] = field(default_factory=dict)  # id -> "cause · failing for 3 h · why"
     causes: int = 0
     symptoms: int = 0
+    unexplained: int = 0
     at_risk: int = 0
 
     @property
@@ -32,6 +33,8 @@ class Incident:
         parts = [f"{self.causes} cause{'s' if self.causes != 1 else ''}"]
         if self.symptoms:
             parts.append(f"{self.symptoms} symptom{'s' if self.symptoms != 1 else ''}")
+        if self.unexplained:
+            parts.append(f"{self.unexplained} unexplained")
         if self.at_risk:
             parts.append(f"{self.at_risk} at risk")
         return "Failing now · " + ", ".join(parts)
@@ -42,6 +45,12 @@ def incident(health: HealthView) -> Incident:
     out = Incident()
     now = health.taken_at
     for cause in health.triage:
+        if getattr(cause, "role", "cause") == "unexplained":  # failing, no checked chain to a cause
+            if cause.component not in out.notes:
+                out.unexplained += 1
+                out.ids.append(cause.component)
+                out.notes[cause.component] = f"unexplained · {_when(health, cause.component, now)} · {_why(health, cause)}"
+            continue
         out.causes += 1
         out.at_risk += len(cause.at_risk)
         out.ids.append(cause.component)

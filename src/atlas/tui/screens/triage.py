@@ -102,7 +102,7 @@ class TriageScreen(AtlasScreen):
         width = self.size.width or 200
         if width >= 110:
             text.append(f"{item.owner or '-':<{self._owner_width}} ")
-        if width >= 150:
+        if width >= 120:
             oncall = team.oncall if team is not None and team.oncall else "no on-call"
             text.append(f"{oncall:<26.26} ", style="dim")
         has = self._has_runbook(item.component)
