@@ -77,6 +77,7 @@ class LineageScreen(AtlasScreen):
         total = sum(len(g.reached) for g in groups)
         serving = sum(1 for g in groups for r in g.reached if r.serves_users)
         id_w = max([len(r.id) for g in groups for r in g.reached] + [8])
+        mark = "serves users" if self.size.width >= 100 else "users"  # narrow: the reason keeps its room
         for group in groups:
             head = Text(f"{group.title}", style="bold")
             head.append(f"  {len(group.reached)}", style="dim")
@@ -87,7 +88,7 @@ class LineageScreen(AtlasScreen):
                 row.append(f"{GLYPH[status]} {WORD[status]}".ljust(BADGE_WIDTH + 1), style=COLOUR[status])
                 row.append(f" {r.id:<{id_w}}", style="bold")
                 row.append(f"  hop {r.hops:<2}")
-                row.append("  serves users" if r.serves_users else "              ", style="bold magenta")
+                row.append(f"  {mark}" if r.serves_users else " " * (len(mark) + 2), style="bold magenta")
                 if status.name not in ("OK",):
                     row.append(f"  {health.reason(r.id)}", style="dim")
                 listing.add_option(Option(row, id=r.id))
