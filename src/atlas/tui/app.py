@@ -21,6 +21,9 @@ from atlas.tui.keyguard import refused
 from atlas.tui.screens.catalog import CatalogScreen
 
 
+EXPERIMENT_WATCH_SECONDS = 300  # GitHub is asked about open experiment sets at most this often
+
+
 def _lazy(module: str, name: str) -> Callable[[], Any]:
     """A screen built on first use: its widgets (Markdown, Tree...) are imported then, not
     before the first frame."""
@@ -89,6 +92,7 @@ class AtlasApp(App):
         self._timer: Timer | None = None
         self._backend: Any = None
         self.experiment_watch: Any = None  # the last WatchReport (or the exception it raised), from the poll
+        self._experiments_checked = float("-inf")
         env = services.env
         self._exit_after_first_frame = env.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
         self._first_frame_file = env.get("ATLAS_FIRST_FRAME_FILE") or ""
@@ -165,6 +169,7 @@ class AtlasApp(App):
 
     def watch_experiments(self) -> None:
         """Look for partially merged experiment sets (manifests, then GitHub), in a worker."""
+        self._experiments_checked = self.clock()
         self._check_experiments()
 
     @work(thread=True, exclusive=True, group="experiment-watch")
@@ -244,6 +249,8 @@ class AtlasApp(App):
         self.health.refreshing = False
         self.health_version += 1
         self._arm_timer()
+        if self.clock() - self._experiments_checked >= EXPERIMENT_WATCH_SECONDS:
+            self.watch_experiments()  # a set merged by hand elsewhere shows up in every header
 
     def _refresh_failed(self, error: BaseException | str) -> None:
         self.health.fail(error)
