@@ -21,7 +21,7 @@ from atlas.tui.keyguard import refused
 from atlas.tui.screens.catalog import CatalogScreen
 
 
-EXPERIMENT_WATCH_SECONDS = 300  # GitHub is asked about open experiment sets at most this often
+SPLIT_CHECK_SECONDS = 300  # GitHub is asked whether an experiment set is split at most this often
 
 
 def _lazy(module: str, name: str) -> Callable[[], Any]:
@@ -92,7 +92,7 @@ class AtlasApp(App):
         self._timer: Timer | None = None
         self._backend: Any = None
         self.experiment_watch: Any = None  # the last WatchReport (or the exception it raised), from the poll
-        self._experiments_checked = float("-inf")
+        self._split_checked = float("-inf")
         env = services.env
         self._exit_after_first_frame = env.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
         self._first_frame_file = env.get("ATLAS_FIRST_FRAME_FILE") or ""
@@ -165,16 +165,16 @@ class AtlasApp(App):
             self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
             return
         self.call_from_thread(self._start_refresh)
-        self.call_from_thread(self.watch_experiments)
+        self.call_from_thread(self.look_for_split_sets)
 
-    def watch_experiments(self) -> None:
+    def look_for_split_sets(self) -> None:
         """Look for partially merged experiment sets (manifests, then GitHub), in a worker."""
-        self._experiments_checked = self.clock()
-        self._check_experiments()
+        self._split_checked = self.clock()
+        self._read_split_sets()
 
     @work(thread=True, exclusive=True, group="experiment-watch")
-    def _check_experiments(self) -> None:
-        from atlas.tui.experiment_watch import split_sets
+    def _read_split_sets(self) -> None:
+        from atlas.tui.split_sets import split_sets
 
         split = split_sets(self.experiments_backend())
         if split is not None:
@@ -249,8 +249,8 @@ class AtlasApp(App):
         self.health.refreshing = False
         self.health_version += 1
         self._arm_timer()
-        if self.clock() - self._experiments_checked >= EXPERIMENT_WATCH_SECONDS:
-            self.watch_experiments()  # a set merged by hand elsewhere shows up in every header
+        if self.clock() - self._split_checked >= SPLIT_CHECK_SECONDS:
+            self.look_for_split_sets()  # a set merged by hand elsewhere shows up in every header
 
     def _refresh_failed(self, error: BaseException | str) -> None:
         self.health.fail(error)
