@@ -168,3 +168,18 @@ async def test_status_line_keeps_who_to_call_at_any_width(catalog, make_app):
         await settle(app, pilot)
         status = screen_text(app).splitlines()[-2]
         assert "on-call pagerduty:PD-DATA" in status and "…" in status
+
+
+def test_status_line_keeps_owner_chat_and_on_call_on_80_columns():
+    from atlas.catalog.model import Catalog, Component, Team
+    from atlas.tui.screens.catalog import status_line
+
+    catalog = Catalog(root=None, workspace=None)
+    catalog.teams = {"feature-eng": Team("feature-eng", "Features", chat="#recs-feature-eng",
+                                         oncall="pagerduty:PD-RECS-FEATURES")}
+    catalog.components = {"feature-backfill": Component("feature-backfill", "dataflow_job", owner="feature-eng",
+                                                        description="Daily batch job " * 10)}
+    wide = status_line(catalog, "feature-backfill", 178).plain
+    assert wide.startswith("feature-backfill · feature-eng · #recs-feature-eng · on-call pagerduty:PD-RECS-FEATURES · ")
+    narrow = status_line(catalog, "feature-backfill", 78).plain
+    assert narrow.startswith("feature-eng · #recs-feature-eng · pagerduty:PD-RECS-FEATURES") and len(narrow) <= 78

@@ -156,13 +156,21 @@ class CatalogScreen(AtlasScreen):
 
 
 def status_line(catalog, component_id: str, width: int) -> Text:
-    """`id · owner · chat · on-call · description`: who to call always fits; the
+    """`id · owner · chat · on-call · description`: who to call always fits (on a narrow
+    terminal without the id, which the highlighted row shows, and the "on-call" word); the
     description takes what is left (one fixed-height line: no layout pass per cursor move)."""
     component = catalog.components[component_id]
     team = catalog.teams.get(component.owner)
-    text = Text.assemble((component_id, "bold"), " · ", (component.owner or "no owner", "bold"))
+    owner = component.owner or "no owner"
+    chat = (team.chat or "no chat") if team is not None else ""
+    oncall = (team.oncall or "none recorded") if team is not None else ""
+    text = Text.assemble((component_id, "bold"), " · ", (owner, "bold"))
     if team is not None:
-        text.append(f" · {team.chat or 'no chat'} · on-call {team.oncall or 'none recorded'}")
+        text.append(f" · {chat} · on-call {oncall}")
+    if text.cell_len > width:
+        text = Text.assemble((owner, "bold"))
+        if team is not None:
+            text.append(f" · {chat} · {oncall}")
     room = width - text.cell_len - 3
     description = component.description or "(no description)"
     if room >= 8:
