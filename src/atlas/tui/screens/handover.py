@@ -43,7 +43,7 @@ DROP_ORDER = ("bus", "stage", "support until", "issues", "owner")
 
 
 def columns_for(width: int) -> tuple[str, ...]:
-    need = {"component": 23, "why it ranks here": 40, "owner": 16, "stage": 7, "support until": 17,
+    need = {"component": 23, "why it ranks here": 44, "owner": 16, "stage": 7, "support until": 17,
             "score": 5, "bus": 3, "issues": 9, "gaps": 16}
     shown = list(COLUMNS)
     for column in DROP_ORDER:
@@ -261,7 +261,7 @@ class HandoverScreen(AtlasScreen):
             risk = plan.risk_of(cid)
             cells = {
                 "component": Text(cid, style="bold"),
-                "why it ranks here": words.why_cell(risk, 40),
+                "why it ranks here": words.why_cell(risk, 44),
                 "owner": r.owner or Text("nobody", style="bold red"),
                 "stage": words.STAGE_SHORT.get(words.stage_of(plan.catalog, cid), ""),
                 "support until": words.support_cell(plan, cid),
