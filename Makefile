@@ -7,16 +7,23 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test venv bench screenshots lint clean
 
+# The first run installs for a minute or so: it says what it does, so a quiet terminal is
+# never a mystery.
 $(STAMP): pyproject.toml
+	@echo "atlas: first run: setting up $(VENV) (a Python virtual environment in this folder); this takes a minute or two, once"
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "atlas: [1/2] updating pip in $(VENV)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "atlas: [2/2] installing atlas and its dependencies (Textual, the Google Cloud and GitHub clients, the test tools)"
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+	@echo "atlas: installed; next time make starts at once"
 
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/atlas --catalog catalog
+	@echo "atlas: starting the TUI on the sample catalog (demo: embedded Google Cloud and GitHub emulators on loopback); q quits, ? lists the keys"
+	@$(BIN)/atlas --catalog catalog
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache --no-logo

@@ -4,9 +4,9 @@
 
 Headless, at a fixed size, on the sample catalog with the demo scenario served by the
 embedded emulators, everything on one frozen clock (emulators, health service and app),
-so the same code gives the same pictures. Screens: catalog, component (ranker-svc),
-graph (around feature-backfill, blast radius on), triage, help, experiments
-and handover.
+so the same code gives the same pictures. Screens: catalog (the incident on top),
+blast radius of feature-backfill (`b`), its runbook (`r`), component (ranker-svc), graph
+(around feature-backfill, blast radius marked), triage, help, experiments and handover.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ async def render(out: Path, size: tuple[int, int]) -> list[Path]:
 
     services = Services(ROOT / "catalog", demo=True, now=lambda: FROZEN, scratch=True)
     app = AtlasApp(services, refresh_seconds=None, clock=lambda: FROZEN)
+    app.theme = "textual-dark"  # a developer's TEXTUAL_THEME does not change the pictures
     written: list[Path] = []
 
     def shot(name: str) -> None:
@@ -54,6 +55,13 @@ async def render(out: Path, size: tuple[int, int]) -> list[Path]:
         async with app.run_test(size=size) as pilot:
             await _wait_for_health(app, pilot)
             shot("catalog")
+            await pilot.press("b")  # the cursor starts on the top cause
+            await _settle(app, pilot)
+            shot("blast-radius")
+            await pilot.press("escape", "r")
+            await _settle(app, pilot)
+            shot("runbook")
+            await pilot.press("escape")
             app.open_component("ranker-svc")
             await _settle(app, pilot)
             shot("component")
@@ -62,7 +70,7 @@ async def render(out: Path, size: tuple[int, int]) -> list[Path]:
             shot("triage")
             app.focus_id = "feature-backfill"
             await pilot.press("g")
-            await pilot.press("b")
+            await pilot.press("B")
             await _settle(app, pilot)
             shot("graph")
             await pilot.press("c", "question_mark")

@@ -117,9 +117,12 @@ def test_graph_text_tree_with_hop_depth(tmp_path):
     root = write_product(tmp_path)
     r = run("graph", "recs-api", "--upstream", "--catalog", str(root))
     assert r.exit_code == 0
-    rows = [line.split() for line in r.output.splitlines()[3:]]
+    tree, _, by_system = r.output.partition("\nupstream by system")
+    rows = [line.split() for line in tree.splitlines()[3:] if line.strip()]
     assert [(row[row.index("hop") - 1], row[row.index("hop") + 1]) for row in rows] == [
         ("ranker-svc", "1"), ("events", "2"), ("clickstream-sessionizer", "3"), ("clickstream-raw-df", "4")]
+    # then the same components by system, every hop (no "and N more")
+    assert all(cid in by_system for cid in ("ranker-svc", "events", "clickstream-sessionizer", "clickstream-raw-df"))
     assert "downstream" not in r.output
 
 

@@ -42,8 +42,9 @@ def test_json_lists_every_component_with_score_and_reasons(sample, github):
     assert {"score", "rules", "reasons", "risk", "issues"} <= set(first)
     assert all({"rule", "passed", "reason", "weight"} <= set(rule) for rule in first["rules"])
     top = [r["component"] for r in data["risks"][:10]]
-    assert {"model-sync", "explain-svc", "recs-admin", "catalog-enricher", "clickstream-raw-dlq",
-            "item-embeddings-weekly", "feature-backfill"} <= set(top)
+    assert top[0] == "feature-backfill"  # tier 1, 27 downstream, support ending: what would hurt most
+    assert {"model-sync", "feature-backfill", "nw-recs-training-data"} <= set(top)
+    assert data["risks"][0]["factors"] == ["tier 1", "27 downstream", "support ends in 18 d"]
     ranker = next(c for c in data["components"] if c["component"] == "ranker-svc")
     assert len(ranker["issues"]["bugs"]) == 2 and len(ranker["issues"]["improvements"]) == 1
     assert TOKEN not in r.output
@@ -68,7 +69,8 @@ def test_text_is_for_a_terminal(github):
     r = run("handover", env=github)
     assert r.exit_code == 0
     assert r.stdout.startswith("Handover plan: nw-recs, 2026-11-27: 50 components, readiness ")
-    assert "Top risks (criticality x gap)" in r.stdout
+    assert "Top risks (criticality x (gap + 20); criticality from tier" in r.stdout
+    assert "why: tier 1; 27 downstream; support ends in 18 d" in r.stdout
     assert "  P1  2026-12-15  feature-eng" in r.stdout
 
 

@@ -29,16 +29,34 @@ def plan(request, sample):
     return build_plan(sample, CatalogGraph(sample), today=TODAY, runbooks=runbook_facts(sample, when))
 
 
-def test_components_without_runbooks_or_known_by_one_person_are_the_top_risks(plan, sample):
+def test_what_would_hurt_most_is_the_top_risk(plan, sample):
+    """feature-backfill: tier 1, 27 downstream, support ending in 18 days, known by one
+    person; a tier-3 leaf without a runbook stays listed, below it."""
     no_runbook = {cid for cid, c in sample.components.items() if not c.runbook}
     one_person = {cid for cid, c in sample.components.items()
                   if c.handover and c.handover.previous_owner and len(new_team_knowledge(sample, c)) == 1}
     assert no_runbook == {"clickstream-raw-dlq", "catalog-enricher", "explain-svc", "recs-admin",
                           "item-embeddings-weekly", "model-sync"}
     assert "feature-backfill" in one_person
-    top = [r.component for r in plan.risks[:10]]
-    assert no_runbook | one_person <= set(top), top
-    assert plan.risks[0].component in no_runbook
+    top = plan.risks[0]
+    assert top.component == "feature-backfill", [r.component for r in plan.risks[:5]]
+    assert top.why == "tier 1; 27 downstream; support ends in 18 d"
+    ranked = [r.component for r in plan.risks]
+    assert no_runbook <= set(ranked)  # every gap is still a risk
+    leaf = plan.risk_of("recs-admin")
+    assert leaf.tier == 3 and leaf.blast_radius == 0 and ranked.index("recs-admin") > 10
+
+
+def test_failing_now_ranks_higher_and_says_so(sample):
+    graph = CatalogGraph(sample)
+    facts = runbook_facts(sample, YESTERDAY)
+    calm = build_plan(sample, graph, today=TODAY, runbooks=facts, statuses={})
+    failing = build_plan(sample, graph, today=TODAY, runbooks=facts, statuses={"model-sync": "CRIT"})
+    before = [r.component for r in calm.risks].index("model-sync")
+    after = [r.component for r in failing.risks].index("model-sync")
+    assert after < before
+    assert "failing now (CRIT)" in failing.risk_of("model-sync").why
+    assert failing.health_read and not build_plan(sample, graph, today=TODAY, runbooks=facts).health_read
 
 
 def test_risks_are_sorted_by_criticality_times_gap(plan):
@@ -46,14 +64,17 @@ def test_risks_are_sorted_by_criticality_times_gap(plan):
     assert values == sorted(values, reverse=True)
     for r in plan.risks:
         assert r.gap == 100 - r.score
-        assert r.value == pytest.approx(r.criticality * r.gap)
+        assert r.value == pytest.approx(r.criticality * (r.gap + 20))
 
 
 def test_criticality_grows_with_tier_and_blast_radius():
     assert criticality(1, 0, 40) > criticality(2, 0, 40) > criticality(3, 0, 40) == 1.0
-    assert criticality(3, 40, 40) == 1.5
-    assert criticality(1, 40, 40) == 2.0
-    assert criticality(2, 5, 0) == 1.25  # a catalog without edges
+    assert criticality(3, 40, 40) == 3.0
+    assert criticality(1, 40, 40) == 4.0
+    assert criticality(2, 5, 0) == 1.5  # a catalog without edges
+    assert criticality(3, 0, 40, days_left=12) == 2.0 and criticality(3, 0, 40, days_left=60) == 1.5
+    assert criticality(3, 0, 40, days_left=-3) == 2.0  # ended: as urgent as it gets
+    assert criticality(3, 0, 40, status="CRIT") == 2.0 and criticality(3, 0, 40, status="NO_DATA") == 1.0
 
 
 def test_every_component_is_assessed_with_reasons(plan, sample):

@@ -26,18 +26,23 @@ def catalog(tmp_path):
     return load(root)
 
 
-def test_systems_come_in_their_order_and_each_in_dependency_order(catalog):
+def test_the_tour_follows_the_data_across_systems(catalog):
     order = tour_order(catalog, CatalogGraph(catalog))
-    # raw before features although "features" < "raw"; logger (serving) waits for serving's turn
-    assert order == ["a-features", "raw", "features", "model", "logger", "api"]
+    # logger (serving) is where raw's data comes from: it comes first, then the data onwards
+    assert order == ["a-features", "logger", "raw", "features", "model", "api"]
 
 
-def test_the_sample_tour_walks_pipelines_then_training_then_serving(sample):
-    tour = build_tour(sample, CatalogGraph(sample))
-    rank = {"data-pipelines": 0, "feature-store": 1, "training": 2, "serving": 3}
-    walked = [rank[s.system] for s in tour.stops]
-    assert walked == sorted(walked)  # one system after the other, never back
+def test_the_sample_tour_starts_at_a_source_and_never_before_what_a_stop_needs(sample):
+    graph = CatalogGraph(sample)
+    tour = build_tour(sample, graph)
     index = {s.component: s.index for s in tour.stops}
+    for stop in tour.stops:
+        assert all(index[d] < stop.index for d in graph.dependencies(stop.component)), stop.component
+    assert not graph.dependencies(tour.stops[0].component)
+    # the topics' data comes from event-logger: it comes before them, not as stop 41
+    assert index["event-logger"] < index["clickstream-raw"] and index["event-logger"] < index["impressions"]
+    assert index["recs-api"] > index["ranker-svc"]  # the serving edge after what it serves
+    assert tour.stops[-1].system == "serving"
     assert index["clickstream-raw"] < index["clickstream-raw-df"] < index["clickstream-sessionizer"] < index["events"]
     assert index["example-gen"] < index["trainer"] < index["pusher"] < index["ranker"]
     assert len(tour.stops) == len(sample.components)
@@ -45,17 +50,17 @@ def test_the_sample_tour_walks_pipelines_then_training_then_serving(sample):
 
 def test_a_person_sees_their_levels_and_the_next_stop_to_learn(catalog):
     tour = build_tour(catalog, CatalogGraph(catalog), person="amara")
-    assert [s.level for s in tour.stops] == [None, "can-operate", None, None, None, None]
+    assert [s.level for s in tour.stops] == [None, None, "can-operate", None, None, None]
     assert tour.learned_count == 1
     assert tour.next_stop().component == "a-features"
-    assert tour.next_stop(after="a-features").component == "features"  # raw is learned already
+    assert tour.next_stop(after="logger").component == "features"  # raw is learned already
 
 
 def test_marking_learned_gives_a_new_tour_and_keeps_the_old_one(catalog):
     tour = build_tour(catalog, CatalogGraph(catalog), person="amara")
     later = tour.with_learned("features", "can-debug")
-    assert later.stops[2].level == "can-debug" and later.stops[2].learned
-    assert tour.stops[2].level is None
+    assert later.stops[3].level == "can-debug" and later.stops[3].learned
+    assert tour.stops[3].level is None
     assert later.progress == pytest.approx(2 / 6)
     assert not later.with_learned("api", "heard-of").stops[5].learned  # heard-of is not learned
     with pytest.raises(ValueError):

@@ -45,9 +45,15 @@ def make_app(tmp_path, monkeypatch):
     def make(source, **kwargs):
         kwargs.setdefault("refresh_seconds", None)
         kwargs.setdefault("clock", lambda: NOW)
-        return AtlasApp(source, **kwargs)
+        return pinned(AtlasApp(source, **kwargs))
 
     return make
+
+
+def pinned(app):
+    """The theme fixed: a developer's TEXTUAL_THEME never changes a snapshot."""
+    app.theme = "textual-dark"
+    return app
 
 
 async def until(pilot, condition, seconds: float = 5.0) -> bool:

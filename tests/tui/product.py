@@ -105,8 +105,12 @@ def incident(catalog: Catalog, taken_at: float = NOW) -> Snapshot:
             signals = [_signal(cid, "lag", status, 412, "s", 60, 300, reason)]
         elif cid == "ranker-svc":
             signals = [_signal(cid, "grpc-errors", status, 2.1, "%", 1, 5, reason)]
-        components[cid] = ComponentHealth(cid, status, reason, signals)
+        components[cid] = ComponentHealth(cid, status, reason, signals, since=ONSET.get(cid))
     return Snapshot(components, taken_at=taken_at)
+
+
+# When the incident's statuses began (epoch s); ranker-svc's onset is unknown on purpose.
+ONSET = {"sessionizer": NOW - 3 * 3600, "features": NOW - 40 * 60, "feature-cache": NOW - 15 * 60}
 
 
 def all_ok(catalog: Catalog, taken_at: float = NOW) -> Snapshot:

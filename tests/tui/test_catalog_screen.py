@@ -6,6 +6,7 @@ from atlas.tui.screens.catalog import CatalogScreen
 from atlas.tui.screens.component import ComponentScreen
 
 from .conftest import SIZE, settle
+from .product import NOW, ScriptedServices, incident
 from .screen_text import screen_text
 
 
@@ -14,6 +15,7 @@ async def test_components_grouped_by_system_in_data_flow_order(source, make_app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
+        text = text[text.index("▼ Ingest"):]  # below the incident, every component once
         order = [text.index(s) for s in ("▼ Ingest", "events-topic", "sessionizer", "features", "▼ Serving",
                                            "ranker-model", "ranker-svc", "recs-api")]
         assert order == sorted(order)
@@ -117,11 +119,14 @@ async def test_group_headers_fold_and_unfold(source, make_app):
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("home", "space")
+        await pilot.press("home", "space")  # the incident folds too
+        await pilot.pause()
+        assert "▶ Failing now" in screen_text(app)
+        await pilot.press("down", "space")
         await pilot.pause()
         text = screen_text(app)
         assert "▶ Ingest" in text and "sessionizer" not in text
-        assert "✖ 1 CRIT" in text.splitlines()[1]  # the folded group still says what is wrong
+        assert "✖ 1 CRIT" in text.splitlines()[2]  # the folded group still says what is wrong
         await pilot.press("space")
         await pilot.pause()
         assert "sessionizer" in screen_text(app)
@@ -134,3 +139,47 @@ async def test_enter_on_a_filter_with_one_match_opens_it(source, make_app):
         await pilot.press("slash", *"ranker-svc", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ComponentScreen) and app.screen.component_id == "ranker-svc"
+
+
+async def test_the_first_screen_leads_with_the_incident(catalog, make_app):
+    """Causes first, with how long they have been failing, above the full catalog; the
+    cursor on the top cause, so `b` and enter act on it from launch."""
+    snapshot = incident(catalog)
+    snapshot.components["sessionizer"].since = NOW - 3 * 3600
+    snapshot.components["features"].since = NOW - 40 * 60
+    app = make_app(ScriptedServices(catalog, [snapshot]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        assert lines[1].strip().startswith("▼ Failing now · 1 cause, 2 symptoms")
+        assert "sessionizer" in lines[2] and "cause · failing for 3 h" in lines[2]
+        assert "features" in lines[3] and "symptom of sessionizer · failing for 40 min" in lines[3]
+        assert "onset unknown" in lines[4]  # ranker-svc: no reader could tell when it began
+        assert app.screen.component_list.current_component == "sessionizer"
+        # the status line: owner, chat and on-call first, the description cut to fit
+        status = lines[-2]
+        assert "sessionizer · data-eng · #data-eng · on-call pagerduty:PD-DATA" in status
+
+
+async def test_status_line_keeps_who_to_call_at_any_width(catalog, make_app):
+    catalog.components["sessionizer"].description = "a very long description " * 20
+    app = make_app(ScriptedServices(catalog))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        status = screen_text(app).splitlines()[-2]
+        assert "on-call pagerduty:PD-DATA" in status and "…" in status
+
+
+def test_status_line_keeps_owner_chat_and_on_call_on_80_columns():
+    from atlas.catalog.model import Catalog, Component, Team
+    from atlas.tui.screens.catalog import status_line
+
+    catalog = Catalog(root=None, workspace=None)
+    catalog.teams = {"feature-eng": Team("feature-eng", "Features", chat="#recs-feature-eng",
+                                         oncall="pagerduty:PD-RECS-FEATURES")}
+    catalog.components = {"feature-backfill": Component("feature-backfill", "dataflow_job", owner="feature-eng",
+                                                        description="Daily batch job " * 10)}
+    wide = status_line(catalog, "feature-backfill", 178).plain
+    assert wide.startswith("feature-backfill · feature-eng · #recs-feature-eng · on-call pagerduty:PD-RECS-FEATURES · ")
+    narrow = status_line(catalog, "feature-backfill", 78).plain
+    assert narrow.startswith("feature-eng · #recs-feature-eng · pagerduty:PD-RECS-FEATURES") and len(narrow) <= 78

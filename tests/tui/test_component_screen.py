@@ -96,3 +96,69 @@ async def test_log_failure_is_one_line_not_a_traceback(source, make_app):
         text = screen_text(app)
         assert "could not read logs: Cloud Logging did not answer in 10 s" in text
         assert isinstance(app.screen, ComponentScreen)
+
+
+async def test_links_stay_on_the_screen_one_key_opens_one_copies(source, make_app, monkeypatch):
+    from atlas.catalog.model import LogFilterTemplate
+
+    from .screen_text import Notices
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    source.catalog.log_filters.append(LogFilterTemplate(("dataflow_job",), 'resource.labels.job_name="{id}"'))
+    app = make_app(source)
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        await open_component(app, pilot, "sessionizer")
+        screen = app.screen
+        labels = [link.label for link in screen.links]
+        assert labels[0] == "Logs Explorer (severity>=ERROR)" and "Metrics Explorer: lag" in labels
+        assert "severity%3E%3DERROR" in screen.links[0].url and "shop-data" in screen.links[0].url
+        await pilot.press("k", "down", "y")  # the links list, the second link, copied (OSC 52)
+        await pilot.pause()
+        assert app.clipboard == screen.links[1].url
+        await pilot.press("up", "o")  # o opens (here: copies, no browser beside the terminal)
+        await pilot.pause()
+        assert app.clipboard == screen.links[0].url
+        assert any("severity%3E%3DERROR" in m for m in notices.messages())
+        text = screen_text(app)
+        assert "Logs Explorer (severity>=ERROR)  https://console" in text  # cut to fit, whole in o and y
+
+
+async def test_log_lines_carry_date_and_age(source, make_app):
+    app = make_app(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_component(app, pilot, "ranker-svc")
+        text = screen_text(app)
+        assert "2026-09-21 14:11:20 UTC (2 min ago) ERROR" in text
+        assert "2026-09-21 14:12:20 UTC (60 s ago) CRITICAL" in text
+
+
+async def test_r_opens_the_runbook_full_screen_at_its_first_steps(tmp_path, make_app):
+    """The sample's feature-backfill runbook at 120x36: "First steps" and its first command
+    on screen as it opens, the commands wrapped, never cut."""
+    import shutil
+    from pathlib import Path
+
+    from atlas.catalog.loader import load_catalog
+
+    from .product import ScriptedServices, all_ok
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("catalog", "runbooks"):
+        shutil.copytree(root / name, tmp_path / name)
+    catalog = load_catalog(tmp_path / "catalog").catalog
+    app = make_app(ScriptedServices(catalog, [all_ok(catalog)]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.focus_id = "feature-backfill"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.screen.TITLE == "Runbook"
+        lines = screen_text(app).splitlines()
+        assert lines[3].strip() == "First steps"
+        body = "\n".join(lines[3:-1])
+        assert "gcloud dataflow jobs list --region us-central1 --project nw-recs-data-prod" in body
+        assert "--format='value(timestamp,jsonPayload.message)'" in body  # the end of a long line, wrapped
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.TITLE == "Catalog"

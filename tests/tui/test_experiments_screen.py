@@ -58,6 +58,11 @@ async def test_apply_from_the_list_then_pr_states_and_links(catalog_dir, emulato
         assert row(app) == [MID, "ranker", "open", "ranking-science",
                             f"#{numbers['data-pipelines']} open", f"#{numbers['training']} open",
                             f"#{numbers['serving']} open"]
+        # under the list: each PR's state and its body, as GitHub has them
+        detail = str(app.screen.query_one("#experiments-detail", Static).visual)
+        serving = prs["serving"][0]
+        assert f"serving          #{serving.number} open" in detail
+        assert serving.body.strip().splitlines()[0] in detail
         await pilot.press("o")  # the first PR that still needs attention
         assert app.opened == [prs["data-pipelines"][0].html_url]
 
@@ -83,6 +88,7 @@ async def test_partially_merged_is_loud(catalog_dir, emulator, gh):
         assert banner.has_class("-shown")
         assert "!!! PARTIALLY MERGED !!!   exp-ranker-dwell-v2: merged data-pipelines; NOT merged training, serving" \
             in screen_text(app)
+        assert "PARTIALLY MERGED: exp-ranker-dwell-v2" in screen_text(app).splitlines()[0]  # the header too
 
 
 async def test_read_only_hides_apply(catalog_dir):

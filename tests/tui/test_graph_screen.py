@@ -62,18 +62,51 @@ async def test_plus_and_minus_change_the_hops(source, make_app):
         assert app.screen.drawn_layers[-1] == ["recs-api"]  # off to the right: scroll to see it
 
 
-async def test_b_highlights_the_blast_radius(source, make_app):
+async def test_shift_b_marks_the_blast_radius_and_b_lists_it(source, make_app):
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await open_graph(app, pilot, "sessionizer")
-        await pilot.press("b")
+        await pilot.press("B")
         await pilot.pause()
         text = screen_text(app)
         assert "blast radius: 6 downstream" in text
         assert "╔" in text  # affected components get double boxes
-        await pilot.press("b")
+        await pilot.press("B")
         await pilot.pause()
         assert "╔" not in screen_text(app)
+        await pilot.press("b")  # the list, every hop, of the selection
+        await settle(app, pilot)
+        assert app.screen.TITLE == "Blast radius" and app.screen.component_id == "sessionizer"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.TITLE == "Graph"
+
+
+async def test_arrows_move_the_selection_even_when_the_drawing_is_wider(catalog, make_app):
+    """Twelve dependents of one topic: wider and taller than the terminal; the arrows still
+    walk the edges (nothing takes them to scroll) and the view follows the selection."""
+    from atlas.catalog.model import Component
+
+    from .product import ScriptedServices
+
+    for i in range(12):
+        cid = f"reader-{i:02d}"
+        catalog.components[cid] = Component(cid, "dataflow_job", system="ingest", owner="data-eng",
+                                            depends_on=("events-topic",), project="shop-data")
+    app = make_app(ScriptedServices(catalog))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_graph(app, pilot, "events-topic")
+        await pilot.press("right")
+        first = app.screen.selected
+        assert first != "events-topic" and first in catalog.components
+        for _ in range(11):
+            await pilot.press("down")
+        await pilot.pause()
+        assert app.screen.selected != first
+        assert app.focus_id == app.screen.selected
+        assert f" {app.screen.selected} " in screen_text(app)  # scrolled into view
+        await pilot.press("left")
+        assert app.screen.selected == "events-topic"
 
 
 async def test_d_opens_the_selected_component(source, make_app):

@@ -91,9 +91,11 @@ def rows(app) -> list[str]:
     return [str(key.value) for key in table.rows]
 
 
-def cells(app, component_id: str) -> list[str]:
+def cells(app, component_id: str) -> dict[str, str]:
+    """Column label -> cell text (narrow terminals show fewer columns)."""
     table = app.screen.query_one("#handover-risks", DataTable)
-    return [str(cell) for cell in table.get_row(component_id)]
+    labels = [str(c.label) for c in table.columns.values()]
+    return dict(zip(labels, (str(cell) for cell in table.get_row(component_id))))
 
 
 async def highlight(app, pilot, component_id: str) -> None:
@@ -102,37 +104,41 @@ async def highlight(app, pilot, component_id: str) -> None:
     await pilot.pause()
 
 
+WIDE = (170, 40)  # every column of the risk table
+
+
 async def test_every_component_is_listed_riskiest_first(workspace):
     app = make_app(workspace)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, HandoverScreen)
         listed = rows(app)
         catalog = app.workspace.catalog
         assert sorted(listed) == sorted(catalog.components) and len(listed) == 50
-        # the components nobody can run yet are at the top
-        assert {"model-sync", "explain-svc"} <= set(listed[:5])
+        # what would hurt most first: tier 1, 27 downstream, support ending, with the why
+        assert listed[0] == "feature-backfill"
+        assert cells(app, "feature-backfill")["why it ranks here"] == "tier 1 · 27 down · support 18 d"
+        assert "model-sync" in listed[:8]
         model_sync = cells(app, "model-sync")
-        assert model_sync[:3] == ["model-sync", "ml-platform", "planned"]
-        assert model_sync[3] == "2027-01-15 49 d"  # support until, days left
-        assert model_sync[5] == "0/2"  # nobody can debug it yet
-        assert model_sync[7].startswith("runbook")  # the biggest gap first
+        assert model_sync["component"] == "model-sync"
+        assert model_sync["support until"] == "2027-01-15 49 d"  # support until, days left
+        assert model_sync["gaps"].startswith("runbook")  # the biggest gap first
         # a support window closing within 30 days is there to see
-        assert cells(app, "feature-backfill")[3] == "2026-12-15 18 d"
+        assert cells(app, "feature-backfill")["support until"] == "2026-12-15 18 d"
         text = screen_text(app)
         assert "Readiness 78/100" in text
         for system in ("Data pipelines", "Feature store", "Training", "Serving"):
             assert system in text
-        assert "12 to do now" in text and "5 support windows close within 30 days" in text
+        assert "7 to do now" in text and "5 support windows close within 30 days" in text
         assert "issues: not fetched" in text
 
 
 async def test_enter_shows_each_rule_who_to_ask_and_open_issues(workspace, github):
     app = make_app(workspace, issues=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         assert "issues: 11 bugs, 6 improvements open" in screen_text(app)
-        assert cells(app, "ranker-svc")[6] == "2 bugs +1"
+        assert cells(app, "ranker-svc")["issues"] == "2 bugs +1"
         await highlight(app, pilot, "model-sync")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -167,7 +173,7 @@ async def test_action_list_says_what_to_do_now_with_the_command(workspace):
         options = app.screen.query_one("#handover-actions", OptionList)
         assert options.has_focus
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert prompts[0] == "Now (12)"
+        assert prompts[0] == "Now (7)"
         now = prompts[1:prompts.index(next(p for p in prompts if p.startswith("Soon")))]
         runbook = next(p for p in now if "model-sync" in p)
         assert runbook.startswith("  Write the runbook for model-sync\n")
@@ -233,7 +239,7 @@ async def test_demo_mode_reads_issues_from_the_embedded_emulator(workspace):
     source = Services(workspace / "catalog", demo=True)
     app = DemoApp(source, refresh_seconds=None, clock=lambda: NOW)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=WIDE) as pilot:
             for _ in range(40):
                 await settle(app, pilot, rounds=1)
                 if app.screen.issues is not None and app.health.snapshot is not None:
@@ -241,6 +247,6 @@ async def test_demo_mode_reads_issues_from_the_embedded_emulator(workspace):
             text = screen_text(app)
             assert " DEMO " in text
             assert "issues: 11 bugs, 6 improvements open" in text
-            assert cells(app, "ranker-svc")[6] == "2 bugs +1"
+            assert cells(app, "ranker-svc")["issues"] == "2 bugs +1"
     finally:
         source.close()

@@ -52,7 +52,7 @@ def test_graph(app, snap_compare):
 
 
 def test_graph_blast_radius(app, snap_compare):
-    assert snap_compare(app, terminal_size=SIZE, run_before=steps("g", "b", focus="sessionizer"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps("g", "B", focus="sessionizer"))
 
 
 def test_triage(app, snap_compare):

@@ -46,9 +46,10 @@ async def test_enter_r_and_l_open_the_component(source, make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.TITLE == "Triage"
-        await pilot.press("r")
+        await pilot.press("r")  # the runbook full screen, at its first steps
         await settle(app, pilot)
-        assert app.screen.component_id == "ranker-svc" and app.focused.id == "runbook"
+        assert app.screen.TITLE == "Runbook" and app.screen.component_id == "ranker-svc"
+        assert app.focused.id == "runbook-full"
         await pilot.press("escape", "l")
         await settle(app, pilot)
         assert app.focused.id == "details"

@@ -57,6 +57,51 @@ def to_json(catalog: Catalog, n: Neighbourhood) -> dict[str, Any]:
     }
 
 
+@dataclass(slots=True, frozen=True)
+class Reached:
+    """One component a walk reached: how far, and whether it answers users."""
+
+    id: str
+    hops: int
+    serves_users: bool
+
+
+@dataclass(slots=True)
+class SystemGroup:
+    system: str  # system id ("" for components without one)
+    title: str
+    reached: list[Reached]
+
+
+def serving_edge(catalog: Catalog) -> set[str]:
+    """The systems where the data reaches users: those with the highest `order` in the
+    catalog (the data flow ends there; the catalog's order says so, not the code)."""
+    if not catalog.systems:
+        return set()
+    last = max(s.order for s in catalog.systems.values())
+    return {s.id for s in catalog.systems.values() if s.order == last}
+
+
+def lineage(catalog: Catalog, graph: Any, root: str, direction: str = "downstream") -> list[SystemGroup]:
+    """Every component upstream or downstream of `root`, with no depth limit, grouped by
+    system in the catalog's system order; inside a system nearest first, then data-flow order."""
+    hops = graph.upstream(root) if direction == "upstream" else graph.downstream(root)
+    edge = serving_edge(catalog)
+    systems = sorted(catalog.systems.values(), key=lambda s: (s.order, s.id))
+    rank = {s.id: i for i, s in enumerate(systems)}
+    by_system: dict[str, list[Reached]] = {}
+    for cid, hop in hops.items():
+        system = catalog.components[cid].system
+        key = system if system in rank else ""
+        by_system.setdefault(key, []).append(Reached(cid, hop, key in edge))
+    groups = []
+    for key in sorted(by_system, key=lambda k: rank.get(k, len(rank))):
+        reached = sorted(by_system[key], key=lambda r: (r.hops, graph.sort_key(r.id)))
+        title = catalog.systems[key].name or key if key else "(no system)"
+        groups.append(SystemGroup(key, title, reached))
+    return groups
+
+
 def _tree_rows(graph: Any, root: str, hops: dict[str, int], upstream: bool) -> list[tuple[str, str, int]]:
     """(tree prefix, id, hop) rows; each node hangs under its first neighbour one hop nearer."""
     children: dict[str, list[str]] = {}
@@ -109,7 +154,28 @@ def to_text(catalog: Catalog, graph: Any, n: Neighbourhood) -> str:
             c = comps[cid]
             lines.append(f"  {prefix + cid:<{name_w}}  hop {hop:<2}  {c.kind:<{kind_w}}  {c.system or '-':<{sys_w}}  "
                          f"{c.owner or '-'}".rstrip())
+    if n.direction in ("upstream", "both") and n.depth is None:
+        lines += _by_system(catalog, graph, n.root, "upstream")
+    if n.direction in ("downstream", "both") and n.depth is None:
+        lines += _by_system(catalog, graph, n.root, "downstream")
     return "\n".join(lines) + "\n"
+
+
+def _by_system(catalog: Catalog, graph: Any, root: str, direction: str) -> list[str]:
+    """The same components again, by system, every one of them (no "and N more"): the
+    answer to "which serving components go stale if this stops"."""
+    groups = lineage(catalog, graph, root, direction)
+    if not groups:
+        return []
+    serving = sum(1 for g in groups for r in g.reached if r.serves_users)
+    width = max(len(r.id) for g in groups for r in g.reached)
+    lines = ["", f"{direction} by system ({serving} serve users):"]
+    for group in groups:
+        lines.append(f"  {group.title} ({len(group.reached)})")
+        for r in group.reached:
+            mark = "  serves users" if r.serves_users else ""
+            lines.append(f"    {r.id:<{width}}  hop {r.hops:<2}{mark}".rstrip())
+    return lines
 
 
 def _quote(text: str) -> str:

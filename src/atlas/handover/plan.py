@@ -63,6 +63,7 @@ class HandoverPlan:
     teams: list[TeamSummary]
     issues: IssueReport | None = None
     blast: dict[str, int] = field(default_factory=dict)
+    health_read: bool = False  # risks counted what fails now (statuses were passed)
 
     @property
     def score(self) -> int:
@@ -119,11 +120,13 @@ def check_team(catalog: Catalog, team_id: str) -> None:
 
 def build_plan(catalog: Catalog, graph=None, *, today: _dt.date, team: str | None = None,
                runbooks: Mapping[str, RunbookFile] | None = None, issues: IssueReport | None = None,
-               unowned: Sequence[tuple[str, str]] = ()) -> HandoverPlan:
+               unowned: Sequence[tuple[str, str]] = (),
+               statuses: Mapping[str, str] | None = None) -> HandoverPlan:
     """The plan for the catalog (or the components `team` owns). `runbooks=None` reads the
     workspace and git history (`atlas.handover.history`); pass them to stay pure. `unowned`:
     (resource, why) for live resources no component declares (discovery's drift), each an
-    action: "nothing gets dropped" means these are found and claimed."""
+    action: "nothing gets dropped" means these are found and claimed.
+    `statuses` (id -> "CRIT"...) from a health refresh ranks what fails now higher."""
     if graph is None:
         from atlas.graph import CatalogGraph
 
@@ -139,7 +142,7 @@ def build_plan(catalog: Catalog, graph=None, *, today: _dt.date, team: str | Non
     every = blast_sizes(graph, catalog.components)
     blast = {cid: every[cid] for cid in ids}
     # risk values stay comparable between a team's plan and the whole product's
-    risks = rank_risks(readiness, blast, largest_blast=max(every.values(), default=0))
+    risks = rank_risks(readiness, blast, largest_blast=max(every.values(), default=0), statuses=statuses)
     actions = plan_actions(catalog, readiness, risks, today, unowned=unowned)
     return HandoverPlan(catalog, today, team, readiness, system_readiness(catalog, readiness), risks, actions,
-                        _team_summaries(catalog, readiness, actions), issues, blast)
+                        _team_summaries(catalog, readiness, actions), issues, blast, statuses is not None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from atlas.handover.actions import Action
 from atlas.handover.plan import HandoverPlan
 from atlas.handover.readiness import BUS_FACTOR, STALE_AFTER_DAYS, SUPPORT_WARNING_DAYS, TITLES, WEIGHTS
-from atlas.handover.risks import BLAST_PART, TIER_PART
+from atlas.handover.risks import BLAST_PART, FAILING_PART, TIER_PART, WINDOW_PART
 
 TOP_RISKS_SHOWN = 10
 PRIORITY_NAMES = {1: "Now", 2: "Soon", 3: "Later"}
@@ -53,12 +53,15 @@ def render_text(plan: HandoverPlan) -> str:
         out.append(f"  {s.name:<{width}}  {s.score:>3}  {_bar(s.score)}  {_plural(len(s.components), 'component')}, "
                    f"weakest {s.weakest} ({weakest})")
     out.append("")
-    out.append("Top risks (criticality x gap)")
+    out.append("Top risks (criticality x (gap + 20); criticality from tier, blast radius, support window, failing now)")
+    if not plan.health_read:
+        out.append("  (current health not read here: what fails now is not ranked higher; the TUI reads it)")
     risks = plan.risks[:TOP_RISKS_SHOWN]
     cw = max((len(r.component) for r in risks), default=10)
     for i, r in enumerate(risks, 1):
         out.append(f"  {i:>2}. {r.component:<{cw}}  score {r.score:>3}  tier {r.tier}  "
                    f"blast {r.blast_radius:>2}  risk {r.value:5.1f}  {r.owner}")
+        out.append(f"        why: {r.why}")
         for reason in r.reasons:
             out.append(f"        - {reason}")
     if not risks:
@@ -153,10 +156,10 @@ def render_markdown(plan: HandoverPlan) -> str:
         out.append(f"| {_md(s.name)} | {s.score} | {len(s.components)} | {s.rules_passed}/{s.rules_total} | {weakest} |")
     out.append("")
 
-    out += ["## Top risks", "", "Criticality (tier and blast radius) times gap (100 - score).", "",
+    out += ["## Top risks", "", "Criticality (tier, blast radius, a closing support window, failing now) times gap (100 - score) plus 20.", "",
             "| # | Component | Owner | Score | Tier | Downstream | Why |", "|---:|---|---|---:|---:|---:|---|"]
     for i, r in enumerate(plan.risks[:TOP_RISKS_SHOWN], 1):
-        why = "; ".join(reason.split(": ", 1)[-1] for reason in r.reasons)
+        why = "; ".join([r.why] + [reason.split(": ", 1)[-1] for reason in r.reasons])
         out.append(f"| {i} | {r.component} | {r.owner or '-'} | {r.score} | {r.tier} | {r.blast_radius} | {_md(why)} |")
     out.append("")
 
@@ -232,9 +235,12 @@ def plan_json(plan: HandoverPlan) -> dict:
             "runbook_stale_after_days": STALE_AFTER_DAYS,
             "support_warning_days": SUPPORT_WARNING_DAYS,
             "bus_factor": BUS_FACTOR,
-            "risk": "criticality x (100 - score); criticality = 1 + tier part + blast part",
+            "risk": "criticality x (100 - score + 20); criticality = 1 + tier part + blast part + window part"
+                    " + failing part",
             "tier_part": {str(k): v for k, v in TIER_PART.items()},
             "blast_part": f"{BLAST_PART} x blast radius / largest blast radius",
+            "window_part": {f"support ends within {k} days": v for k, v in WINDOW_PART.items()},
+            "failing_part": f"{FAILING_PART} when WARN, CRIT or STALE in the last health refresh",
         },
         "summary": {
             "components": len(plan.readiness),

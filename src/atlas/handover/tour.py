@@ -1,7 +1,10 @@
-"""The onboarding tour: the product walked in data-flow order, one component per stop.
+"""The onboarding tour: the product walked in true data-flow order, one component per stop.
 
-Order: systems by their `order` (pipelines, then training, then serving; equal orders by
-system id), and inside a system the graph's topological order (every component after what it depends on). A person
+Order: a topological walk across systems that starts at the product's sources (components
+that depend on nothing) and follows the data: after each stop, what it has just made ready
+comes next (depth first), so a topic comes right after the service that publishes to it,
+wherever either lives. Every stop comes after everything it depends on. Ties (several
+sources, several newly ready dependents) go by system `order`, then id. A person
 marks a stop learned at a level; `Tour.with_learned` gives the updated tour and
 `atlas.handover.knowledge.mark_learned` records it in the catalog:
 
@@ -79,16 +82,35 @@ class Tour:
 
 
 def tour_order(catalog: Catalog, graph) -> list[str]:
-    """Component ids: by system order, then topological order within the system."""
-    topo = {cid: i for i, cid in enumerate(graph.topological_order())}
+    """Component ids in data-flow order: every component after all it depends on, each
+    followed (when it is ready) by what it feeds. A dependency cycle (a loader error) does
+    not stop the walk: what is left joins at the end, by key."""
     order = {s.id: s.order for s in catalog.systems.values()}
     undeclared = 1 << 30
-    # systems sharing an `order` stay grouped (by id), each walked in data-flow order
+
     def key(cid: str) -> tuple:
         system = catalog.components[cid].system
-        return (order.get(system, undeclared), system, topo.get(cid, len(topo)), cid)
+        return (order.get(system, undeclared), system, cid)
 
-    return sorted(catalog.components, key=key)
+    waiting = {cid: len([d for d in graph.dependencies(cid) if d in catalog.components]) for cid in catalog.components}
+    ready = sorted((cid for cid, n in waiting.items() if n == 0), key=key, reverse=True)  # a stack: next on top
+    walked: list[str] = []
+    seen: set[str] = set()
+    while ready:
+        cid = ready.pop()
+        if cid in seen:
+            continue
+        seen.add(cid)
+        walked.append(cid)
+        unlocked = []
+        for dependent in graph.dependents(cid):
+            if dependent in waiting:
+                waiting[dependent] -= 1
+                if waiting[dependent] == 0:
+                    unlocked.append(dependent)
+        ready.extend(sorted(unlocked, key=key, reverse=True))
+    walked += sorted((cid for cid in catalog.components if cid not in seen), key=key)
+    return walked
 
 
 def build_tour(catalog: Catalog, graph, person: str | None = None, component_ids=None) -> Tour:

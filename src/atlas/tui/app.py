@@ -17,7 +17,11 @@ from atlas.services import Loaded, Services
 from atlas.tui.bindings import APP_BINDINGS, keymap_path, load_keymap
 from atlas.tui.console import console_url
 from atlas.tui.health_view import HealthView, one_line
+from atlas.tui.keyguard import refused
 from atlas.tui.screens.catalog import CatalogScreen
+
+
+SPLIT_CHECK_SECONDS = 300  # GitHub is asked whether an experiment set is split at most this often
 
 
 def _lazy(module: str, name: str) -> Callable[[], Any]:
@@ -56,6 +60,8 @@ class AtlasApp(App):
 
     health_version: reactive[int] = reactive(0)
     loaded: reactive[bool] = reactive(False)
+    # experiment sets merged in some repos but not all: every screen's header says so
+    split_experiments: reactive[tuple[str, ...]] = reactive(())
 
     def __init__(
         self,
@@ -86,6 +92,7 @@ class AtlasApp(App):
         self._timer: Timer | None = None
         self._backend: Any = None
         self.experiment_watch: Any = None  # the last WatchReport (or the exception it raised), from the poll
+        self._split_checked = float("-inf")
         env = services.env
         self._exit_after_first_frame = env.get("ATLAS_EXIT_AFTER_FIRST_FRAME") == "1"
         self._first_frame_file = env.get("ATLAS_FIRST_FRAME_FILE") or ""
@@ -158,6 +165,20 @@ class AtlasApp(App):
             self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
             return
         self.call_from_thread(self._start_refresh)
+        self.call_from_thread(self.look_for_split_sets)
+
+    def look_for_split_sets(self) -> None:
+        """Look for partially merged experiment sets (manifests, then GitHub), in a worker."""
+        self._split_checked = self.clock()
+        self._read_split_sets()
+
+    @work(thread=True, exclusive=True, group="experiment-watch")
+    def _read_split_sets(self) -> None:
+        from atlas.tui.split_sets import split_sets
+
+        split = split_sets(self.experiments_backend())
+        if split is not None:
+            self.call_from_thread(setattr, self, "split_experiments", tuple(split))
 
     def _loaded(self, workspace: Loaded) -> None:
         self.workspace = workspace
@@ -228,6 +249,8 @@ class AtlasApp(App):
         self.health.refreshing = False
         self.health_version += 1
         self._arm_timer()
+        if self.clock() - self._split_checked >= SPLIT_CHECK_SECONDS:
+            self.look_for_split_sets()  # a set merged by hand elsewhere shows up in every header
 
     def _refresh_failed(self, error: BaseException | str) -> None:
         self.health.fail(error)
@@ -307,9 +330,27 @@ class AtlasApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_palette_key(self) -> None:
+        self.action_command_palette()
+
+    def action_blast_radius(self) -> None:
+        """`b`: every component downstream of the highlighted one, as a list by system."""
+        if self.workspace is None or self.focus_id not in self.workspace.catalog.components:
+            return
+        from atlas.tui.screens.lineage import LineageScreen
+
+        self.push_screen(LineageScreen(self.focus_id))
+
     def action_runbook(self) -> None:
-        if self.focus_id:
-            self.open_component(self.focus_id, "runbook")
+        """`r`: the runbook full screen, at its first steps."""
+        if self.workspace is None or self.focus_id not in self.workspace.catalog.components:
+            return
+        from atlas.tui.screens.runbook import RunbookScreen
+
+        screen = self.screen
+        if isinstance(screen, RunbookScreen) and screen.component_id == self.focus_id:
+            return
+        self.push_screen(RunbookScreen(self.focus_id))
 
     def action_logs(self) -> None:
         if self.focus_id:
@@ -327,10 +368,20 @@ class AtlasApp(App):
             self.open_url(url)
         self.notify(url, title="console link (copied)", timeout=15)
 
+    def open_link(self, url: str, label: str = "link") -> None:
+        """Copy it (OSC 52) and, where a browser opens beside the terminal, open it."""
+        self.copy_to_clipboard(url)
+        if self._can_open_browser:
+            self.open_url(url)
+        self.notify(url, title=f"{label} (copied)", timeout=15)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # No app-level verb writes; the screens that do (experiments, wizard, tour) hide
         # their own writing verbs in --read-only through their check_action.
-        if action in ("runbook", "logs", "open_console") and not self.focus_id:
+        # Forms own their keys: one rule for every screen (atlas.tui.keyguard).
+        if refused(action, self.focused, self.screen_stack[-1] if self.screen_stack else None):
+            return False
+        if action in ("runbook", "logs", "open_console", "blast_radius") and not self.focus_id:
             return None
         return True
 

@@ -20,13 +20,16 @@ from pathlib import Path
 from textual.binding import Binding
 
 APP_BINDINGS = [
-    Binding("colon,ctrl+p", "command_palette", "command", id="app.palette", key_display=":", show=False),
+    # `:` and ctrl+p both open the palette; only `:` is printable, so only it gives way to a form
+    Binding("colon", "palette_key", "command", id="app.palette", key_display=":", show=False),
+    Binding("ctrl+p", "command_palette", "command", id="app.palette.ctrl", show=False),
     Binding("question_mark", "help", "help", id="app.help", key_display="?"),
     Binding("c", "show_catalog", "catalog", show=False, id="app.catalog"),
     Binding("t", "show_triage", "triage", id="app.triage"),
     Binding("g", "show_graph", "graph", id="app.graph"),
     Binding("x", "show_experiments", "experiments", show=False, id="app.experiments"),
     Binding("h", "show_handover", "handover", show=False, id="app.handover"),
+    Binding("b", "blast_radius", "blast radius", id="app.blast"),
     Binding("r", "runbook", "runbook", id="app.runbook"),
     Binding("l", "logs", "logs", id="app.logs"),
     Binding("o", "open_console", "console", id="app.console"),

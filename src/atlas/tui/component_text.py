@@ -122,17 +122,23 @@ def ago(seconds: float) -> str:
     return f"{seconds // 3600} h ago"
 
 
-def log_line(line: Any) -> Text:
+def log_line(line: Any, now: float | None = None) -> Text:
+    """`2026-12-03 07:12:58 UTC (3 h ago) ERROR`, the message under it: the date and the age."""
     when = getattr(line, "time", None)
+    epoch = None
     if isinstance(when, (int, float)):
-        stamp = time.strftime("%H:%M:%S", time.gmtime(when))
+        epoch = float(when)
     elif isinstance(when, dt.datetime):
-        stamp = when.astimezone(dt.timezone.utc).strftime("%H:%M:%S")
+        epoch = when.timestamp() if when.tzinfo else when.replace(tzinfo=dt.timezone.utc).timestamp()
+    if epoch is not None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
+        if now is not None:
+            stamp += f" ({ago(now - epoch)})"
     else:
         stamp = str(when or "")[:19]
     severity = str(getattr(line, "severity", "") or "")
     style = "bold red" if severity in ("CRITICAL", "ALERT", "EMERGENCY") else "red" if severity == "ERROR" else ""
     text = Text(f"{stamp} ", style="dim")
-    text.append(f"{severity:<8} ", style=style)
-    text.append(" ".join(str(getattr(line, "message", "")).split()))
+    text.append(severity, style=style)
+    text.append("\n  " + " ".join(str(getattr(line, "message", "")).split()))
     return text

@@ -137,6 +137,26 @@ def support_cell(plan: HandoverPlan, component_id: str) -> Text:
     return Text(f"{h.support_until.isoformat()} {left}", style=style)
 
 
+def why_cell(risk, width: int) -> Text:
+    """What makes it hurt, in a few words: "tier 1; 27 downstream; failing now (CRIT)"."""
+    if risk is None:
+        return Text("ready", style="green")
+    text = Text()
+    for i, factor in enumerate(risk.factors or ["tier 3, nothing downstream"]):
+        # the table's words are shorter than the plan's: "27 down", "support 18 d", "CRIT now"
+        if factor.startswith("support ends in "):
+            factor = "support " + factor[len("support ends in "):]
+        elif factor.startswith("failing now ("):
+            factor = factor[len("failing now ("):].rstrip(")") + " now"
+        factor = factor.replace(" downstream", " down")
+        if i:
+            text.append(" · ", style="dim")
+        style = "bold red" if factor.endswith(" now") else "red" if factor.startswith("support") else ""
+        text.append(factor, style=style)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def bus_cell(readiness: ComponentReadiness) -> Text:
     n = len(readiness.debuggers)
     return Text(f"{n}/{BUS_FACTOR}", style="green" if n >= BUS_FACTOR else "yellow" if n else "bold red")

@@ -1,4 +1,5 @@
-"""Catalog: every component grouped by system in data-flow order, filterable with `/`."""
+"""Catalog: what is failing now on top (causes first, with how long), then every component
+grouped by system in data-flow order, filterable with `/`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from atlas.tui.filtering import ComponentFilter, best_match
+from atlas.tui.incident import INCIDENT, incident
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.widgets.component_list import ComponentList, Group
@@ -38,15 +40,25 @@ def system_groups(workspace) -> list[Group]:
     return groups
 
 
+def with_incident(groups: list[Group], health) -> list[Group]:
+    """The systems, under a "Failing now" group when anything is (causes first)."""
+    now = incident(health)
+    if not now.ids:
+        return groups
+    return [Group(INCIDENT, now.title, now.ids, notes=now.notes), *groups]
+
+
 class CatalogScreen(AtlasScreen):
     TITLE = "Catalog"
-    HELP = "Every component by system, in data-flow order. enter opens one; / filters."
+    HELP = ("What is failing now (causes first), then every component by system in data-flow order. "
+            "enter opens one; / filters; b blast radius.")
     BINDINGS = [
         Binding("slash", "filter", "filter", id="catalog.filter", key_display="/"),
         Binding("escape", "back", "back/clear", id="screen.back"),
     ]
 
     def compose(self) -> ComposeResult:
+        self._systems: list[Group] = []
         yield self.header()
         yield Static("Loading the catalog…", id="catalog-message")
         yield ComponentList(id="components")
@@ -68,14 +80,23 @@ class CatalogScreen(AtlasScreen):
             return
         message.display = False
         components = self.component_list
-        components.show(workspace.catalog, system_groups(workspace), self.app.health)
+        self._systems = system_groups(workspace)
+        components.show(workspace.catalog, with_incident(self._systems, self.atlas.health), self.atlas.health)
         components.focus()
         if self.app.focus_id:
             components.select_component(self.app.focus_id)
 
     def health_changed(self) -> None:
-        self.component_list.health_changed(self.app.health)
-        self._summarise(self.component_list.current_component)
+        components = self.component_list
+        health = self.atlas.health
+        if components.catalog is not None and not health.refreshing:
+            had = bool(components.groups) and components.groups[0].id == INCIDENT
+            untouched = components.cursor == components._first_component_row()
+            components.show(components.catalog, with_incident(self._systems, health), health)
+            if not had and untouched and components.groups and components.groups[0].id == INCIDENT:
+                components.cursor = components._first_component_row()  # lead with the top cause
+        components.health_changed(health)
+        self._summarise(components.current_component)
 
     def on_component_list_highlighted(self, message: ComponentList.Highlighted) -> None:
         if message.component_id:
@@ -91,13 +112,7 @@ class CatalogScreen(AtlasScreen):
         if not component_id or workspace is None:
             summary.update("", layout=False)
             return
-        component = workspace.catalog.components[component_id]
-        team = workspace.catalog.teams.get(component.owner)
-        oncall = f" · on-call {team.oncall}" if team and team.oncall else ""
-        chat = f" · {team.chat}" if team and team.chat else ""
-        description = component.description or "(no description)"
-        # one fixed-height line: no layout pass on every cursor move
-        summary.update(Text.assemble((component_id, "bold"), f" {description}{chat}{oncall}"), layout=False)
+        summary.update(status_line(workspace.catalog, component_id, self.size.width - 2), layout=False)
 
     # ---- the filter -------------------------------------------------------------------
 
@@ -138,3 +153,27 @@ class CatalogScreen(AtlasScreen):
             self.component_list.focus()
             return
         self.app.back()
+
+
+def status_line(catalog, component_id: str, width: int) -> Text:
+    """`id · owner · chat · on-call · description`: who to call always fits (on a narrow
+    terminal without the id, which the highlighted row shows, and the "on-call" word); the
+    description takes what is left (one fixed-height line: no layout pass per cursor move)."""
+    component = catalog.components[component_id]
+    team = catalog.teams.get(component.owner)
+    owner = component.owner or "no owner"
+    chat = (team.chat or "no chat") if team is not None else ""
+    oncall = (team.oncall or "none recorded") if team is not None else ""
+    text = Text.assemble((component_id, "bold"), " · ", (owner, "bold"))
+    if team is not None:
+        text.append(f" · {chat} · on-call {oncall}")
+    if text.cell_len > width:
+        text = Text.assemble((owner, "bold"))
+        if team is not None:
+            text.append(f" · {chat} · {oncall}")
+    room = width - text.cell_len - 3
+    description = component.description or "(no description)"
+    if room >= 8:
+        cut = description if len(description) <= room else description[: room - 1] + "…"
+        text.append(f" · {cut}", style="dim")
+    return text

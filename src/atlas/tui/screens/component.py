@@ -11,14 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import Label, Markdown, OptionList, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Label, OptionList, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from atlas.tui import component_text as words
 from atlas.tui.health_view import one_line
+from atlas.tui.links import component_links
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.status import COLOUR, GLYPH, WORD
 from atlas.tui.widgets.keybar import KeyBar
+from atlas.tui.widgets.runbook import RunbookView, runbook_markdown
 
 WIDE = 110  # columns from which the runbook sits beside the details
 
@@ -30,6 +32,9 @@ class ComponentScreen(AtlasScreen):
         Binding("escape", "back", "back", id="screen.back"),
         Binding("u", "focus_upstream", "upstream", id="component.upstream"),
         Binding("d", "focus_downstream", "downstream", id="component.downstream"),
+        Binding("k", "focus_links", "links", id="component.links"),
+        Binding("o", "open_link", "open link", id="component.open_link"),
+        Binding("y", "copy_link", "copy link", id="component.copy_link"),
     ]
 
     def __init__(self, component_id: str, section: str = "") -> None:
@@ -83,6 +88,8 @@ class ComponentScreen(AtlasScreen):
                 yield Static(Text("loading runs…", style="italic"), id="runs")
             yield Label("Recent errors (logs)", classes="section")
             yield Static(self._errors_text(), id="errors")
+            yield Label("Links (o opens, y copies; k goes there)", classes="section")
+            yield self._links()
 
     def _signals(self) -> list:
         app = self.app
@@ -107,24 +114,37 @@ class ComponentScreen(AtlasScreen):
             options.append(Option(prompt, id=cid))
         return options or [Option("(none)", disabled=True)]
 
+    def _links(self) -> OptionList:
+        self.links = component_links(self.app.workspace.catalog, self.component_id)
+        options = []
+        for i, link in enumerate(self.links):
+            # one line each: the label, then as much of the URL as fits (o and y take it whole)
+            column = self.app.size.width // 2 if self.wide else self.app.size.width
+            room = max(12, column - len(link.label) - 8)
+            url = link.url if len(link.url) <= room else link.url[: room - 1] + "…"
+            prompt = Text.assemble((link.label, "bold"), "  ", (url, "dim"))
+            options.append(Option(prompt, id=f"link-{i}"))
+        links = OptionList(*(options or [Option("(no links in the catalog)", disabled=True)]), id="links",
+                           classes="links")
+        if options:
+            links.highlighted = 0
+        return links
+
+    def current_link(self):
+        """The highlighted link, else the first (the Logs Explorer when there is one)."""
+        if not getattr(self, "links", None):
+            return None
+        index = self.query_one("#links", OptionList).highlighted
+        return self.links[index if index is not None and index < len(self.links) else 0]
+
     def _neighbours(self, which: str, ids) -> OptionList:
         return OptionList(*self._neighbour_options(ids), id=which, classes="neighbours")
 
     def _runbook(self) -> ComposeResult:
         catalog = self.app.workspace.catalog
         component = catalog.components[self.component_id]
-        path = catalog.runbook_path(component)
-        with VerticalScroll(id="runbook"):
-            if path is None or not path.is_file():
-                what = f"No runbook for {component.id}" if path is None else f"Runbook {component.runbook} is missing"
-                advice = "" if self.app.read_only else f"\n\nStart one with `atlas runbook new {component.id}`."
-                yield Markdown(f"## {what}\n\nWhoever is on call for it has nothing to follow yet.{advice}")
-            else:
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    text = f"## Could not read {component.runbook}\n\n{one_line(exc)}"
-                yield Markdown(text, id="runbook-text")
+        markdown, _found = runbook_markdown(catalog, component, self.atlas.read_only)
+        yield RunbookView(markdown, id="runbook")
 
     # ---- data -------------------------------------------------------------------------
 
@@ -189,7 +209,7 @@ class ComponentScreen(AtlasScreen):
             return Text("no errors logged recently", style="green")
         text = Text()
         for line in self.errors[:20]:
-            text.append_text(words.log_line(line))
+            text.append_text(words.log_line(line, self.atlas.clock()))
             text.append("\n")
         text.rstrip()
         return text
@@ -201,7 +221,9 @@ class ComponentScreen(AtlasScreen):
         if section == "runbook":
             if not self.wide:
                 self.query_one(TabbedContent).active = "tab-runbook"
-            self.query_one("#runbook").focus()
+            runbook = self.query_one("#runbook", RunbookView)
+            runbook.focus()
+            runbook.show_first_steps()
         elif section == "errors":
             if not self.wide:
                 self.query_one(TabbedContent).active = "tab-details"
@@ -216,6 +238,22 @@ class ComponentScreen(AtlasScreen):
     def action_focus_downstream(self) -> None:
         self.query_one("#downstream").focus()
 
+    def action_focus_links(self) -> None:
+        self.query_one("#links").focus()
+
+    def action_open_link(self) -> None:
+        link = self.current_link()
+        if link is not None:
+            self.atlas.open_link(link.url, link.label)
+
+    def action_copy_link(self) -> None:
+        link = self.current_link()
+        if link is not None:
+            self.app.copy_to_clipboard(link.url)  # OSC 52: the terminal's clipboard, even over ssh
+            self.notify(link.url, title=f"copied: {link.label}", timeout=8)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option_list.id == "links":
+            self.action_open_link()
+        elif event.option.id:
             self.app.open_component(event.option.id)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -96,7 +96,8 @@ class ExperimentsScreen(AtlasScreen):
     ExperimentsScreen #experiments-banner.-shown { display: block; }
     ExperimentsScreen #experiments-message { height: auto; padding: 0 1; color: $text-muted; }
     ExperimentsScreen #experiments-table { height: 1fr; }
-    ExperimentsScreen #experiments-detail { height: auto; max-height: 14; padding: 0 1; background: $panel; }
+    ExperimentsScreen #experiments-detail-box { height: auto; max-height: 50%; background: $panel; }
+    ExperimentsScreen #experiments-detail { height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "back", "back", id="screen.back"),
@@ -125,7 +126,8 @@ class ExperimentsScreen(AtlasScreen):
         with Vertical():
             table: DataTable = DataTable(id="experiments-table", cursor_type="row", zebra_stripes=True)
             yield table
-            yield Static("", id="experiments-detail")
+            with VerticalScroll(id="experiments-detail-box"):  # PR bodies can be long: it scrolls
+                yield Static("", id="experiments-detail")
         yield KeyBar()
 
     # ---- loading --------------------------------------------------------------------------
@@ -255,6 +257,8 @@ class ExperimentsScreen(AtlasScreen):
                   if m.state == "partially-merged" and m.id not in self.statuses]
         banner = self.query_one("#experiments-banner", Static)
         banner.set_class(bool(split), "-shown")
+        # every screen's header says it too
+        self.app.split_experiments = tuple(getattr(s, "experiment", None) or s.id for s in split)
         if not split:
             banner.update("")
             return
@@ -298,8 +302,26 @@ class ExperimentsScreen(AtlasScreen):
         error = self.status_errors.get(manifest.id)
         if error:
             text.append(f"\nPR states unavailable: {error}", style="yellow")
+        status = self.statuses.get(manifest.id)
+        live = {repo: pr for repo, pr in status.prs} if status is not None else {}
         for repo, ref in manifest.prs.items():
-            text.append(f"\n{repo:<16} {ref.url}", style="dim")
+            pr = live.get(repo)
+            if pr is None:
+                text.append(f"\n{repo:<16} #{ref.number} (state not read) {ref.url}", style="dim")
+                continue
+            state = pr.display_state
+            text.append(f"\n{repo:<16} ")
+            text.append(f"#{pr.number} {state}", style=PR_STATE_STYLE.get(state, "bold"))
+            extra = ", ".join(x for x in (pr.review, f"checks {pr.checks}" if pr.checks else "") if x)
+            if extra:
+                text.append(f" · {extra}", style="dim")
+            text.append(f"  {pr.url}", style="dim")
+            body = pr.body.strip()
+            if body:
+                for line in body.splitlines():
+                    text.append(f"\n    {line}")
+            else:
+                text.append("\n    (no description)", style="dim")
         detail.update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

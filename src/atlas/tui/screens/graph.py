@@ -18,17 +18,19 @@ MAX_HOPS = 8
 
 class GraphScreen(AtlasScreen):
     TITLE = "Graph"
-    HELP = "Data flows left to right. Arrows move along edges and layers; enter re-centres."
+    HELP = ("Data flows left to right. ← → move the selection along its edges (upstream, downstream), "
+            "↑ ↓ to its neighbours in the same layer; the view follows. enter re-centres; b lists the "
+            "blast radius, every hop; B marks it on the drawing.")
     BINDINGS = [
         Binding("escape", "back", "back", id="screen.back"),
         Binding("left", "move('left')", "upstream", id="graph.left", key_display="←"),
         Binding("right", "move('right')", "downstream", id="graph.right", key_display="→"),
-        Binding("up", "move('up')", "up", show=False, id="graph.up"),
-        Binding("down", "move('down')", "down", show=False, id="graph.down"),
+        Binding("up", "move('up')", "previous in the layer", show=False, id="graph.up"),
+        Binding("down", "move('down')", "next in the layer", show=False, id="graph.down"),
         Binding("enter", "recentre", "re-centre", id="graph.recentre"),
         Binding("plus,equals_sign", "hops(1)", "+hop", id="graph.more", key_display="+"),
         Binding("minus", "hops(-1)", "-hop", id="graph.fewer", key_display="-"),
-        Binding("b", "blast", "blast radius", id="graph.blast"),
+        Binding("B", "blast", "mark blast radius", id="graph.blast"),
         Binding("d", "details", "details", id="graph.details"),
     ]
 
@@ -43,7 +45,8 @@ class GraphScreen(AtlasScreen):
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static("", id="graph-caption")
-        with ScrollableContainer(id="graph-scroll"):
+        # never focused: the arrows move the selection, and the view follows it
+        with ScrollableContainer(id="graph-scroll", can_focus=False):
             yield Static("Loading the catalog…", id="graph-canvas")
         yield KeyBar()
 
@@ -64,6 +67,8 @@ class GraphScreen(AtlasScreen):
         if wanted is not None and wanted != self.selected:
             self.centre = self.selected = wanted
             self.blast = False
+        if self.selected is not None:
+            self.app.focus_id = self.selected  # b, r, l and o act on the selection
         self.redraw()
 
     def health_changed(self) -> None:
@@ -104,7 +109,7 @@ class GraphScreen(AtlasScreen):
         text.append(f" ±{self.hops} hop{'s' if self.hops != 1 else ''} · {count} components · selected ")
         text.append(f"{self.selected}", style="bold")
         if self.blast:
-            text.append(f" · blast radius: {blast} downstream (double boxes)", style="bold red")
+            text.append(f" · blast radius: {blast} downstream (double boxes; b lists every hop)", style="bold red")
         self.query_one("#graph-caption", Static).update(text)
 
     # ---- keys -------------------------------------------------------------------------

@@ -36,7 +36,21 @@ from atlas.tui.health_view import one_line
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 
-COLUMNS = ("component", "owner", "stage", "support until", "score", "bus", "issues", "gaps")
+COLUMNS = ("component", "why it ranks here", "owner", "stage", "support until", "score", "bus", "issues", "gaps")
+# Narrow terminals drop the least useful columns first; component, why, score and gaps stay.
+# (the why already says when a support window closes, so its date goes early)
+DROP_ORDER = ("bus", "stage", "support until", "issues", "owner")
+
+
+def columns_for(width: int) -> tuple[str, ...]:
+    need = {"component": 23, "why it ranks here": 44, "owner": 16, "stage": 7, "support until": 17,
+            "score": 5, "bus": 3, "issues": 9, "gaps": 16}
+    shown = list(COLUMNS)
+    for column in DROP_ORDER:
+        if sum(need[c] + 2 for c in shown) <= width:
+            break
+        shown.remove(column)
+    return tuple(shown)
 
 
 class PlanBuilt(Message):
@@ -96,6 +110,8 @@ class HandoverScreen(AtlasScreen):
         self.filter_words: list[str] = []
         self._stale = False  # knowledge recorded on the tour: rebuild on return
         self._shown = False  # a plan has been drawn once
+        self._planned_with: object = None  # the health snapshot the plan ranked with
+        self._columns: tuple[str, ...] = ()
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -108,9 +124,7 @@ class HandoverScreen(AtlasScreen):
                     id="handover-filter")
         with TabbedContent(id="handover-tabs"):
             with TabPane("Risks", id="tab-risks"):
-                table: DataTable = DataTable(id="handover-risks", cursor_type="row", zebra_stripes=True)
-                table.add_columns(*COLUMNS)
-                yield table
+                yield DataTable(id="handover-risks", cursor_type="row", zebra_stripes=True)
             with TabPane("Actions", id="tab-actions"):
                 yield ActionList(id="handover-actions")
         yield Static("", id="handover-detail")
@@ -131,12 +145,25 @@ class HandoverScreen(AtlasScreen):
         from atlas.handover.plan import build_plan
 
         workspace = self.app.workspace
+        snapshot = self.atlas.health.snapshot
+        # what fails now ranks higher; before the first refresh the plan says it did not know
+        statuses = None if snapshot is None else {cid: h.status.value for cid, h in snapshot.components.items()}
+        self._planned_with = snapshot
         try:
-            plan = build_plan(workspace.catalog, workspace.graph, today=self._today())
+            plan = build_plan(workspace.catalog, workspace.graph, today=self._today(), statuses=statuses)
         except Exception as exc:  # a plan that cannot be built: one line, never a traceback
             self.post_message(PlanBuilt(None, one_line(exc)))
         else:
             self.post_message(PlanBuilt(plan))
+
+    def on_resize(self, event) -> None:
+        if self.plan is not None and columns_for(self.size.width - 4) != self._columns:
+            self._fill_table()
+
+    def health_changed(self) -> None:
+        health = self.atlas.health
+        if self.plan is not None and not health.refreshing and health.snapshot is not self._planned_with:
+            self._build_plan()  # new statuses: the ranking moves with what fails now
 
     def _maybe_fetch_issues(self) -> None:
         if self.issues_started:
@@ -218,24 +245,32 @@ class HandoverScreen(AtlasScreen):
         assert plan is not None
         table = self.query_one("#handover-risks", DataTable)
         current = self._cursor_id()
-        table.clear()
+        columns = columns_for(self.size.width - 4)
+        if columns != self._columns:
+            table.clear(columns=True)
+            table.add_columns(*columns)
+            self._columns = columns
+        else:
+            table.clear()
         report = self.issues
         for cid in self._visible():
             r = plan.readiness[cid]
             mine = None
             if report is not None and not report.skipped and not self.issues_failed:
                 mine = report.for_component(cid)
-            table.add_row(
-                Text(cid, style="bold"),
-                r.owner or Text("nobody", style="bold red"),
-                words.STAGE_SHORT.get(words.stage_of(plan.catalog, cid), ""),
-                words.support_cell(plan, cid),
-                Text(f"{r.score:>3}", style=words.score_style(r.score)),
-                words.bus_cell(r),
-                words.issues_cell(mine, self.issues_loading),
-                words.gaps_cell(r),
-                key=cid,
-            )
+            risk = plan.risk_of(cid)
+            cells = {
+                "component": Text(cid, style="bold"),
+                "why it ranks here": words.why_cell(risk, 44),
+                "owner": r.owner or Text("nobody", style="bold red"),
+                "stage": words.STAGE_SHORT.get(words.stage_of(plan.catalog, cid), ""),
+                "support until": words.support_cell(plan, cid),
+                "score": Text(f"{r.score:>3}", style=words.score_style(r.score)),
+                "bus": words.bus_cell(r),
+                "issues": words.issues_cell(mine, self.issues_loading),
+                "gaps": words.gaps_cell(r),
+            }
+            table.add_row(*(cells[c] for c in columns), key=cid)
         if current is not None and current in table.rows:
             table.move_cursor(row=table.get_row_index(current), animate=False)
         self._describe(self._cursor_id())
@@ -277,7 +312,9 @@ class HandoverScreen(AtlasScreen):
             first.append(f"#{plan.risks.index(risk) + 1} ", style="dim")
         first.append(component_id, style="bold")
         if risk is not None:
-            first.append(f" risk {risk.value:.1f} (tier {risk.tier}, {risk.blast_radius} downstream)", style="dim")
+            first.append(f" risk {risk.value:.1f}: {risk.why}", style="dim")
+            if not plan.health_read:
+                first.append(" (health not read yet)", style="dim italic")
         if not r.failed:
             first.append("  every readiness rule passes", style="green")
         second = Text()

@@ -42,8 +42,17 @@ class HelpScreen(ModalScreen):
             rows.append(binding)
         # atlas's own keys (with ids) first; the focused widget's movement keys after them
         rows.sort(key=lambda b: b.id is None)
+        # a key's variant (`app.palette.ctrl` beside `app.palette`) shares its row
+        keys = {b.id: [self.app.get_key_display(b)] for b in rows if b.id}
         for binding in rows:
-            table.add_row(self.app.get_key_display(binding), binding.description or binding.action, binding.id or "")
+            parent = (binding.id or "").rpartition(".")[0]
+            if parent in keys:
+                keys[parent].append(self.app.get_key_display(binding))
+        for binding in rows:
+            if (binding.id or "").rpartition(".")[0] in keys:
+                continue
+            shown = " ".join(keys.get(binding.id, [self.app.get_key_display(binding)]))
+            table.add_row(shown, binding.description or binding.action, binding.id or "")
         return table
 
     def _caption(self) -> str:

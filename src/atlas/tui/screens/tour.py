@@ -1,6 +1,7 @@
-"""The onboarding tour: the product walked in data-flow order (pipelines, then training,
-then serving), one component per stop, its card on the left and its runbook on the right.
-`n`/`right` next, `p`/`left` previous, `m` records what the person learned (a level picker,
+"""The onboarding tour: the product walked in true data-flow order (from its sources, each
+stop after what it depends on, across systems), one component per stop, its card on the
+left (with where its data comes from and goes) and its runbook on the right.
+`n`/`right` next, `p`/`left` previous, `home`/`end` the first source and the last stop, `m` records what the person learned (a level picker,
 written to the catalog TOML in a worker), `w` changes who is touring, `esc` leaves.
 
 Who is touring: the `person` given, else $ATLAS_USER, else $USER, when it is a person id of
@@ -50,7 +51,8 @@ class KnowledgeRecorded(Message):
 
 class TourScreen(AtlasScreen):
     TITLE = "Tour"
-    HELP = "The product in data-flow order, one component per stop; m records what you learned."
+    HELP = ("The product in data-flow order from its sources, one component per stop; home: the first "
+            "source, end: the serving edge; m records what you learned.")
     DEFAULT_CSS = """
     TourScreen #tour-progress { height: 2; padding: 0 1; background: $panel; }
     TourScreen #tour-columns { height: 1fr; }
@@ -64,6 +66,8 @@ class TourScreen(AtlasScreen):
         Binding("escape", "back", "leave tour", id="screen.back"),
         Binding("n,right", "next", "next", key_display="n", id="tour.next"),
         Binding("p,left", "previous", "previous", key_display="p", id="tour.previous"),
+        Binding("home", "jump(0)", "first stop", show=False, id="tour.first"),
+        Binding("end", "jump(-1)", "last stop", show=False, id="tour.last"),
         Binding("m", "mark_learned", "mark learned", id="tour.mark_learned"),
         Binding("w", "pick_person", "who", id="tour.person"),
         Binding("enter", "open_component", "open", show=False, id="tour.open"),
@@ -89,7 +93,7 @@ class TourScreen(AtlasScreen):
                 yield Static("", id="tour-level")
                 yield Label("Ownership and handover", classes="section")
                 yield Static("", id="tour-ownership")
-                yield Label("Data flow", classes="section")
+                yield Label("Data flow: where it comes from, where it goes", classes="section")
                 yield Static("", id="tour-flow")
                 yield Label("Signals", classes="section")
                 yield Static("", id="tour-signals")
@@ -252,6 +256,11 @@ class TourScreen(AtlasScreen):
 
     def action_next(self) -> None:
         self._move(1)
+
+    def action_jump(self, index: int) -> None:
+        if self.tour is not None and self.tour.stops:
+            self.index = index % len(self.tour.stops)
+            self._show()
 
     def action_previous(self) -> None:
         self._move(-1)

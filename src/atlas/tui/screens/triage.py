@@ -98,11 +98,16 @@ class TriageScreen(AtlasScreen):
             text.append("CAUSE ", style="bold red")
             text.append((f"· {count} below" if count else "").ljust(10), style="dim")
         text.append(f"{self._for(item):<9}", style="dim")  # how long it has been failing
-        text.append(f"{item.owner or '-':<{self._owner_width}} ")
-        oncall = team.oncall if team is not None and team.oncall else "no on-call"
-        text.append(f"{oncall:<26.26} ", style="dim")
+        # narrow terminals keep the why: on-call goes first (the detail line has it), then owner
+        width = self.size.width or 200
+        if width >= 110:
+            text.append(f"{item.owner or '-':<{self._owner_width}} ")
+        if width >= 120:
+            oncall = team.oncall if team is not None and team.oncall else "no on-call"
+            text.append(f"{oncall:<26.26} ", style="dim")
         has = self._has_runbook(item.component)
-        text.append("runbook ✓ " if has else "runbook ✗ ", style="green" if has else "yellow")
+        text.append(("runbook ✓ " if has else "runbook ✗ ") if width >= 100 else ("rb ✓ " if has else "rb ✗ "),
+                    style="green" if has else "yellow")
         text.append(item.reason, style="italic")
         return text
 

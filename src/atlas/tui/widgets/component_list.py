@@ -38,6 +38,7 @@ class Group:
     id: str
     title: str
     component_ids: list[str]
+    notes: dict[str, str] | None = None  # id -> the text shown in place of the reason
 
 
 @dataclass(slots=True, frozen=True)
@@ -131,6 +132,8 @@ class ComponentList(ScrollView, can_focus=True):
         catalog = self.catalog
         for group in self.groups:
             ids = group.component_ids
+            if self.filter and group.notes is not None:
+                continue  # a filter looks for components: each once, in its system
             if self.filter and catalog is not None:
                 ids = [
                     cid
@@ -249,7 +252,12 @@ class ComponentList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, row: Row, width: int, base: Style) -> Strip:
-        segments = self._group_segments(row) if row.component is None else self._component_segments(row.component)
+        if row.component is None:
+            segments = self._group_segments(row)
+        else:
+            group = self._group(row.group)
+            note = group.notes.get(row.component) if group is not None and group.notes else None
+            segments = self._component_segments(row.component, note)
         return Strip(segments).apply_style(base).adjust_cell_length(width, base)
 
     def _group_segments(self, row: Row) -> list[Segment]:
@@ -260,6 +268,8 @@ class ComponentList(ScrollView, can_focus=True):
         total = len(group.component_ids)
         shown = self._match_counts.get(group.id, total)
         count = f"{total} components" if shown == total else f"{shown} of {total} match"
+        if group.notes is not None:  # the incident: its title says it all, in red
+            return [Segment(f"{marker} {group.title}", _STYLE[Status.CRIT])]
         segments = [Segment(f"{marker} {group.title}", _GROUP)]
         if system and system.owner:
             segments.append(Segment(f"  {system.owner}", _DIM))
@@ -272,7 +282,10 @@ class ComponentList(ScrollView, can_focus=True):
             segments.append(Segment(f"{GLYPH[Status.OK]} all OK", _STYLE[Status.OK]))
         return segments
 
-    def _component_segments(self, component_id: str) -> list[Segment]:
+    def _group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def _component_segments(self, component_id: str, note: str | None = None) -> list[Segment]:
         assert self.catalog is not None
         component = self.catalog.components[component_id]
         status = self.health.status(component_id)
@@ -286,11 +299,13 @@ class ComponentList(ScrollView, can_focus=True):
             Segment(" " + _fit(component.id, id_w), _GROUP),
         ]
         # narrow terminals keep status, id and reason; kind and owner go first
-        if width >= 100:
+        if width >= 100 and note is None:  # incident rows give the kind's room to the why
             segments.append(Segment("  " + _fit(component.kind, kind_w)))
         if width >= 80:
             segments.append(Segment("  " + _fit(component.owner, owner_w), _DIM))
-        if status is not Status.OK:
+        if note is not None:
+            segments.append(Segment("  " + note))
+        elif status is not Status.OK:
             segments.append(Segment("  " + self.health.reason(component_id), _DIM))
         return segments
 

@@ -25,6 +25,7 @@ class AtlasHeader(Static):
     def on_mount(self) -> None:
         self.watch(self.app, "health_version", lambda _=None: self.update_header(), init=False)
         self.watch(self.app, "loaded", lambda _=None: self.update_header(), init=False)
+        self.watch(self.app, "split_experiments", lambda _=None: self.update_header(), init=False)
         self.update_header()
 
     def update_header(self) -> None:
@@ -46,6 +47,10 @@ class AtlasHeader(Static):
         if watch_badge is not None:  # a running experiment whose data is going bad
             text.append("  ")
             text.append_text(watch_badge)
+        split = getattr(app, "split_experiments", ())
+        if split:
+            text.append("  ")
+            text.append(f" PARTIALLY MERGED: {', '.join(split)} ", style="bold white on red")
         text.append("   ")
         if workspace is not None:
             counts = health.counts(workspace.catalog.components)

@@ -90,6 +90,12 @@ class WizardDraft:
             arms=[ArmDraft("control", True, "0.5"), ArmDraft("treatment", False, "0.5", treatment)],
         )
 
+    def has_input(self) -> bool:
+        """Something the user typed that leaving the wizard would lose."""
+        fresh = WizardDraft.start(self.template)
+        return bool(self.experiment_id or self.hypothesis.strip() or self.owner) or (
+            self.coverage, self.params, self.arms) != (fresh.coverage, fresh.params, fresh.arms)
+
     @property
     def treatment_arms(self) -> list[ArmDraft]:
         return [a for a in self.arms if not a.control]

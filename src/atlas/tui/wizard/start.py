@@ -159,6 +159,9 @@ class IdentityStep(WizardStep):
     def _next_field(self, event: Input.Submitted) -> None:
         self.focus_next()
 
+    def keep(self) -> None:
+        self._collect()
+
     def _collect(self) -> None:
         draft = self.draft
         assert draft is not None

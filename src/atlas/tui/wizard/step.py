@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from atlas.tui.screens.base import AtlasScreen
@@ -42,6 +43,7 @@ def steps_line(current: int) -> Text:
 
 
 class WizardStep(AtlasScreen):
+    FORM = True  # printable keys are input here, never app verbs (atlas.tui.keyguard)
     DEFAULT_CSS = WIZARD_CSS
     TITLE = "Experiments · new experiment"
     STEP = 0
@@ -79,5 +81,43 @@ class WizardStep(AtlasScreen):
     def action_next(self) -> None:
         """Check this step's fields; go on only when they are fine."""
 
+    def keep(self) -> None:
+        """Put what was typed on this step into the draft (going back keeps it)."""
+
+    def action_back(self) -> None:
+        """esc: one step back, keeping what was typed; leaving the wizard with something
+        typed asks first."""
+        self.keep()
+        if self.STEP == 1 and self.draft is not None and self.draft.has_input():
+            self.app.push_screen(ConfirmLeave(), self._leave_if)
+            return
+        self.app.pop_screen()
+
+    def _leave_if(self, leave: bool | None) -> None:
+        if leave:
+            self.app.pop_screen()
+
     def go(self, screen: "WizardStep") -> None:
         self.app.push_screen(screen)
+
+
+class ConfirmLeave(ModalScreen[bool]):
+    """Leaving the wizard drops the experiment typed so far: asked, never silent."""
+
+    FORM = True
+    DEFAULT_CSS = """
+    ConfirmLeave { align: center middle; }
+    ConfirmLeave > Static { width: 64; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "leave", id="wizard.leave"),
+        Binding("n,escape", "answer(False)", "stay", id="wizard.stay"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text.assemble(("Leave the wizard?", "bold"), "\nWhat you typed is not saved anywhere yet.\n\n",
+                                   ("y", "bold"), " leave and drop it   ", ("n", "bold"), "/", ("esc", "bold"),
+                                   " stay"))
+
+    def action_answer(self, leave: bool) -> None:
+        self.dismiss(leave)
