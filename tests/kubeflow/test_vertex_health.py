@@ -56,6 +56,15 @@ def test_no_job_within_one_and_a_half_periods_is_a_missed_schedule():
     assert "missed its Sep 20 03:00 run" in sched.reason
 
 
+def test_a_schedule_in_its_own_time_zone_is_judged_by_that_zones_clock():
+    # TZ=America/New_York 0 3 * * *: 03:00 in New York is 07:00 UTC in September (EDT)
+    cat = vertex_catalog(["ranker-training-nightly"])
+    rr = schedule(cron="TZ=America/New_York 0 3 * * *", last="-2d", count=3)
+    with running(cat, [rr]) as (service, _):
+        sched = signal(service.refresh(), "ranker-training-nightly", "kfp-schedule")
+    assert sched.status is Status.WARN and "missed its Sep 20 07:00 run" in sched.reason
+
+
 def test_an_active_schedule_on_time_is_ok():
     cat = vertex_catalog(["ranker-training-nightly"])
     with running(cat, [schedule()]) as (service, _):

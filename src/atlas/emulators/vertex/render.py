@@ -35,24 +35,26 @@ def _cron_set(text: str, lo: int, hi: int) -> set[int]:
 
 
 def next_fire(cron: str, after: float) -> float | None:
-    """nextRunTime: the first fire of a five-field cron after `after` (read in UTC; numeric
+    """nextRunTime: the first fire of a five-field cron after `after`, in its TZ= zone (numeric
     fields, lists, ranges and steps: what seeds use). The emulator's own, not atlas's parser."""
-    fields = cron.split()
+    from zoneinfo import ZoneInfo
+
+    fields, tz = cron.split(), dt.timezone.utc
     if fields and fields[0].startswith(("TZ=", "CRON_TZ=")):
-        fields = fields[1:]
+        tz, fields = ZoneInfo(fields[0].split("=", 1)[1]), fields[1:]
     try:
         mins, hours, days, months, dows = (_cron_set(f, lo, hi) for f, (lo, hi) in
                                            zip(fields, ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))))
     except ValueError:
         return None
-    start = dt.datetime.fromtimestamp(int(after), dt.timezone.utc)
+    start = dt.datetime.fromtimestamp(int(after), tz)
     for d in range(400):
         day = start.date() + dt.timedelta(days=d)
         dow_ok = (day.isoweekday() % 7) in dows or (day.isoweekday() == 7 and 7 in dows)
         if day.month not in months or not (day.day in days and dow_ok):
             continue
         for h, m in itertools.product(sorted(hours), sorted(mins)):
-            at = dt.datetime(day.year, day.month, day.day, h, m, tzinfo=dt.timezone.utc)
+            at = dt.datetime(day.year, day.month, day.day, h, m, tzinfo=tz)
             if at > start:
                 return at.timestamp()
     return None

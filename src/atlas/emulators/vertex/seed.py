@@ -117,6 +117,12 @@ def _add(seed: VertexSeed, e: dict, name: str, where: str, now: float) -> None:
     cron = string(e, "cron", where)
     fields = cron.split()
     if fields and fields[0].startswith(("TZ=", "CRON_TZ=")):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:  # "may only be a valid string from IANA time zone database" (schedule.proto)
+            ZoneInfo(fields[0].split("=", 1)[1])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ScenarioError(f"{where} cron: {fields[0]!r} is not an IANA time zone") from None
         fields = fields[1:]
     if len(fields) != 5:
         raise ScenarioError(f"{where} cron: {cron!r} needs five fields, optionally after TZ=... (\"TZ=UTC 0 3 * * *\")")
