@@ -73,8 +73,8 @@ def test_vertex_jobs_and_schedules_map_onto_runs_and_recurring_runs():
              "error": {"code": 9, "message": "OOMKilled"}},
             {"taskId": "3", "parentTaskId": "1", "taskName": "pusher", "state": "NOT_TRIGGERED"}]},
     }, detailed=True)
-    assert (job.run_id, job.state, job.recurring_run_id) == ("ranker-20260921", "FAILED",
-                                                             "projects/p/locations/us-central1/schedules/42")
+    # a job names its schedule by resource name (project number or id): matched by the id
+    assert (job.run_id, job.state, job.recurring_run_id) == ("ranker-20260921", "FAILED", "42")
     assert [(t.name, t.state, t.error) for t in job.tasks] == [("trainer", "FAILED", "OOMKilled"),
                                                                 ("pusher", "SKIPPED", "")]
     sched = schedule_from_json({"name": "projects/p/locations/us-central1/schedules/42", "displayName": "nightly",

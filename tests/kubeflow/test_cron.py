@@ -35,3 +35,15 @@ def test_vertex_five_fields_with_a_time_zone_prefix_read_as_seconds_zero():
 def test_a_bad_cron_is_one_line(text):
     with pytest.raises(CronError, match="cron"):
         Cron(text)
+
+
+def test_a_vertex_time_zone_prefix_moves_the_fire_times_and_an_unknown_zone_is_refused():
+    import pytest
+
+    from atlas.kubeflow.cron import Cron, CronError
+
+    sep21 = 1_790_000_000  # 14:13:20 UTC
+    assert Cron("TZ=America/New_York 0 3 * * *").next_after(sep21) == Cron("0 0 7 * * *").next_after(sep21)
+    assert Cron("CRON_TZ=UTC 0 3 * * *").next_after(sep21) == Cron("0 3 * * *").next_after(sep21)
+    with pytest.raises(CronError, match="unknown time zone 'Mars/Olympus'"):
+        Cron("TZ=Mars/Olympus 0 3 * * *")

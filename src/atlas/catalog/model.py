@@ -94,7 +94,8 @@ class System:
 @dataclass(slots=True)
 class KubeflowDeployment:
     """Where one Kubeflow Pipelines API is and how to sign in (never the token itself);
-    components name it in labels.kubeflow. KF_PIPELINES_ENDPOINT overrides every host."""
+    components name it in labels.kubeflow. KF_PIPELINES_ENDPOINT overrides every kfp host,
+    ATLAS_VERTEX_ENDPOINT every vertex one."""
 
     id: str = identity()
     kind: str = entry(STRING, "kfp (self-hosted, v2beta1 REST) or vertex (Vertex AI Pipelines)", default="kfp",

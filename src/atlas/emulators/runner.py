@@ -2,7 +2,8 @@
 
 `start_all(path)` is what `atlas emulator`, the TUI's demo mode and tests use: the GCP
 emulator always, the GitHub emulator when that package is available and the scenario has a
-`[github]` section, the Kubeflow Pipelines one when it has a `[kubeflow]` section.
+`[github]` section, the Kubeflow Pipelines one when it has a `[kubeflow]` section, the Vertex
+AI Pipelines one (ATLAS_VERTEX_ENDPOINT, ATLAS_VERTEX_TOKEN) when it has a `[vertex]` section.
 `start_github(path)` starts only the GitHub one, for commands that read
 nothing else (it skips ~2 s of cloud-library imports). `.env()` gives the variables the
 client factories read.
@@ -30,6 +31,8 @@ class RunningEmulators:
     notes: list[str] = field(default_factory=list)  # why something did not start
     kfp: Any = None  # KfpEmulator, when the scenario has a [kubeflow] section
     kfp_endpoint: str | None = None
+    vertex: Any = None  # VertexEmulator, when the scenario has a [vertex] section
+    vertex_endpoint: str | None = None
 
     @property
     def logging_host(self) -> str:
@@ -45,9 +48,16 @@ class RunningEmulators:
             env["GITHUB_TOKEN"] = DEMO_TOKEN
         if self.kfp_endpoint:
             env["KF_PIPELINES_ENDPOINT"] = self.kfp_endpoint  # the kfp SDK's variable
+        if self.vertex_endpoint:
+            # atlas.kubeflow.vertex: the regional host of every vertex deployment, and its token
+            env["ATLAS_VERTEX_ENDPOINT"] = self.vertex_endpoint
+            env["ATLAS_VERTEX_TOKEN"] = self.vertex.token
         return env
 
     def stop(self) -> None:
+        if self.vertex is not None:
+            self.vertex.stop()
+            self.vertex = None
         if self.kfp is not None:
             self.kfp.stop()
             self.kfp = None
@@ -65,7 +75,7 @@ class RunningEmulators:
 
 
 def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_port: int = 0,
-              now: Callable[[], float] = time.time, kfp_port: int = 0) -> RunningEmulators:
+              now: Callable[[], float] = time.time, kfp_port: int = 0, vertex_port: int = 0) -> RunningEmulators:
     """Raises ScenarioError (one line) for a bad scenario, OSError when a port is taken."""
     from atlas.emulators.gcp import GcpEmulator
 
@@ -79,6 +89,11 @@ def start_all(scenario_path: str | Path | Scenario, *, port: int = 0, github_por
 
             running.kfp = KfpEmulator(scenario.kubeflow, port=kfp_port, now=now)
             running.kfp_endpoint = running.kfp.start()
+        if scenario.vertex:
+            from atlas.emulators.vertex import VertexEmulator
+
+            running.vertex = VertexEmulator(scenario.vertex, port=vertex_port, now=now, project=scenario.project)
+            running.vertex_endpoint = running.vertex.start()
     except BaseException:
         running.stop()
         raise

@@ -2,9 +2,9 @@
 
 KFP's ScheduledWorkflow controller uses robfig/cron with seconds (`0 0 3 * * *` is 03:00
 daily; backend/src/crd/controller/scheduledworkflow/util/cron_schedule.go). Vertex AI
-schedules use five fields, optionally prefixed "TZ=..." / "CRON_TZ=...": read as seconds 0.
-Only UTC is computed here. Supports *, lists, ranges, steps and @daily-style shorthands.
-Pure: no I/O.
+schedules use five fields, optionally prefixed "TZ=..." / "CRON_TZ=...": read as seconds 0,
+the fields as wall-clock times in that IANA zone (UTC without a prefix). Supports *, lists,
+ranges, steps and @daily-style shorthands. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ class Cron:
     def __init__(self, text: str) -> None:
         self.text = text
         spec = text.strip()
+        self.tz: dt.tzinfo = dt.timezone.utc
         if spec.split()[:1] and spec.split()[0].startswith(("TZ=", "CRON_TZ=")):
+            self.tz = _zone(spec.split()[0].split("=", 1)[1], text)
             spec = " ".join(spec.split()[1:])
         spec = _SHORTHANDS.get(spec, spec)
         parts = spec.split()
@@ -49,7 +51,7 @@ class Cron:
 
     def next_after(self, t: float) -> float | None:
         """The first fire time strictly after epoch `t` (within ~4 years), else None."""
-        start = dt.datetime.fromtimestamp(int(t), dt.timezone.utc)
+        start = dt.datetime.fromtimestamp(int(t), self.tz)  # fields are wall-clock times in the cron's zone
         secs, mins, hours = sorted(self.sets[0]), sorted(self.sets[1]), sorted(self.sets[2])
         day = start.date()
         for _ in range(1500):
@@ -57,7 +59,7 @@ class Cron:
                 for h in hours:
                     for m in mins:
                         for s in secs:
-                            c = dt.datetime(day.year, day.month, day.day, h, m, s, tzinfo=dt.timezone.utc)
+                            c = dt.datetime(day.year, day.month, day.day, h, m, s, tzinfo=self.tz)
                             if c > start:
                                 return c.timestamp()
             day += dt.timedelta(days=1)
@@ -77,6 +79,16 @@ class Cron:
         """Seconds from fire time `fire` to the next one."""
         n = self.next_after(fire)
         return (n - fire) if n is not None else 86400.0
+
+
+def _zone(name: str, whole: str) -> dt.tzinfo:
+    """Vertex's "TZ=${IANA_TIME_ZONE}" prefix (schedule.proto Schedule.cron)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CronError(f"cron {whole!r}: unknown time zone {name!r}") from None
 
 
 def _field(text: str, index: int, whole: str) -> set[int]:

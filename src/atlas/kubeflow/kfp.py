@@ -137,11 +137,14 @@ class KfpClient:
         except ValueError:
             body = None
         if resp.status_code != 200 or not isinstance(body, dict):
-            detail = _message(body) if isinstance(body, dict) else ""
+            detail = self._error_detail(body) if isinstance(body, dict) else ""
             raise KubeflowError(f"Kubeflow API at {self.host}{path}: HTTP {resp.status_code}"
                                 + (f": {detail.splitlines()[0]}" if detail else ""),
                                 unreachable=resp.status_code in (502, 503, 504))
         return body
+
+    def _error_detail(self, body: dict) -> str:
+        return _message(body)  # grpc-gateway: {"code", "message", "details"}
 
     def _pages(self, path: str, key: str, params: dict[str, str]) -> list[dict]:
         out: list[dict] = []

@@ -9,7 +9,9 @@ Per deployment (endpoint + namespace) and refresh:
 3. one detail call (GetRun / GetPipelineJob) per newest run that FAILED, once per run.
 So the calls per refresh grow with new runs and failures, not with the number of recurring
 runs. `make_reader(catalog, env)` builds it; `KF_PIPELINES_ENDPOINT` in `env` (the kfp
-SDK's variable) points every deployment at one host, e.g. the emulator.
+SDK's variable) points every self-hosted deployment at one host, e.g. the emulator, and
+`ATLAS_VERTEX_ENDPOINT` every Vertex one. Vertex lists jobs without tasks: a step or model
+signal on a Vertex deployment adds a GetPipelineJob per new job it needs (kept once finished).
 """
 
 from __future__ import annotations
@@ -107,6 +109,30 @@ class KubeflowReader:
         for newest in _newest_by_recurring(state.runs.values()).values():
             if newest.recurring_run_id in ids and newest.state == "FAILED" and not newest.detailed:
                 state.runs[newest.run_id] = client.get_run(newest.run_id)
+        if not getattr(client, "lists_tasks", True):
+            self._detail_for_tasks(state, specs)
+
+    def _detail_for_tasks(self, state: _State, specs: list[SignalSpec]) -> None:
+        """Vertex lists jobs without their tasks: read the details a step or a model signal
+        needs, the newest job (its steps) and the newest jobs back to the last successful push.
+        A finished job's details are kept, so later refreshes pay only for new jobs."""
+        grouped = self._view(state, specs).runs
+        for s in specs:
+            if s.type not in ("pipeline_task", "pipeline_push"):
+                continue
+            lab = dict(s.resource_labels)
+            rr = state.recurring.get(lab.get("recurring_run", ""))
+            for run in grouped.get(rr.recurring_run_id, []) if rr else []:
+                if s.type == "pipeline_push" and run.finished is None:
+                    continue  # its push step, the last, is still ahead: no call per refresh for it
+                current = state.runs[run.run_id]
+                if not current.detailed:
+                    current = state.runs[run.run_id] = state.client.get_run(run.run_id)
+                if s.type == "pipeline_task":
+                    break
+                pushed = current.task(lab.get("push_task", "pusher"))
+                if pushed is not None and pushed.state == "SUCCEEDED" and pushed.end:
+                    break
 
     def _view(self, state: _State, specs: list[SignalSpec]) -> DeploymentRuns:
         grouped: dict[str, list[PipelineRun]] = {}
@@ -122,7 +148,14 @@ class KubeflowReader:
                           resource_labels=(("kubeflow", deployment), ("recurring_run", recurring_run)))
         data, _ = self.read(deployment, [spec], now)
         rr = data.recurring.get(recurring_run)
-        return rr, (data.runs.get(rr.recurring_run_id, [])[:limit] if rr else [])
+        runs = data.runs.get(rr.recurring_run_id, [])[:limit] if rr else []
+        state = self._states[deployment]
+        if not getattr(state.client, "lists_tasks", True) and any(not r.detailed for r in runs):
+            with state.lock:  # Vertex: the task states of the runs shown come from GetPipelineJob
+                for i, r in enumerate(runs):
+                    if not r.detailed:
+                        runs[i] = state.runs[r.run_id] = state.client.get_run(r.run_id)
+        return rr, runs
 
     def close(self) -> None:
         for state in {id(s): s for s in self._states.values()}.values():
@@ -165,29 +198,29 @@ def make_reader(catalog, env: Mapping[str, str], *, timeout: float = 10.0, conne
                 session_factory: Callable[[], object] | None = None) -> KubeflowReader:
     """One client per catalog deployment. Never raises: a deployment that cannot be set up
     (a missing token variable) is recorded in `reader.problems` and its signals read ERROR."""
+    from atlas.kubeflow import vertex
     from atlas.kubeflow.auth import make_auth
 
-    override = (env.get(ENDPOINT_ENV) or "").strip()
     clients: dict[str, object] = {}
     shared: dict[tuple, object] = {}  # (kind, host, namespace, project, region, auth) -> client
     problems: dict[str, str] = {}
     for dep in getattr(catalog, "kubeflow", {}).values():
+        # KF_PIPELINES_ENDPOINT moves self-hosted KFP hosts, ATLAS_VERTEX_ENDPOINT Vertex's
+        variable = vertex.ENDPOINT_ENV if dep.kind == "vertex" else ENDPOINT_ENV
+        override = (env.get(variable) or "").strip()
         try:
             if getattr(catalog, "demo", False) and not override:
                 # the sample's hosts are made up: never send a request (or a token) to them
-                raise KubeflowError(f"kubeflow {dep.id}: demo catalog without {ENDPOINT_ENV} "
+                raise KubeflowError(f"kubeflow {dep.id}: demo catalog without {variable} "
                                     "(the embedded Kubeflow emulator is not running)")
             host = override or dep.host
             # like the Google emulator variables: an override endpoint gets no Google token
             auth_kind = "none" if override and dep.auth in ("iap", "adc") else dep.auth
             if dep.kind == "vertex":
-                from atlas.kubeflow.vertex import VertexClient
-
-                auth = make_auth(auth_kind or "adc", env=env, audience=dep.audience, token_env=dep.token_env,
-                                 deployment=dep.id)
-                key = ("vertex", host, "", dep.project, dep.region, auth_kind, dep.token_env)
-                clients[dep.id] = shared.get(key) or shared.setdefault(key, VertexClient(
-                    dep.project, dep.region, host=host, auth=auth, timeout=timeout, connect_timeout=connect_timeout))
+                key, client = vertex.make_vertex_client(dep, env, timeout=timeout, connect_timeout=connect_timeout)
+                if key in shared:
+                    client.close()  # deployments on one project and region share one client
+                clients[dep.id] = shared.setdefault(key, client)
             else:
                 if not host:
                     raise KubeflowError(f"kubeflow {dep.id}: no host (set host, or {ENDPOINT_ENV})")

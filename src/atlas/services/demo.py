@@ -24,7 +24,7 @@ from typing import Any, Callable
 PART_VARIABLES: dict[str, tuple[str, ...]] = {
     "gcp": ("MONITORING_EMULATOR_HOST", "LOGGING_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST"),
     "github": ("GITHUB_API_URL",),
-    "kubeflow": ("KF_PIPELINES_ENDPOINT",),  # the kfp SDK's variable
+    "kubeflow": ("KF_PIPELINES_ENDPOINT", "ATLAS_VERTEX_ENDPOINT"),  # the kfp SDK's variable; Vertex's
 }
 PARTS = tuple(PART_VARIABLES)
 

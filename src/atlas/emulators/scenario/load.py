@@ -46,7 +46,8 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, path: Path | None = None) -> Scenario:
     """Build a Scenario from parsed TOML (tests build them in code this way)."""
-    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github", "pubsub", "kubeflow"}, "top level")
+    only(data, {"scenario", "series", "log", "alert_policy", "fault", "github", "pubsub", "kubeflow", "vertex"},
+         "top level")
     head = table(data, "scenario", "[scenario]")
     only(head, {"name", "project", "history", "logging_read_quota", "logging_search_pages"}, "[scenario]")
     project = string(head, "project", "[scenario]", default="demo-project")
@@ -73,6 +74,11 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | None = None, pa
         from atlas.emulators.kfp.seed import parse_seed
 
         parse_seed(sc.kubeflow, 0.0)
+    sc.vertex = table(data, "vertex", "[vertex]")
+    if sc.vertex:  # Vertex AI Pipelines (atlas.emulators.vertex.seed), checked the same way
+        from atlas.emulators.vertex.seed import parse_seed as parse_vertex_seed
+
+        parse_vertex_seed(sc.vertex, 0.0, project=project)
     return sc
 
 

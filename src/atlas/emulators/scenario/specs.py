@@ -189,3 +189,4 @@ class Scenario:
     path: Path | None = None
     pubsub: Any = None  # pubsub.PubSubSpec: the topics and subscriptions the admin API lists
     kubeflow: dict = field(default_factory=dict)  # the raw [kubeflow] table (atlas.emulators.kfp.seed)
+    vertex: dict = field(default_factory=dict)  # the raw [vertex] table (atlas.emulators.vertex.seed)
