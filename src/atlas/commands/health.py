@@ -64,7 +64,8 @@ def _print_errors(snapshot) -> None:
             continue
         hint = ("is `atlas emulator` running? check MONITORING_EMULATOR_HOST / LOGGING_EMULATOR_HOST"
                 if target.startswith("emulator ") else
-                "check KF_PIPELINES_ENDPOINT or the catalog's [[kubeflow]] host" if message.startswith("Kubeflow")
+                "check KF_PIPELINES_ENDPOINT (self-hosted) or ATLAS_VERTEX_ENDPOINT (Vertex), or the catalog's "
+                "[[kubeflow]] host" if message.startswith("Kubeflow")
                 else "check the network and https_proxy")
         click.echo(f"error: {message}: {n} quer{'y' if n == 1 else 'ies'} failed ({hint})", err=True)
     for line in snapshot.errors:
