@@ -120,11 +120,13 @@ class CatalogScreen(AtlasScreen):
         found = self.query("#filter")
         return found.first(Input) if found else None
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
         box = self._filter_box()
         if box is None:  # built on first use: the first frame does not pay for an Input
             box = Input(placeholder=FILTER_HINT, id="filter")
-            self.mount(box, before=self.query_one("#catalog-message"))
+            # awaited: the keys typed right after `/` must reach the box, not the app
+            # (on a busy machine `r` would otherwise open the runbook)
+            await self.mount(box, before=self.query_one("#catalog-message"))
         box.display = True
         box.focus()
 
