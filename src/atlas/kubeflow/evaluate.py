@@ -93,6 +93,9 @@ def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -
 
 
 def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
+    if rr.changed_later:
+        return _status(spec, Status.NO_DATA, f"cannot tell: the recurring run was changed later "
+                                             f"({when(rr.updated, now)}) and the API keeps only its current state")
     if not rr.enabled:
         return _status(spec, Status.WARN, f"recurring run disabled (since {when(rr.updated, now)})", since=rr.updated)
     base = runs[0].created if runs else rr.created
