@@ -163,3 +163,19 @@ def test_a_search_still_running_answers_empty_pages_with_a_token():
                                         retry=NO_RETRY, timeout=5)
         pages = [list(page.entries) for page in pager.pages]
     assert pages[0] == [] and pages[1] == [] and [e.text_payload for e in pages[2]] == ["found"]
+
+
+def test_a_metric_outside_the_table_is_held_to_its_own_kind_and_value_type():
+    # a custom BOOL gauge: Google refuses ALIGN_MAX on it exactly as on dataproc's job/state
+    scenario = scenario_from_dict({"scenario": {"project": "p"}, "series": [
+        {"metric_type": "custom.googleapis.com/export/ok", "resource_type": "global", "resource_labels": {"id": "x"},
+         "value_type": "bool", "constant": 1}]})
+    emu = GcpEmulator(scenario, now=lambda: NOW)
+    emu.start()
+    try:
+        client = metric_client(emu.address)
+        with pytest.raises(exceptions.InvalidArgument, match="does not apply to BOOL"):
+            _list(client, "custom.googleapis.com/export/ok", "ALIGN_MAX", "REDUCE_NONE")
+        assert _list(client, "custom.googleapis.com/export/ok", "ALIGN_FRACTION_TRUE", "REDUCE_NONE")
+    finally:
+        emu.stop()
