@@ -87,6 +87,16 @@ def test_the_table_refuses_what_the_issue_names():
     assert ("dataproc.googleapis.com/job/state", "ALIGN_MAX", "REDUCE_NONE") in REFUSED
     assert ("redis.googleapis.com/stats/memory/system_memory_usage_ratio", "ALIGN_RATE", "REDUCE_NONE") in REFUSED
     assert ("run.googleapis.com/request_latencies", "ALIGN_RATE", "REDUCE_NONE") in REFUSED
+    # the Aggregation reference: REDUCE_MEAN takes "numeric or distribution values", not BOOL
+    assert ("composer.googleapis.com/environment/healthy", "ALIGN_NEXT_OLDER", "REDUCE_MEAN") in REFUSED
+
+
+def test_the_true_counting_aligners_are_for_bool_gauges_only():
+    # "valid for GAUGE metrics with Boolean values" (ALIGN_COUNT alone also takes DELTA)
+    delta_bool = metrics.Metric("custom.googleapis.com/x", "DELTA", "BOOL", "", 60, 0, (), ())
+    for aligner in ("ALIGN_COUNT_TRUE", "ALIGN_COUNT_FALSE", "ALIGN_FRACTION_TRUE"):
+        assert metrics.aggregation_problem(delta_bool, aligner, "REDUCE_NONE")[0] == "aligner"
+    assert metrics.aggregation_problem(delta_bool, "ALIGN_COUNT", "REDUCE_NONE") == ("", "")
 
 
 @pytest.mark.parametrize("metric_type,aligner,reducer", REFUSED, ids=[f"{m.split('/', 1)[1]}-{a}-{r}" for m, a, r in REFUSED])
