@@ -6,12 +6,9 @@ from __future__ import annotations
 from atlas.health.model import Status
 
 from .product import NOW, catalog, nightly, running
+from .test_statuses import signal
 
 RUN_CREATED = NOW - 11 * 3600 - 13 * 60 - 20  # 03:00 UTC on NOW's day (see product.nightly)
-
-
-def signal(snapshot, component, name):
-    return next(s for s in snapshot.components[component].signals if s.name == name)
 
 
 def test_a_run_that_failed_later_is_not_failing_before_it_began():
