@@ -145,16 +145,19 @@ def _none_counted(spec: SignalSpec, now: float, last: float | None, pts: list[Po
 
 
 def onset(spec: SignalSpec, pts: list[Point], status: Status) -> float | None:
-    """When the current status began: the first point of the trailing run of points with the
-    same status (each point's period starts one alignment period before it). A failing run
-    that reaches the oldest point began at least then; an OK run is dated only when a
-    failing point precedes it ("recovered 20 min ago")."""
+    """When the current status began: the first point of the trailing run of points that are
+    OK (for OK) or failing at either level (for WARN and CRIT: a WARN that turned CRIT ten
+    minutes ago has been failing since the WARN began, and triage orders onsets by it); each
+    point's period starts one alignment period before it. A failing run that reaches the
+    oldest point began at least then; an OK run is dated only when a failing point precedes
+    it ("recovered 20 min ago")."""
+    ok = status is Status.OK
     start = None
     for t, v in reversed(pts):
-        if level(spec, v) is not status:
+        if (level(spec, v) is Status.OK) is not ok:
             return start if start is not None else None
         start = t - spec.alignment_period
-    return start if status is not Status.OK else None
+    return start if not ok else None
 
 
 def _quiet_for(spec: SignalSpec, pts: list[Point], now: float) -> float | None:
