@@ -106,3 +106,13 @@ def test_a_recurring_run_the_api_does_not_have_is_said_so():
         snap = service.refresh()
     assert snap.components["renamed-run"].status is Status.WARN
     assert "no recurring run named 'renamed-run'" in snap.components["renamed-run"].reason
+
+
+def test_a_step_the_successful_run_does_not_have_says_so_not_that_the_run_stopped():
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly")
+    cat.components["trainer"].labels["task"] = "trainr"  # a typo in the catalog
+    with running(cat, [nightly()]) as (service, _):
+        health = service.refresh().components["trainer"]
+    assert health.status is Status.NO_DATA
+    assert "no step named 'trainr'" in health.reason and "its steps: example-gen, transform, trainer" in health.reason
+    assert "stopped at" not in health.reason

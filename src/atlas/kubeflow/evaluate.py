@@ -176,6 +176,12 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
                        since=task.start)
     if run.finished is None:
         return _status(spec, Status.OK, f"waiting: the run of {when(run.created, now)} is in progress", since=run.created)
+    if run.state in ("SUCCEEDED", "SKIPPED"):
+        # a run that finished well ran every step it has: this one is not among them (a
+        # renamed step, or a typo in the catalog's `task` label), which no run will ever fix
+        names = ", ".join(t.name for t in run.tasks) or "none listed"
+        return _status(spec, Status.NO_DATA, f"no step named {name!r} in the run of {when(run.created, now)}, "
+                                             f"which {run.state.lower()} (its steps: {names})")
     stopped = ", ".join(t.name for t in run.failed_tasks()) or run.state.lower()
     # Not run is not known to be broken (the step that stopped the run is): no data, and the
     # failure before it stays the one that explains the run.
