@@ -116,6 +116,7 @@ def test_freshness_is_the_age_of_the_newest_point():
     assert s.status is Status.CRIT
     assert s.value == 41 * 3600
     assert s.reason == "ranker age: newest 41 h old > crit 36 h (at Sep 19 21:13)"
+    assert s.since == NOW - 41 * 3600 + 30 * 3600  # failing since it crossed warn (30 h), not crit
     fresh = evaluate.evaluate_points(spec, [(NOW - 2 * 3600, 8.0)], NOW)
     assert (fresh.status, fresh.reason) == (Status.OK, "ranker age: newest 2 h old (at 12:13)")
 

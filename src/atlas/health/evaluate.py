@@ -187,7 +187,9 @@ def freshness(spec: SignalSpec, newest: float | None, now: float, points=()) -> 
         status, limit_word = Status.WARN, f" > warn {readable.duration(spec.warn)}"
     reason = f"{spec.name}: newest {readable.duration(age)} old{limit_word} (at {readable.clock(newest, now)})"
     # an age crosses its threshold at a known moment: the newest entry's time plus the limit
-    since = newest + (spec.crit if status is Status.CRIT else spec.warn) if status is not Status.OK else None
+    # (the first one it crossed: a CRIT age was a WARN age before)
+    first = spec.warn if spec.warn is not None else spec.crit
+    since = newest + first if status is not Status.OK and first is not None else None
     return _status(spec, status, reason, round(age, 3), newest, points, since=since)
 
 
