@@ -106,6 +106,12 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     if not pts:
         if spec.on_absent == "zero" and spec.type == "metric":
             return _none_counted(spec, now, None, pts)
+        if spec.on_absent in ("warn", "crit") and spec.type == "metric":
+            # silent for longer than the look-back: still the finding, never NO_DATA (which
+            # triage ignores); when it began is beyond what this query saw
+            status = Status.WARN if spec.on_absent == "warn" else Status.CRIT
+            return _status(spec, status, f"{spec.name}: no points in the last {readable.duration(spec.lookback)}: "
+                                         "stopped, not reporting, or never reported")
         return no_data(spec)
     at, value = pts[-1]
     if spec.type == "freshness":
