@@ -37,3 +37,13 @@ def test_a_recurring_run_disabled_later_is_unknown_in_the_past_not_disabled():
         sched = signal(service.refresh(at=NOW - 6 * 3600), "retrieval-weekly", "kfp-schedule")
     assert sched.status is Status.NO_DATA
     assert "changed later" in sched.reason
+
+
+def test_before_a_recurring_run_existed_it_is_no_data_not_missing():
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly")
+    with running(cat, [nightly()]) as (service, _):
+        snap = service.refresh(at=NOW - 30 * 86400)  # the first of its 7 nightly runs was a week ago
+    for cid in ("ranker-training-nightly", "trainer"):
+        health = snap.components[cid]
+        assert health.status is Status.NO_DATA, (cid, health.reason)
+        assert "did not exist yet" in health.reason and "renamed, deleted" not in health.reason

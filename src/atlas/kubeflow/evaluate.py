@@ -48,6 +48,8 @@ def evaluate(spec: SignalSpec, data: DeploymentRuns, now: float) -> SignalStatus
     rr = data.recurring.get(name)
     if rr is None:
         return _status(spec, Status.WARN, f"no recurring run named {name!r} (renamed, deleted, or another namespace?)")
+    if rr.created > now:  # `atlas triage --at` before it existed
+        return _status(spec, Status.NO_DATA, f"recurring run {name!r} did not exist yet (created {when(rr.created, now)})")
     runs = data.runs.get(rr.recurring_run_id, [])
     days = readable.duration(max(0.0, now - data.window_start))
     return {

@@ -87,12 +87,12 @@ class DeploymentRuns:
 
 
 def as_of(data: DeploymentRuns, at: float) -> DeploymentRuns:
-    """What the runs looked like at `at` (a past moment: `atlas triage --at`): runs and
-    recurring runs created later are left out, a run or task that finished later was still
-    running then (its end state and error not yet known), and a recurring run updated later
-    is marked `changed_later` (the API keeps only its current state)."""
-    recurring = {name: (replace(rr, changed_later=True) if rr.updated > at else rr)
-                 for name, rr in data.recurring.items() if rr.created <= at}
+    """What the runs looked like at `at` (a past moment: `atlas triage --at`): runs created
+    later are left out, a run or task that finished later was still running then (its end
+    state and error not yet known), and a recurring run updated (or created) later is marked
+    `changed_later` (the API keeps only its current state)."""
+    recurring = {name: (replace(rr, changed_later=True) if max(rr.updated, rr.created) > at else rr)
+                 for name, rr in data.recurring.items()}
     runs = {}
     for rid, group in data.runs.items():
         kept = [_run_at(r, at) for r in group if r.created <= at]
