@@ -144,6 +144,9 @@ def test_a_failed_query_is_error_and_keeps_the_last_value_and_its_age():
     first = evaluate.failed(spec, "service unavailable at emulator 127.0.0.1:1", None, NOW)
     assert (first.status, first.value, first.reason) == (
         Status.ERROR, None, "query failed: service unavailable at emulator 127.0.0.1:1")
+    # `triage --at` an hour back after a live refresh: the live value is not that moment's
+    replay = evaluate.failed(spec, "service unavailable at emulator 127.0.0.1:1", before, NOW - 3600)
+    assert (replay.value, replay.reason) == (None, "query failed: service unavailable at emulator 127.0.0.1:1")
 
 
 def test_a_signal_that_cannot_be_queried_says_why():

@@ -240,7 +240,10 @@ def evaluate_log_count(spec: SignalSpec, count: int, now: float, capped: bool = 
 def failed(spec: SignalSpec, message: str, previous: SignalStatus | None, now: float) -> SignalStatus:
     """The query failed: ERROR, keeping the last known value and its age."""
     reason = f"query failed: {message}"
-    if previous is not None and previous.value is not None and previous.observed_at is not None:
+    # a value seen after `now` (a live refresh, then `triage --at` an hour back) is no
+    # "last known value" of that moment
+    if (previous is not None and previous.value is not None and previous.observed_at is not None
+            and previous.observed_at <= now):
         reason += (
             f" (last value {readable.quantity(previous.value, previous.unit)} at "
             f"{readable.clock(previous.observed_at, now)}, {readable.duration(now - previous.observed_at)} old)"
