@@ -206,9 +206,9 @@ def test_filter_outside_the_subset_is_invalid_argument(client, flt, message):
 
 
 @pytest.mark.parametrize("aligner, reducer, message", [
-    ("ALIGN_RATE", None, "only valid for DELTA or CUMULATIVE"),
-    ("ALIGN_FRACTION_TRUE", None, "only valid for BOOL"),
-    ("ALIGN_NONE", "REDUCE_SUM", "needs a per_series_aligner"),
+    ("ALIGN_RATE", None, "ALIGN_RATE does not apply to GAUGE"),  # custom metrics have a descriptor too
+    ("ALIGN_FRACTION_TRUE", None, "ALIGN_FRACTION_TRUE does not apply to"),
+    ("ALIGN_NONE", "REDUCE_SUM", "needs a per-series aligner"),
     ("ALIGN_PERCENT_CHANGE", None, "not supported by the emulator"),
 ])
 def test_aggregation_google_would_refuse_is_invalid_argument(client, aligner, reducer, message):

@@ -87,6 +87,16 @@ def test_the_table_refuses_what_the_issue_names():
     assert ("dataproc.googleapis.com/job/state", "ALIGN_MAX", "REDUCE_NONE") in REFUSED
     assert ("redis.googleapis.com/stats/memory/system_memory_usage_ratio", "ALIGN_RATE", "REDUCE_NONE") in REFUSED
     assert ("run.googleapis.com/request_latencies", "ALIGN_RATE", "REDUCE_NONE") in REFUSED
+    # the Aggregation reference: REDUCE_MEAN takes "numeric or distribution values", not BOOL
+    assert ("composer.googleapis.com/environment/healthy", "ALIGN_NEXT_OLDER", "REDUCE_MEAN") in REFUSED
+
+
+def test_the_true_counting_aligners_are_for_bool_gauges_only():
+    # "valid for GAUGE metrics with Boolean values" (ALIGN_COUNT alone also takes DELTA)
+    delta_bool = metrics.Metric("custom.googleapis.com/x", "DELTA", "BOOL", "", 60, 0, (), ())
+    for aligner in ("ALIGN_COUNT_TRUE", "ALIGN_COUNT_FALSE", "ALIGN_FRACTION_TRUE"):
+        assert metrics.aggregation_problem(delta_bool, aligner, "REDUCE_NONE")[0] == "aligner"
+    assert metrics.aggregation_problem(delta_bool, "ALIGN_COUNT", "REDUCE_NONE") == ("", "")
 
 
 @pytest.mark.parametrize("metric_type,aligner,reducer", REFUSED, ids=[f"{m.split('/', 1)[1]}-{a}-{r}" for m, a, r in REFUSED])
@@ -163,3 +173,19 @@ def test_a_search_still_running_answers_empty_pages_with_a_token():
                                         retry=NO_RETRY, timeout=5)
         pages = [list(page.entries) for page in pager.pages]
     assert pages[0] == [] and pages[1] == [] and [e.text_payload for e in pages[2]] == ["found"]
+
+
+def test_a_metric_outside_the_table_is_held_to_its_own_kind_and_value_type():
+    # a custom BOOL gauge: Google refuses ALIGN_MAX on it exactly as on dataproc's job/state
+    scenario = scenario_from_dict({"scenario": {"project": "p"}, "series": [
+        {"metric_type": "custom.googleapis.com/export/ok", "resource_type": "global", "resource_labels": {"id": "x"},
+         "value_type": "bool", "constant": 1}]})
+    emu = GcpEmulator(scenario, now=lambda: NOW)
+    emu.start()
+    try:
+        client = metric_client(emu.address)
+        with pytest.raises(exceptions.InvalidArgument, match="does not apply to BOOL"):
+            _list(client, "custom.googleapis.com/export/ok", "ALIGN_MAX", "REDUCE_NONE")
+        assert _list(client, "custom.googleapis.com/export/ok", "ALIGN_FRACTION_TRUE", "REDUCE_NONE")
+    finally:
+        emu.stop()

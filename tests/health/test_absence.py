@@ -66,6 +66,19 @@ def test_a_topic_whose_publishes_stop_turns_warn_within_its_window():
     assert PUBLISH.alignment_period <= NOW - stopped.since <= PUBLISH.window
 
 
+def test_a_topic_silent_for_longer_than_the_look_back_stays_warn_not_no_data():
+    # NO_DATA would drop the stopped producer out of triage just as its silence grows
+    clock = [NOW]
+    emu = emulator_at(clock, [publishes("stopped", stop="-2h")])
+    try:
+        service = service_for(make_catalog([topic("stopped")], [PUBLISH]), emu.address)
+        stopped = service.refresh().components["stopped"]
+    finally:
+        emu.stop()
+    assert stopped.status is Status.WARN
+    assert "no points in the last" in stopped.reason and "stopped, not reporting" in stopped.reason
+
+
 def one_failure(workflow: str, minutes_ago: int) -> dict:
     """One failed run, counted in the minute it ended (no point in any other minute)."""
     return {"metric_type": DAG_FAILED.metric_type, "resource_type": "cloud_composer_workflow",

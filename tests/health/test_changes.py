@@ -82,6 +82,9 @@ def test_prs_merged_before_the_onset_are_found_under_the_code_path(github):
     window = merge(forge, clock, onset - 40 * 60, "window", "dataflow/sessionizer/window.py", "bump sessionizer window")
     docs = merge(forge, clock, onset - 20 * 60, "docs", "README.md", "docs: typo")
     merge(forge, clock, onset + 10 * 60, "after", "dataflow/sessionizer/b.py", "after the onset")
+    # an onset is known to within minutes (alignment period, ingestion delay): a merge 2 min
+    # "after" it is a suspect, not left out
+    deploy = merge(forge, clock, onset + 2 * 60, "deploy", "dataflow/sessionizer/c.py", "roll out the new sink")
     clock.t = NOW
 
     cat = catalog_with_repo()
@@ -89,11 +92,12 @@ def test_prs_merged_before_the_onset_are_found_under_the_code_path(github):
     found, note, scope = reader.changes("sessionizer", onset, NOW)
     assert note == "" and scope == f"{REPO} under dataflow/sessionizer/, 24 h before onset"
     assert [(c.number, c.title, c.author, c.experiment) for c in found] == [
+        (deploy, "roll out the new sink", "atlas-bot", ""),
         (window, "bump sessionizer window", "atlas-bot", "exp-ranker-dwell-v2")]
-    assert found[0].merged_at == pytest.approx(onset - 40 * 60, abs=1)
+    assert found[1].merged_at == pytest.approx(onset - 40 * 60, abs=1)
     # without a code path, every PR of the repo in the window, newest first
     everything, _, _ = reader.changes("events", onset, NOW)
-    assert [c.number for c in everything] == [docs, window]
+    assert [c.number for c in everything] == [deploy, docs, window]
     assert old not in [c.number for c in everything]
 
     # under a cause in the triage text, with how long before the onset
@@ -105,6 +109,7 @@ def test_prs_merged_before_the_onset_are_found_under_the_code_path(github):
     text = triage_text(items, now=NOW)
     assert (f"changed before: PR #{window} 'bump sessionizer window' merged 40 min before onset, by atlas-bot "
             f"({REPO}) [experiment exp-ranker-dwell-v2, opened by atlas]") in text
+    assert f"PR #{deploy} 'roll out the new sink' merged 2 min after onset (within its uncertainty)" in text
     assert "changes: unknown (no repo in the catalog for this component)" in text  # lonely
 
 

@@ -116,6 +116,7 @@ def test_freshness_is_the_age_of_the_newest_point():
     assert s.status is Status.CRIT
     assert s.value == 41 * 3600
     assert s.reason == "ranker age: newest 41 h old > crit 36 h (at Sep 19 21:13)"
+    assert s.since == NOW - 41 * 3600 + 30 * 3600  # failing since it crossed warn (30 h), not crit
     fresh = evaluate.evaluate_points(spec, [(NOW - 2 * 3600, 8.0)], NOW)
     assert (fresh.status, fresh.reason) == (Status.OK, "ranker age: newest 2 h old (at 12:13)")
 
@@ -143,6 +144,9 @@ def test_a_failed_query_is_error_and_keeps_the_last_value_and_its_age():
     first = evaluate.failed(spec, "service unavailable at emulator 127.0.0.1:1", None, NOW)
     assert (first.status, first.value, first.reason) == (
         Status.ERROR, None, "query failed: service unavailable at emulator 127.0.0.1:1")
+    # `triage --at` an hour back after a live refresh: the live value is not that moment's
+    replay = evaluate.failed(spec, "service unavailable at emulator 127.0.0.1:1", before, NOW - 3600)
+    assert (replay.value, replay.reason) == (None, "query failed: service unavailable at emulator 127.0.0.1:1")
 
 
 def test_a_signal_that_cannot_be_queried_says_why():
@@ -174,3 +178,22 @@ def test_ok_after_failing_says_when_it_recovered_and_failing_says_since_when():
     assert crit.status is Status.CRIT and onset(crit.status.value, crit.since, NOW) == "failing for 31 min"
     steady = evaluate.evaluate_points(spec, [(NOW - m * MIN, 12.0) for m in range(10, 0, -1)], NOW)
     assert steady.since is None  # never failing in the look-back: nothing to date
+
+
+def test_a_warn_that_turned_crit_has_been_failing_since_the_warn_began():
+    spec = lag()  # warn 60 s, crit 300 s
+    points = ([(NOW - m * MIN, 10.0) for m in range(40, 30, -1)] + [(NOW - m * MIN, 120.0) for m in range(30, 5, -1)]
+              + [(NOW - m * MIN, 400.0) for m in range(5, 0, -1)])
+    crit = evaluate.evaluate_points(spec, points, NOW)
+    assert crit.status is Status.CRIT and crit.since == NOW - 31 * MIN  # not 6 min: the WARN came first
+    improving = evaluate.evaluate_points(spec, points[:-5] + [(NOW - m * MIN, 120.0) for m in range(5, 0, -1)], NOW)
+    assert improving.status is Status.WARN and improving.since == NOW - 31 * MIN
+
+
+def test_a_component_with_an_old_warn_and_a_fresh_crit_has_been_failing_since_the_warn():
+    from atlas.health.model import SignalStatus
+    from atlas.health.rollup import component_health
+
+    old_warn = SignalStatus("x", "a", Status.WARN, "a", since=NOW - 3 * 3600)
+    new_crit = SignalStatus("x", "b", Status.CRIT, "b", since=NOW - 600)
+    assert component_health("x", [old_warn, new_crit]).since == NOW - 3 * 3600

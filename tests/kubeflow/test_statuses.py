@@ -106,3 +106,38 @@ def test_a_recurring_run_the_api_does_not_have_is_said_so():
         snap = service.refresh()
     assert snap.components["renamed-run"].status is Status.WARN
     assert "no recurring run named 'renamed-run'" in snap.components["renamed-run"].reason
+
+
+def test_a_step_the_successful_run_does_not_have_says_so_not_that_the_run_stopped():
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly")
+    cat.components["trainer"].labels["task"] = "trainr"  # a typo in the catalog
+    with running(cat, [nightly()]) as (service, _):
+        health = service.refresh().components["trainer"]
+    assert health.status is Status.NO_DATA
+    assert "no step named 'trainr'" in health.reason and "its steps: example-gen, transform, trainer" in health.reason
+    assert "stopped at" not in health.reason
+
+
+def test_ok_that_never_failed_says_nothing_about_recovering():
+    # "recovered 24 h ago" on a model that was never stale sends on-call looking for an incident
+    from atlas.health.readable import onset
+
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly", model_of="ranker-training-nightly")
+    with running(cat, [nightly()]) as (service, _):
+        snap = service.refresh()
+    for cid in ("ranker-training-nightly", "trainer", "ranker"):
+        health = snap.components[cid]
+        assert health.status is Status.OK
+        assert onset("OK", health.since, NOW) == "", (cid, health.since)
+
+
+def test_ok_after_a_failed_run_says_when_it_recovered():
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly")
+    rr = nightly(failed=[{"run": 2, "task": "trainer", "error": "OOMKilled"}])  # the night before
+    with running(cat, [rr]) as (service, _):
+        snap = service.refresh()
+    last = signal(snap, "ranker-training-nightly", "kfp-last-run")
+    assert last.status is Status.OK and last.since == last.observed_at  # recovered when the newest run ended
+    trainer = signal(snap, "trainer", "pipeline-task")
+    assert trainer.status is Status.OK and trainer.since is not None
+    assert signal(snap, "transform", "pipeline-task").since is None  # it did not fail the night before

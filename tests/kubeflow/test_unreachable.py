@@ -54,3 +54,21 @@ def test_a_server_error_is_error_with_the_servers_words_and_recovers_next_refres
     assert bad.components["ranker-training-nightly"].status is Status.ERROR
     assert "HTTP 500: upstream connect error" in bad.errors[0]
     assert good.components["ranker-training-nightly"].status is Status.OK
+
+
+
+def test_an_endpoint_without_a_scheme_is_read_as_http_like_the_kfp_sdk_does():
+    from atlas.emulators.kfp import KfpEmulator
+    from atlas.kubeflow.reader import make_reader
+
+    from .product import NOW, nightly
+
+    emu = KfpEmulator({"namespace": "kubeflow", "recurring_run": [nightly()]}, now=lambda: NOW)
+    endpoint = emu.start()
+    reader = make_reader(catalog(["ranker-training-nightly"]), {"KF_PIPELINES_ENDPOINT": endpoint.removeprefix("http://")})
+    try:
+        rr, runs = reader.runs_of("kfp", "ranker-training-nightly", now=NOW)
+    finally:
+        reader.close()
+        emu.stop()
+    assert rr is not None and len(runs) == 7

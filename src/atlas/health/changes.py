@@ -17,6 +17,7 @@ from typing import Any
 
 from atlas.catalog.model import Catalog
 from atlas.health import readable
+from atlas.health.onset import DEFAULT_TOLERANCE
 from atlas.health.triage import TriageItem, iso
 
 CHANGE_WINDOW = 24 * 3600.0  # a daily batch job fails on the first run after a change
@@ -78,7 +79,7 @@ class ChangeReader:
 
     def __init__(self, catalog: Catalog, forge: Any, *, experiments: Mapping[tuple[str, int], str] | None = None,
                  window: float = CHANGE_WINDOW, unavailable: str = "",
-                 expected: tuple[type[BaseException], ...] = ()):
+                 expected: tuple[type[BaseException], ...] = (), slack: float = DEFAULT_TOLERANCE):
         self.catalog = catalog
         self.forge = forge  # None: `unavailable` says why (no token, ...)
         # the forge's own failure type (ForgeError: one scrubbed line); health does not
@@ -86,6 +87,9 @@ class ChangeReader:
         self.expected = expected
         self.unavailable = unavailable or "no forge"
         self.window = window
+        # an onset is known only to within its alignment period and ingestion delay (triage's
+        # tolerance): a deploy merged minutes "after" it may well be what broke it
+        self.slack = slack
         self.experiments = dict(experiments or {})
         self._merged: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         self._failed: dict[str, str] = {}  # github -> why its PRs could not be read
@@ -112,7 +116,7 @@ class ChangeReader:
         repo = self.catalog.repos.get(comp.repo)
         if repo is None:
             return [], f"repo {comp.repo!r} is not declared", ""
-        end = now if onset is None else onset
+        end = now if onset is None else min(now, onset + self.slack)
         start = end - self.window
         where = repo.github + (f" under {comp.code_path.strip('/')}/" if comp.code_path else "")
         scope = f"{where}, {readable.duration(self.window)} before {'onset' if onset is not None else 'now: onset unknown'}"

@@ -106,6 +106,12 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     if not pts:
         if spec.on_absent == "zero" and spec.type == "metric":
             return _none_counted(spec, now, None, pts)
+        if spec.on_absent in ("warn", "crit") and spec.type == "metric":
+            # silent for longer than the look-back: still the finding, never NO_DATA (which
+            # triage ignores); when it began is beyond what this query saw
+            status = Status.WARN if spec.on_absent == "warn" else Status.CRIT
+            return _status(spec, status, f"{spec.name}: no points in the last {readable.duration(spec.lookback)}: "
+                                         "stopped, not reporting, or never reported")
         return no_data(spec)
     at, value = pts[-1]
     if spec.type == "freshness":
@@ -145,16 +151,19 @@ def _none_counted(spec: SignalSpec, now: float, last: float | None, pts: list[Po
 
 
 def onset(spec: SignalSpec, pts: list[Point], status: Status) -> float | None:
-    """When the current status began: the first point of the trailing run of points with the
-    same status (each point's period starts one alignment period before it). A failing run
-    that reaches the oldest point began at least then; an OK run is dated only when a
-    failing point precedes it ("recovered 20 min ago")."""
+    """When the current status began: the first point of the trailing run of points that are
+    OK (for OK) or failing at either level (for WARN and CRIT: a WARN that turned CRIT ten
+    minutes ago has been failing since the WARN began, and triage orders onsets by it); each
+    point's period starts one alignment period before it. A failing run that reaches the
+    oldest point began at least then; an OK run is dated only when a failing point precedes
+    it ("recovered 20 min ago")."""
+    ok = status is Status.OK
     start = None
     for t, v in reversed(pts):
-        if level(spec, v) is not status:
+        if (level(spec, v) is Status.OK) is not ok:
             return start if start is not None else None
         start = t - spec.alignment_period
-    return start if status is not Status.OK else None
+    return start if not ok else None
 
 
 def _quiet_for(spec: SignalSpec, pts: list[Point], now: float) -> float | None:
@@ -184,7 +193,9 @@ def freshness(spec: SignalSpec, newest: float | None, now: float, points=()) -> 
         status, limit_word = Status.WARN, f" > warn {readable.duration(spec.warn)}"
     reason = f"{spec.name}: newest {readable.duration(age)} old{limit_word} (at {readable.clock(newest, now)})"
     # an age crosses its threshold at a known moment: the newest entry's time plus the limit
-    since = newest + (spec.crit if status is Status.CRIT else spec.warn) if status is not Status.OK else None
+    # (the first one it crossed: a CRIT age was a WARN age before)
+    first = spec.warn if spec.warn is not None else spec.crit
+    since = newest + first if status is not Status.OK and first is not None else None
     return _status(spec, status, reason, round(age, 3), newest, points, since=since)
 
 
@@ -229,7 +240,10 @@ def evaluate_log_count(spec: SignalSpec, count: int, now: float, capped: bool = 
 def failed(spec: SignalSpec, message: str, previous: SignalStatus | None, now: float) -> SignalStatus:
     """The query failed: ERROR, keeping the last known value and its age."""
     reason = f"query failed: {message}"
-    if previous is not None and previous.value is not None and previous.observed_at is not None:
+    # a value seen after `now` (a live refresh, then `triage --at` an hour back) is no
+    # "last known value" of that moment
+    if (previous is not None and previous.value is not None and previous.observed_at is not None
+            and previous.observed_at <= now):
         reason += (
             f" (last value {readable.quantity(previous.value, previous.unit)} at "
             f"{readable.clock(previous.observed_at, now)}, {readable.duration(now - previous.observed_at)} old)"

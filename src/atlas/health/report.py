@@ -67,8 +67,10 @@ def failing_for(item: TriageItem, now: float | None) -> str:
 def _change_line(change, onset: float | None, now: float | None) -> str:
     ref = onset if onset is not None else now
     when = "merged" if ref is None else (
-        f"merged {readable.duration(max(0.0, ref - change.merged_at))} before "
-        f"{'onset' if onset is not None else 'now (onset unknown)'}")
+        (f"merged {readable.duration(change.merged_at - onset)} after onset (within its uncertainty)"
+         if onset is not None and change.merged_at > onset else
+         f"merged {readable.duration(max(0.0, ref - change.merged_at))} before "
+         f"{'onset' if onset is not None else 'now (onset unknown)'}"))
     by = f", by {change.author}" if change.author else ""
     exp = f" [experiment {change.experiment}, opened by atlas]" if change.experiment else ""
     return f"PR #{change.number} {change.title!r} {when}{by} ({change.repo}){exp}"

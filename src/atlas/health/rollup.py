@@ -38,9 +38,12 @@ def component_health(component_id: str, signals: list[SignalStatus]) -> Componen
 
 
 def _since(status: Status, signals: list[SignalStatus]) -> float | None:
-    """A failing component has been failing since its earliest signal in that status turned;
-    an OK one recovered when its last signal did (None when none was failing)."""
-    times = [s.since for s in signals if s.status is status and s.since is not None]
+    """A WARN or CRIT component has been failing since the earliest of its WARN and CRIT
+    signals turned (a WARN for 3 h under a CRIT of 10 min: failing for 3 h); otherwise since
+    its earliest signal in that status turned; an OK one recovered when its last signal did
+    (None when none was failing)."""
+    levels = (Status.WARN, Status.CRIT) if status in (Status.WARN, Status.CRIT) else (status,)
+    times = [s.since for s in signals if s.status in levels and s.since is not None]
     if not times:
         return None
     return max(times) if status is Status.OK else min(times)

@@ -359,7 +359,8 @@ class HealthService:
         target = reader.target(deployment)
         if target in self._down:
             return self._failed(specs, self._down[target], now), 0, f"{label}: {self._down[target]} ({_affected(specs)})"
-        statuses, calls, problem, unreachable = reader.statuses(deployment, specs, now)
+        statuses, calls, problem, unreachable = reader.statuses(deployment, specs, now,
+                                                                past=self._until is not None)
         if problem:
             if unreachable:
                 self._down.setdefault(target, problem)

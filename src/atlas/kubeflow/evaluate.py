@@ -22,7 +22,7 @@ from atlas.health.model import SignalStatus, Status
 from atlas.health.specs import PIPELINE_TYPES as TYPES  # noqa: F401 - re-exported
 from atlas.health.specs import SignalSpec
 from atlas.kubeflow.cron import Cron, CronError
-from atlas.kubeflow.model import DeploymentRuns, PipelineRun, RecurringRun
+from atlas.kubeflow.model import DeploymentRuns, PipelineRun, RecurringRun, TaskRun
 
 
 
@@ -48,6 +48,8 @@ def evaluate(spec: SignalSpec, data: DeploymentRuns, now: float) -> SignalStatus
     rr = data.recurring.get(name)
     if rr is None:
         return _status(spec, Status.WARN, f"no recurring run named {name!r} (renamed, deleted, or another namespace?)")
+    if rr.created > now:  # `atlas triage --at` before it existed
+        return _status(spec, Status.NO_DATA, f"recurring run {name!r} did not exist yet (created {when(rr.created, now)})")
     runs = data.runs.get(rr.recurring_run_id, [])
     days = readable.duration(max(0.0, now - data.window_start))
     return {
@@ -71,8 +73,7 @@ def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -
     finished = [r for r in runs if r.finished is not None]
     if not finished:
         if runs:
-            return _status(spec, Status.OK, f"first run in progress since {when(runs[0].created, now)}",
-                           since=runs[0].created)
+            return _status(spec, Status.OK, f"first run in progress since {when(runs[0].created, now)}")
         return _status(spec, Status.NO_DATA, f"no runs in the last {days}")
     streak = 0
     for r in finished:
@@ -89,10 +90,16 @@ def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -
     word = newest.state.lower()
     reason = f"last run {word} at {when(newest.finished, now)} (took {readable.duration(newest.duration or 0)})"
     status = Status.OK if newest.state in ("SUCCEEDED", "SKIPPED") else Status.WARN
-    return _status(spec, status, reason, value=0.0, observed_at=newest.finished, since=newest.finished, unit="runs")
+    # OK is dated only when it recovered: the run before it did not end well
+    recovered = len(finished) > 1 and finished[1].state not in ("SUCCEEDED", "SKIPPED")
+    since = newest.finished if status is not Status.OK or recovered else None
+    return _status(spec, status, reason, value=0.0, observed_at=newest.finished, since=since, unit="runs")
 
 
 def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
+    if rr.changed_later:
+        return _status(spec, Status.NO_DATA, f"cannot tell: the recurring run was changed later "
+                                             f"({when(rr.updated, now)}) and the API keeps only its current state")
     if not rr.enabled:
         return _status(spec, Status.WARN, f"recurring run disabled (since {when(rr.updated, now)})", since=rr.updated)
     base = runs[0].created if runs else rr.created
@@ -120,7 +127,7 @@ def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
     nxt = expected if expected > now else cron_next(rr, now)
     tail = f"; next {when(nxt, now)}" if nxt else ""
     return _status(spec, Status.OK, f"on schedule ({rr.cron or f'every {readable.duration(period)}'}){tail}",
-                   value=round(late, 2), since=base, unit="periods")
+                   value=round(late, 2), unit="periods")
 
 
 def cron_next(rr: RecurringRun, now: float) -> float | None:
@@ -152,7 +159,7 @@ def _duration(spec, rr, runs, now, days, lab) -> SignalStatus:
     if ratio > limit:
         return _status(spec, Status.WARN, f"{text} > warn {limit:g}x", value=round(ratio, 2),
                        since=run.created + limit * usual, unit="x")
-    return _status(spec, Status.OK, text, value=round(ratio, 2), since=run.created, unit="x")
+    return _status(spec, Status.OK, text, value=round(ratio, 2), unit="x")
 
 
 def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
@@ -167,12 +174,20 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
             return _status(spec, Status.CRIT, f"{name} failed{at}" + (f": {task.error}" if task.error else ""),
                            observed_at=task.end, since=task.end or run.finished)
         if task.state in ("SUCCEEDED", "SKIPPED"):
+            # dated only when it recovered: the step failed in the run before
+            before = next((t for r in runs[1:] if (t := r.task(name)) is not None), None)
+            recovered = before is not None and before.state == "FAILED"
             return _status(spec, Status.OK, f"{task.state.lower()} in the run of {when(run.created, now)}",
-                           observed_at=task.end, since=task.end)
-        return _status(spec, Status.OK, f"{task.state.lower()} since {when(task.start or run.created, now)}",
-                       since=task.start)
+                           observed_at=task.end, since=task.end if recovered else None)
+        return _status(spec, Status.OK, f"{task.state.lower()} since {when(task.start or run.created, now)}")
     if run.finished is None:
-        return _status(spec, Status.OK, f"waiting: the run of {when(run.created, now)} is in progress", since=run.created)
+        return _status(spec, Status.OK, f"waiting: the run of {when(run.created, now)} is in progress")
+    if run.state in ("SUCCEEDED", "SKIPPED"):
+        # a run that finished well ran every step it has: this one is not among them (a
+        # renamed step, or a typo in the catalog's `task` label), which no run will ever fix
+        names = ", ".join(t.name for t in run.tasks) or "none listed"
+        return _status(spec, Status.NO_DATA, f"no step named {name!r} in the run of {when(run.created, now)}, "
+                                             f"which {run.state.lower()} (its steps: {names})")
     stopped = ", ".join(t.name for t in run.failed_tasks()) or run.state.lower()
     # Not run is not known to be broken (the step that stopped the run is): no data, and the
     # failure before it stays the one that explains the run.
@@ -180,23 +195,35 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
                    since=run.finished)
 
 
-def _push(spec, rr, runs, now, days, lab) -> SignalStatus:
-    step = lab.get("push_task", "pusher")
+def _pushes(runs: list[PipelineRun], step: str) -> list[tuple[PipelineRun, TaskRun]]:
+    """The successful runs of the push step, newest first."""
+    out = []
     for run in runs:
         task = run.task(step)
         if task is not None and task.state == "SUCCEEDED" and task.end:
-            age = now - task.end
-            status = Status.OK
-            since = task.end
-            if spec.crit is not None and age > spec.crit:
-                status, since = Status.CRIT, task.end + spec.crit
-            elif spec.warn is not None and age > spec.warn:
-                status, since = Status.WARN, task.end + spec.warn
-            limit = spec.crit if status is Status.CRIT else spec.warn
-            bound = f" > {'crit' if status is Status.CRIT else 'warn'} {readable.duration(limit)}" if status is not Status.OK else ""
-            return _status(spec, status, f"pushed {readable.duration(age)} ago by the run of "
-                                         f"{when(run.created, now)} ({rr.display_name}){bound}",
-                           value=age, observed_at=task.end, since=since, unit="s")
-    status = Status.CRIT if spec.crit is not None else Status.WARN
-    return _status(spec, status, f"no successful {step} step in the last {days} of {rr.display_name}",
-                   value=None, since=None, unit="s")
+            out.append((run, task))
+    return out
+
+
+def _push(spec, rr, runs, now, days, lab) -> SignalStatus:
+    step = lab.get("push_task", "pusher")
+    pushes = _pushes(runs, step)
+    if not pushes:
+        status = Status.CRIT if spec.crit is not None else Status.WARN
+        return _status(spec, status, f"no successful {step} step in the last {days} of {rr.display_name}",
+                       value=None, since=None, unit="s")
+    run, task = pushes[0]
+    age = now - task.end
+    first = spec.warn if spec.warn is not None else spec.crit  # the age at which it turns failing
+    status, since = Status.OK, None
+    if spec.crit is not None and age > spec.crit:
+        status, since = Status.CRIT, task.end + first  # failing since it turned WARN, if it did
+    elif spec.warn is not None and age > spec.warn:
+        status, since = Status.WARN, task.end + spec.warn
+    elif len(pushes) > 1 and first is not None and task.end - pushes[1][1].end > first:
+        since = task.end  # OK is dated only when it recovered: the push before was already too old
+    limit = spec.crit if status is Status.CRIT else spec.warn
+    bound = f" > {'crit' if status is Status.CRIT else 'warn'} {readable.duration(limit)}" if status is not Status.OK else ""
+    return _status(spec, status, f"pushed {readable.duration(age)} ago by the run of "
+                                 f"{when(run.created, now)} ({rr.display_name}){bound}",
+                   value=age, observed_at=task.end, since=since, unit="s")

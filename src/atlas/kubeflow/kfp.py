@@ -95,7 +95,11 @@ class KfpClient:
                  timeout: float = 10.0, connect_timeout: float = 3.0, session=None) -> None:
         import requests
 
-        self.host = host.rstrip("/")
+        host = host.strip().rstrip("/")
+        # the kfp SDK takes a host without a scheme ("ml-pipeline.kubeflow:8888", and it strips
+        # http:// itself: kfp/client/client.py _load_config) and urllib3 then speaks plain HTTP;
+        # people set KF_PIPELINES_ENDPOINT that way, so read it that way too
+        self.host = host if "://" in host else f"http://{host}"
         self.namespace = namespace
         self._auth = auth
         self._timeout = (connect_timeout, timeout)
@@ -127,7 +131,9 @@ class KfpClient:
         except requests.exceptions.Timeout:
             raise KubeflowError(f"Kubeflow API at {self.host} took longer than {self._timeout[1]:g} s") from None
         except requests.exceptions.RequestException as exc:
-            raise KubeflowError(f"Kubeflow API at {self.host}: {exc.__class__.__name__}") from None
+            first = (str(exc).splitlines() or [""])[0][:200]  # the URL at most: tokens sit in headers
+            raise KubeflowError(f"Kubeflow API at {self.host}: {exc.__class__.__name__}"
+                                + (f": {first}" if first else "")) from None
         if resp.status_code in (301, 302, 303, 307, 401, 403):
             # IAP answers 302 to its sign-in page without a valid ID token
             raise KubeflowError(f"Kubeflow API at {self.host} refused the credentials (HTTP {resp.status_code}); "

@@ -7,7 +7,7 @@ pipeline job); the readers translate into these. Pure data: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # KFP's RuntimeState (backend/api/v2beta1/run.proto); Vertex states are mapped onto it.
 FINISHED = frozenset({"SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"})
@@ -74,6 +74,7 @@ class RecurringRun:
     created: float
     updated: float
     interval: float | None = None  # periodic_schedule.interval_second
+    changed_later: bool = False  # as_of(): updated after the moment evaluated (its state then is unknown)
 
 
 @dataclass(slots=True)
@@ -83,3 +84,26 @@ class DeploymentRuns:
     recurring: dict[str, RecurringRun] = field(default_factory=dict)  # by display name
     runs: dict[str, list[PipelineRun]] = field(default_factory=dict)  # recurring_run_id -> newest first
     window_start: float = 0.0  # runs created before this were not read
+
+
+def as_of(data: DeploymentRuns, at: float) -> DeploymentRuns:
+    """What the runs looked like at `at` (a past moment: `atlas triage --at`): runs created
+    later are left out, a run or task that finished later was still running then (its end
+    state and error not yet known), and a recurring run updated (or created) later is marked
+    `changed_later` (the API keeps only its current state)."""
+    recurring = {name: (replace(rr, changed_later=True) if max(rr.updated, rr.created) > at else rr)
+                 for name, rr in data.recurring.items()}
+    runs = {}
+    for rid, group in data.runs.items():
+        kept = [_run_at(r, at) for r in group if r.created <= at]
+        if kept:
+            runs[rid] = kept
+    return DeploymentRuns(recurring=recurring, runs=runs, window_start=data.window_start)
+
+
+def _run_at(run: PipelineRun, at: float) -> PipelineRun:
+    if run.finished is not None and run.finished <= at:
+        return run
+    tasks = tuple(t if t.end is not None and t.end <= at else replace(t, state="RUNNING", end=None, error="")
+                  for t in run.tasks if t.start is not None and t.start <= at)
+    return replace(run, state="RUNNING", finished=None, error="", tasks=tasks)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from atlas.health.specs import SignalSpec
 from atlas.kubeflow.cron import Cron, CronError
 from atlas.kubeflow.kfp import KfpClient, KubeflowError
-from atlas.kubeflow.model import DeploymentRuns, PipelineRun, RecurringRun
+from atlas.kubeflow.model import DeploymentRuns, PipelineRun, RecurringRun, as_of
 
 ENDPOINT_ENV = "KF_PIPELINES_ENDPOINT"
 RECURRING_TTL = 600.0
@@ -74,15 +74,19 @@ class KubeflowReader:
                 raise
             return self._view(state, specs), client.calls - before
 
-    def statuses(self, deployment: str, specs: list[SignalSpec], now: float):
+    def statuses(self, deployment: str, specs: list[SignalSpec], now: float, *, past: bool = False):
         """(statuses, calls, problem, unreachable) for the health service: never raises for a
-        remote failure; `problem` is one line ("" when the read worked)."""
+        remote failure; `problem` is one line ("" when the read worked). `past`: `now` is a
+        past moment (`atlas triage --at`): the API answers with today's runs, so they are
+        cut back to what was known then (a run that failed later was still running)."""
         from atlas.kubeflow.evaluate import evaluate
 
         try:
             data, calls = self.read(deployment, specs, now)
         except KubeflowError as exc:
             return [], getattr(exc, "calls", 0), str(exc), exc.unreachable
+        if past:
+            data = as_of(data, now)
         return [evaluate(s, data, now) for s in specs], calls, "", False
 
     def _read(self, state: _State, specs: list[SignalSpec], now: float) -> None:

@@ -30,6 +30,7 @@ REDUCERS = ("REDUCE_NONE", "REDUCE_MEAN", "REDUCE_MIN", "REDUCE_MAX", "REDUCE_SU
 
 _PERCENTILES = ("99", "95", "50", "05")
 _GD = frozenset({"GAUGE", "DELTA"})
+_GAUGE = frozenset({"GAUGE"})
 _COUNTERS = frozenset({"DELTA", "CUMULATIVE"})
 _ALL_TYPES = frozenset(VALUE_TYPES)
 
@@ -37,24 +38,25 @@ _ALL_TYPES = frozenset(VALUE_TYPES)
 ALIGNER_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "ALIGN_DELTA": (_COUNTERS, NUMERIC | {"DISTRIBUTION"}),
     "ALIGN_RATE": (_COUNTERS, NUMERIC),
-    "ALIGN_INTERPOLATE": (frozenset({"GAUGE"}), NUMERIC),
-    "ALIGN_NEXT_OLDER": (frozenset({"GAUGE"}), _ALL_TYPES),
+    "ALIGN_INTERPOLATE": (_GAUGE, NUMERIC),
+    "ALIGN_NEXT_OLDER": (_GAUGE, _ALL_TYPES),
     "ALIGN_MIN": (_GD, NUMERIC),
     "ALIGN_MAX": (_GD, NUMERIC),
     "ALIGN_MEAN": (_GD, NUMERIC),
     "ALIGN_COUNT": (_GD, NUMERIC | {"BOOL"}),
     "ALIGN_SUM": (_GD, NUMERIC | {"DISTRIBUTION"}),
     "ALIGN_STDDEV": (_GD, NUMERIC),
-    "ALIGN_COUNT_TRUE": (_GD, frozenset({"BOOL"})),
-    "ALIGN_COUNT_FALSE": (_GD, frozenset({"BOOL"})),
-    "ALIGN_FRACTION_TRUE": (_GD, frozenset({"BOOL"})),
+    # "valid for GAUGE metrics with Boolean values" (not DELTA, unlike ALIGN_COUNT)
+    "ALIGN_COUNT_TRUE": (_GAUGE, frozenset({"BOOL"})),
+    "ALIGN_COUNT_FALSE": (_GAUGE, frozenset({"BOOL"})),
+    "ALIGN_FRACTION_TRUE": (_GAUGE, frozenset({"BOOL"})),
     "ALIGN_PERCENT_CHANGE": (_GD, NUMERIC),
     **{f"ALIGN_PERCENTILE_{p}": (_GD, frozenset({"DISTRIBUTION"})) for p in _PERCENTILES},
 }
 
 # reducer -> value types of the aligned series it is valid for (aligned series are GAUGE or DELTA)
 REDUCER_RULES: dict[str, frozenset[str]] = {
-    "REDUCE_MEAN": NUMERIC | {"DISTRIBUTION", "BOOL"},
+    "REDUCE_MEAN": NUMERIC | {"DISTRIBUTION"},  # "numeric or distribution": a BOOL wants REDUCE_FRACTION_TRUE
     "REDUCE_MIN": NUMERIC,
     "REDUCE_MAX": NUMERIC,
     "REDUCE_SUM": NUMERIC | {"DISTRIBUTION"},

@@ -64,9 +64,11 @@ def list_time_series(emu: "GcpEmulator", request, context):
         emu.reject(context, "ListTimeSeries: The alignment period must be specified when an aligner is set "
                             "(aggregation.alignment_period, at least 60s)")
     known = metrics.lookup(flt.metric_type)
-    if known is not None:
+    descriptor = known or _scenario_descriptor(emu, project, flt.metric_type)
+    if descriptor is not None:
         # Google checks the aggregation against the metric's descriptor, matched series or not
-        _, why = metrics.aggregation_problem(known, aligner, reducer)
+        # (a custom or Prometheus metric has one too: the kind and value type it was written as)
+        _, why = metrics.aggregation_problem(descriptor, aligner, reducer)
         if why:
             emu.reject(context, f"ListTimeSeries: {why}")
 
@@ -99,6 +101,15 @@ def list_time_series(emu: "GcpEmulator", request, context):
     page_size = request.page_size if 0 < request.page_size <= MAX_PAGE_SIZE else MAX_PAGE_SIZE
     _, response.next_page_token = emu.page(result, page_size, request.page_token, context, add)
     return response
+
+
+def _scenario_descriptor(emu: "GcpEmulator", project: str, metric_type: str) -> metrics.Metric | None:
+    """The descriptor of a metric outside the table: as the scenario writes its series."""
+    specs = emu.series_of(project, metric_type)
+    if not specs:
+        return None
+    s = specs[0]
+    return metrics.Metric(metric_type, s.metric_kind.upper(), s.value_type.upper(), s.unit, 60, 0, (), ())
 
 
 def _time_series_pb(t, s: SeriesData, headers_only: bool):
