@@ -12,7 +12,7 @@ class ApiError(Exception):
         self,
         status: int,
         message: str,
-        errors: list[dict[str, Any]] | None = None,
+        errors: list[dict[str, Any] | str] | None = None,  # GitHub sends either
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(f"{status} {message}")

@@ -143,6 +143,11 @@ def create_review(req: Request) -> Response:
     if event is not None and event not in REVIEW_STATES:
         raise validation("PullRequestReview", "event")
     body = req.field("body", default="")
+    # GitHub refuses a verdict from the PR's author (hubtty/hubtty#33: 422 "Can not approve
+    # your own pull request"); a comment review is allowed
+    if event in ("APPROVE", "REQUEST_CHANGES") and req.viewer.lower() == issue.user.lower():
+        verb = "approve" if event == "APPROVE" else "request changes on"
+        raise ApiError(422, "Unprocessable Entity", [f"Can not {verb} your own pull request"])
     if event in ("REQUEST_CHANGES", "COMMENT") and not body:
         raise ApiError(422, "Unprocessable Entity", [{"message": f"Review body is required for {event}"}])
     review = Review(req.state.new_id(), body, REVIEW_STATES.get(event, "PENDING"), req.viewer,
