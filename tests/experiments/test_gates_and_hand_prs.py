@@ -69,3 +69,40 @@ def test_hand_made_serving_pr_check_pr_comment_and_verify(emulator, catalog_dir,
     verified = run_cli(emulator, catalog_dir, "verify")
     assert verified.exit_code == 1
     assert "carries experiment key exp-by-hand, which no active manifest accounts for" in verified.output
+
+
+def _hand_pr(gh, github: str, path: str, text: str, branch: str):
+    repo = gh.get_repo(github)
+    f = repo.get_contents(path, ref="main")
+    repo.create_git_ref(f"refs/heads/{branch}", repo.get_branch("main").commit.sha)
+    repo.update_file(f.path, "by hand", text, f.sha, branch=branch)
+    return repo.create_pull(title=branch, body="by hand", head=branch, base="main")
+
+
+def test_check_pr_on_a_target_file_that_does_not_parse_says_why(emulator, catalog_dir, gh):
+    pr = _hand_pr(gh, "nw-recs/serving", "deploy/ranker-svc/experiments.json", '{"experiments": [ {"key": "x",', "broken")
+    result = run_cli(emulator, catalog_dir, "check-pr", "serving", str(pr.number))
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert ("nw-recs/serving deploy/ranker-svc/experiments.json at the PR's head: cannot read it: not valid JSON"
+            in result.output)
+
+
+def test_check_pr_on_a_deeply_nested_target_file_is_one_line_not_a_traceback(emulator, catalog_dir, gh):
+    deep = '{"a":' * 5000 + "1" + "}" * 5000
+    pr = _hand_pr(gh, "nw-recs/serving", "deploy/ranker-svc/experiments.json", deep, "deep")
+    result = run_cli(emulator, catalog_dir, "check-pr", "serving", str(pr.number))
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert "cannot read it: nested more than 64 levels deep" in result.output
+
+
+def test_plan_on_a_yaml_bomb_in_a_target_file_is_one_line(emulator, catalog_dir, gh):
+    # the training variants file on main, replaced by a stranger with a "billion laughs"
+    repo = gh.get_repo("nw-recs/training")
+    f = repo.get_contents("pipelines/ranker/variants.yaml", ref="main")
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(9))
+    repo.update_file(f.path, "laughs", bomb, f.sha, branch="main")
+    result = run_cli(emulator, catalog_dir, "plan", MID)
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    assert "nw-recs/training pipelines/ranker/variants.yaml: expands to more than" in result.output

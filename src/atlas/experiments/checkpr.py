@@ -58,12 +58,16 @@ class PrCheck:
         return "\n".join(lines) + "\n"
 
 
-def _doc(fmt: str, text: str | None):
+def _doc(fmt: str, text: str | None, problems: list[str] | None = None, where: str = ""):
+    """The file as plain data; None when absent or unreadable. A file of this PR that does
+    not parse is a problem said with its reason (never "nothing to check")."""
     if text is None:
         return None
     try:
         return load_document(fmt, text)
-    except EditError:
+    except EditError as exc:
+        if problems is not None:
+            problems.append(f"{where}: cannot read it: {exc}")
         return None
 
 
@@ -87,7 +91,8 @@ def check_pr(github: str, number: int, templates: Mapping[str, Template], repos:
         for target in tpl.targets:
             if target.repo != repo_id or target.path not in files or not target.owner_field:
                 continue
-            head = keys_in(_doc(target.format, forge.read_file(github, target.path, pr.head_sha)), target)
+            head = keys_in(_doc(target.format, forge.read_file(github, target.path, pr.head_sha),
+                                result.problems, f"{github} {target.path} at the PR's head"), target)
             before = keys_in(_doc(target.format, forge.read_file(github, target.path, base)), target)
             for key, found in head.items():
                 if [m.value for m in found] != [m.value for m in before.get(key, [])] and key not in result.keys:
