@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlas.fsutil import NotRegularFile, read_regular
+
 MAX_BYTES = 1_000_000  # artifacts are small; a bigger file is generated data, not config
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__", ".terraform"}
 # Suffixes (and names) a source may want; everything else is not even opened.
@@ -83,7 +85,11 @@ def read_local(root: str | Path, name: str | None = None) -> RepoFiles:
                 if size > MAX_BYTES:
                     repo.notes.append(f"{where}: skipped, {size:,} bytes is more than the {MAX_BYTES:,}-byte limit")
                     continue
-                data = full.read_bytes()
+                # a FIFO or a device named like an artifact would block a plain read forever
+                data = read_regular(full, MAX_BYTES)
+            except NotRegularFile as exc:
+                repo.notes.append(f"{where}: skipped, {exc.strerror}")
+                continue
             except OSError as exc:
                 repo.notes.append(f"{where}: cannot read: {exc.strerror or exc}")
                 continue
