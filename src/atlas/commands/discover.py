@@ -159,7 +159,9 @@ def _reject(catalog, rejects) -> None:
     from atlas.discovery.merge import reject
 
     for key in rejects:
-        down, _, up = key.partition("<-")
+        down, sep, up = key.partition("<-")
+        if sep and not up.strip():
+            fail("reject: depends_on '' is not a component id (give ID or DOWN<-UP)")
         try:
             path = reject(catalog, down.strip(), up.strip())
         except WritebackError as exc:
