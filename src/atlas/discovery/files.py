@@ -137,5 +137,9 @@ def read_forge(forge, github: str, branch: str | None = None, name: str | None =
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """One line; a GitHub (or proxy) error body may echo the credentials: scrubbed in every
+    spelling before it becomes a note (these calls do not go through Forge._call)."""
+    from atlas.experiments.token import scrub
+
+    text = scrub(str(exc)).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:200]
