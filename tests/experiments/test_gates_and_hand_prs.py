@@ -106,3 +106,23 @@ def test_plan_on_a_yaml_bomb_in_a_target_file_is_one_line(emulator, catalog_dir,
     result = run_cli(emulator, catalog_dir, "plan", MID)
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert "nw-recs/training pipelines/ranker/variants.yaml: expands to more than" in result.output
+
+
+def test_check_pr_comment_never_edits_a_comment_someone_else_wrote(emulator, catalog_dir, gh):
+    from github import Auth, Github
+
+    from .conftest import REVIEWER_TOKEN
+
+    pr = _hand_pr(gh, "nw-recs/serving", "deploy/ranker-svc/experiments.json",
+                  gh.get_repo("nw-recs/serving").get_contents("deploy/ranker-svc/experiments.json", ref="main")
+                  .decoded_content.decode().replace('"seed": 8812', '"seed": 8813'), "quoted")
+    emulator.add_user("reviewer-ana", REVIEWER_TOKEN)
+    ana = Github(auth=Auth.Token(REVIEWER_TOKEN), base_url=emulator.base_url, seconds_between_requests=0,
+                 seconds_between_writes=0, retry=None)
+    theirs = "Quoting atlas's last run:\n<!-- atlas:check-pr -->\n> it said something\nMy own notes here."
+    ana.get_repo("nw-recs/serving").get_issue(pr.number).create_comment(theirs)
+    for _ in range(2):
+        run_cli(emulator, catalog_dir, "check-pr", "serving", str(pr.number), "--comment")
+    comments = list(gh.get_repo("nw-recs/serving").get_issue(pr.number).get_comments())
+    assert [c.user.login for c in comments] == ["reviewer-ana", "atlas-bot"]
+    assert comments[0].body == theirs

@@ -142,8 +142,11 @@ def publish(check: PrCheck, forge: Forge, *, comment: bool, status: bool, viewer
     done = []
     if comment:
         body = check.render()
-        mine = [(cid, text) for cid, _author, text in forge.comments(check.github, check.number)
-                if COMMENT_MARKER in text]
+        # only a comment this token wrote is atlas's to edit: anyone can paste the marker, and
+        # a token with write access may edit (and so overwrite) other people's comments
+        login = (forge.viewer_login() or "").lower() if viewer_comments_only else ""
+        mine = [(cid, text) for cid, author, text in forge.comments(check.github, check.number)
+                if COMMENT_MARKER in text and (not login or author.lower() == login)]
         if not mine:
             forge.comment(check.github, check.number, body)
             done.append("comment added")
