@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import pulls
-from .errors import ApiError, not_found, validation
+from .errors import ApiError, check_body, not_found, validation
 from .records import Review
 from .routing import Request, Response, Router, paginate
 
@@ -54,6 +54,7 @@ def list_pulls(req: Request) -> Response:
 @router.route("POST", P)
 def create_pull(req: Request) -> Response:
     repo = _repo(req)
+    check_body(req.field("body"))
     issue = pulls.open_pull(
         req.state, repo,
         title=req.field("title", required=True, resource="PullRequest"),
@@ -77,6 +78,7 @@ def update_pull(req: Request) -> Response:
     repo, issue = _pull(req)
     # validate everything first: a rejected edit changes nothing
     title, body, base, state = req.field("title"), req.field("body"), req.field("base"), req.field("state")
+    check_body(body)
     if title is not None and not title:
         raise validation("PullRequest", "title", "missing_field")
     if base is not None and repo.branch_sha(base) is None:
