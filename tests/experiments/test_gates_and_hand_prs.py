@@ -126,3 +126,20 @@ def test_check_pr_comment_never_edits_a_comment_someone_else_wrote(emulator, cat
     comments = list(gh.get_repo("nw-recs/serving").get_issue(pr.number).get_comments())
     assert [c.user.login for c in comments] == ["reviewer-ana", "atlas-bot"]
     assert comments[0].body == theirs
+
+
+def test_check_pr_passes_a_change_that_touches_no_experiment_entry_and_flags_a_hand_removal(emulator, catalog_dir, gh):
+    path = "deploy/ranker-svc/experiments.json"
+    main = gh.get_repo("nw-recs/serving").get_contents(path, ref="main").decoded_content.decode()
+    bump = _hand_pr(gh, "nw-recs/serving", path, main.replace('"version": 3', '"version": 4'), "bump")
+    result = run_cli(emulator, catalog_dir, "check-pr", "serving", str(bump.number), "--status")
+    assert result.exit_code == 0, result.output  # a required check must not block an unrelated edit
+    assert "Nothing for atlas to check." in result.output
+    sha = gh.get_repo("nw-recs/serving").get_pull(bump.number).head.sha
+    assert gh.get_repo("nw-recs/serving").get_commit(sha).get_combined_status().state == "success"
+    doc = json.loads(main)
+    doc["experiments"] = [e for e in doc["experiments"] if e["key"] != "aa-ranker-control-2026q4"]
+    removal = _hand_pr(gh, "nw-recs/serving", path, json.dumps(doc, indent=2) + "\n", "drop-aa")
+    result = run_cli(emulator, catalog_dir, "check-pr", "serving", str(removal.number))
+    assert result.exit_code == 1
+    assert "removes experiment entry aa-ranker-control-2026q4 by hand" in result.output
