@@ -61,7 +61,7 @@ def json_loads(text: str, what: str) -> Any:
     return data
 
 
-def check_yaml(text: str, what: str) -> None:
+def check_yaml(text: str, what: str, max_nodes: int = MAX_YAML_NODES) -> None:
     """Walk the YAML event stream (ruamel's parser is a state machine: no recursion) and
     refuse a document that nests too deep or whose aliases expand to too many nodes.
 
@@ -86,8 +86,8 @@ def check_yaml(text: str, what: str) -> None:
             stack[-1][1] += n
         else:
             total += n
-        if total + sum(s for _, s in stack) > MAX_YAML_NODES:
-            raise InputLimitError(f"{what}: expands to more than {MAX_YAML_NODES:,} YAML nodes "
+        if total + sum(s for _, s in stack) > max_nodes:
+            raise InputLimitError(f"{what}: expands to more than {max_nodes:,} YAML nodes "
                                   "(aliases of aliases?); refusing to load it")
 
     try:

@@ -62,3 +62,44 @@ def test_the_command_prints_the_notes_and_still_answers(tmp_path):
 def test_a_missing_repo_folder_is_a_usage_error_not_a_traceback(tmp_path):
     res = CliRunner().invoke(cli, ["discover", "--repo", str(tmp_path / "nope" / "x" / "y"), "--init", str(tmp_path / "d")])
     assert res.exit_code == 2 and "not a folder and not OWNER/NAME" in res.output
+
+
+def test_a_fifo_named_like_an_artifact_is_skipped_not_read(tmp_path):
+    import threading
+
+    repo = tmp_path / "serving"
+    shutil.copytree(SAMPLE_REPOS / "serving", repo)
+    fifo = repo / "deploy" / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    def writer() -> None:  # a plain open+read would get this "file" (or block without a writer)
+        try:
+            with open(fifo, "w") as fh:
+                fh.write("apiVersion: v1\nkind: Service\nmetadata: {name: planted}\n")
+        except BrokenPipeError:  # the reader (the test's own unblocking open) is gone
+            pass
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        found = read_local(repo)
+    finally:
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # lets a still-waiting writer finish
+        thread.join()
+    assert "deploy/pipe.yaml" not in {f.path for f in found.files}
+    assert [n for n in found.notes if "pipe.yaml" in n] == ["serving/deploy/pipe.yaml: skipped, is a FIFO (named pipe), "
+                                                           "not a regular file"]
+
+
+def test_a_yaml_alias_bomb_in_a_manifest_is_one_line(tmp_path):
+    repo = tmp_path / "serving"
+    shutil.copytree(SAMPLE_REPOS / "serving", repo)
+    laughs = ['l0: &l0 ["feature-fetcher.recs.svc:50051","x","x","x","x","x","x","x","x"]']
+    laughs += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    (repo / "deploy" / "bomb.yaml").write_text("\n".join(laughs) + "\napiVersion: apps/v1\nkind: Deployment\n"
+                                               "metadata: {name: bomb}\nspec: {template: {spec: {containers: "
+                                               "[{name: c, image: x, args: *l8}]}}}\n")
+    found = discover_repos([read_local(repo)])
+    [note] = [n for n in found.notes if "bomb.yaml" in n]
+    assert note.startswith("serving/deploy/bomb.yaml: expands to more than 1,000,000 YAML nodes")
+    assert {"recs-api", "ranker-svc"} <= set(found.components)  # the other manifests still read

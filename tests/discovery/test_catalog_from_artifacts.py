@@ -117,3 +117,19 @@ def test_a_rejected_proposal_is_recorded_in_the_catalog_and_never_proposed_again
     res = run("discover", "--catalog", str(cat), *sample_repo_args, "--write")
     assert "nothing new to write" in res.output
     assert (cat / "systems" / "serving.toml").read_bytes() == serving_before
+
+
+def test_a_malformed_rejection_is_refused_and_a_repeated_one_recorded_once(workspace):
+    cat = workspace / "catalog"
+    for bad in ("<-", "recs-api<-", "<-ranker-svc", "Recs API"):
+        res = run("discover", "--catalog", str(cat), "--reject", bad)
+        assert res.exit_code == 1 and "is not a component id" in res.output, (bad, res.output)
+        assert "Traceback" not in res.output
+    assert not (cat / "rejected.toml").exists()
+    res = run("discover", "--catalog", str(cat), "--reject", "recs-api<-ranker-svc", "--reject", "recs-api <- ranker-svc")
+    assert res.exit_code == 0, res.output
+    res = run("discover", "--catalog", str(cat), "--reject", "recs-api<-ranker-svc")
+    assert res.exit_code == 0, res.output
+    assert load_catalog(cat).catalog.rejected_proposals == [
+        {"component": "recs-api", "depends_on": "ranker-svc", "rejected_on": load_catalog(cat).catalog
+         .rejected_proposals[0]["rejected_on"]}]

@@ -69,8 +69,19 @@ def test_a_failed_listing_is_unknown_not_drift(workspace, emulator, sample_repo_
     emulator.inject_fault("*", "UNAVAILABLE")
     res = CliRunner().invoke(cli, ["discover", "--catalog", str(workspace / "catalog"), *sample_repo_args, "--diff",
                                    "--format", "json"], env=env_for(emulator), catch_exceptions=False)
-    assert json.loads(res.stdout)["drift"] == []
+    data = json.loads(res.stdout)
+    assert data["drift"] == []
     assert "cannot list" in res.stderr
+    # a CI gate whose check did not run never passes: unknown is said, and exits 1
+    assert res.exit_code == 1
+    assert data["drift_unchecked"] and all("cannot list" in u or "monitoring" in u for u in data["drift_unchecked"])
+    assert "drift not checked everywhere" in res.stderr
+    # a down endpoint is asked once per project, not once per metric (each waits its deadline)
+    assert "other metric(s) not asked" in res.stderr
+    assert len([n for n in res.stderr.splitlines() if n.startswith("note: monitoring")]) == 3  # three projects
+    text = CliRunner().invoke(cli, ["discover", "--catalog", str(workspace / "catalog"), *sample_repo_args, "--diff"],
+                              env=env_for(emulator), catch_exceptions=False)
+    assert text.exit_code == 1 and "drift NOT CHECKED:" in text.stdout
 
 
 def _clients(emu):

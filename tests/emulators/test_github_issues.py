@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from github import GithubException, InputGitTreeElement
 
+from tests.emulators.clients import github_client
+
 
 @pytest.fixture
 def github_options():
@@ -92,18 +94,35 @@ def test_search_finds_issues_by_repo_label_and_words(gh):
     assert gh.search_issues("", label="component:ranker-svc", type="issue").totalCount >= 2
 
 
-def test_reviews_and_requested_reviewers(gh):
+def test_reviews_and_requested_reviewers(gh, emu, github_options):
     repo = gh.get_repo("nw-recs/serving")
     [number] = open_prs(repo, 1)
     pr = repo.get_pull(number)
     pr.create_review_request(reviewers=["rcosta", "sgupta"])
     users, _teams = pr.get_review_requests()
     assert sorted(u.login for u in users) == ["rcosta", "sgupta"]
-    pr.create_review(body="LGTM", event="APPROVE")
-    assert [(r.state, r.body) for r in pr.get_reviews()] == [("APPROVED", "LGTM")]
+    emu.add_user("rcosta", "ghp_rcostaTOKEN0123456789abcdefREVIEWER")
+    reviewer = github_client(emu.base_url, token="ghp_rcostaTOKEN0123456789abcdefREVIEWER", **github_options)
+    reviewer.get_repo("nw-recs/serving").get_pull(number).create_review(body="LGTM", event="APPROVE")
+    assert [(r.state, r.body, r.user.login) for r in pr.get_reviews()] == [("APPROVED", "LGTM", "rcosta")]
+    assert [u.login for u in pr.get_review_requests()[0]] == ["sgupta"]
     with pytest.raises(GithubException) as err:
-        pr.create_review(event="REQUEST_CHANGES")
-    assert err.value.status == 422
+        reviewer.get_repo("nw-recs/serving").get_pull(number).create_review(event="REQUEST_CHANGES")
+    assert err.value.status == 422  # a body is required
+
+
+def test_the_author_cannot_approve_or_request_changes_on_their_own_pull_request(gh):
+    # hubtty/hubtty#33: 422 {"message": "Unprocessable Entity", "errors": ["Can not approve
+    # your own pull request"]}; a plain comment review is allowed
+    repo = gh.get_repo("nw-recs/serving")
+    [number] = open_prs(repo, 1)
+    pr = repo.get_pull(number)
+    for event, verb in (("APPROVE", "approve"), ("REQUEST_CHANGES", "request changes on")):
+        with pytest.raises(GithubException) as err:
+            pr.create_review(body="self", event=event)
+        assert err.value.status == 422 and err.value.data["errors"] == [f"Can not {verb} your own pull request"]
+    pr.create_review(body="a note to myself", event="COMMENT")
+    assert [r.state for r in pr.get_reviews()] == ["COMMENTED"]
 
 
 def test_commit_statuses_and_check_runs_roll_up(gh):

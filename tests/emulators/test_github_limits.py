@@ -59,6 +59,25 @@ def test_branch_protection_requires_checks_and_approvals(gh, emu):
     with pytest.raises(GithubException) as err:
         pr.merge()
     assert err.value.data["message"] == "At least 1 approving review is required by reviewers with write access."
-    pr.create_review(event="APPROVE")  # the author's own approval does not count
+    pr.create_review(body="looks fine to me", event="COMMENT")  # the author's own comment is no approval
     with pytest.raises(GithubException):
         pr.merge()
+
+
+def test_bodies_over_65536_characters_are_refused_as_github_words_it(gh):
+    # renovatebot/renovate#2032 (issue and PR body), telia-oss/github-pr-resource#259 (comment)
+    repo, pr = _pr(gh)
+    assert repo.get_pull(pr.number).body == ""
+    with pytest.raises(GithubException) as err:
+        pr.edit(body="x" * 65537)
+    assert err.value.status == 422
+    assert err.value.data["errors"] == [{"resource": "Issue", "code": "custom", "field": "body",
+                                         "message": "body is too long (maximum is 65536 characters)"}]
+    assert repo.get_pull(pr.number).body == ""  # a refused edit changes nothing
+    pr.edit(body="x" * 65536)  # the limit itself is fine
+    with pytest.raises(GithubException) as err:
+        repo.get_issue(pr.number).create_comment("y" * 65537)
+    assert err.value.status == 422 and err.value.data["errors"][0]["message"] == (
+        "Body is too long (maximum is 65536 characters)")
+    with pytest.raises(GithubException):
+        repo.create_issue("too long", body="z" * 70000)

@@ -191,3 +191,14 @@ def test_verify_names_the_field_and_both_values(emulator, catalog_dir, gh):
     result = run_cli(emulator, catalog_dir, "verify")
     assert result.exit_code == 1
     assert "experiments[key=exp-ranker-dwell-v2].coverage: default branch has 0.3, manifest says 0.2" in result.output
+
+
+def test_pacing_follows_the_mapping_given_never_the_process_environment(monkeypatch):
+    from atlas.experiments.forge import open_forge
+
+    remote = {"GITHUB_TOKEN": "ghp_pacingTEST0123456789abcdef", "GITHUB_API_URL": "https://ghe.example.com/api/v3"}
+    monkeypatch.setenv("ATLAS_GITHUB_PACING", "0")  # the process says off; the mapping does not
+    assert open_forge(env=remote).pacing is True
+    monkeypatch.delenv("ATLAS_GITHUB_PACING")
+    assert open_forge(env={**remote, "ATLAS_GITHUB_PACING": "0"}).pacing is False
+    assert open_forge(env={**remote, "GITHUB_API_URL": "http://127.0.0.1:9/api/v3"}).pacing is False  # loopback

@@ -529,3 +529,15 @@ def test_the_handover_plan_against_a_github_that_never_answers_prints_within_15_
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert f"GitHub unreachable at 127.0.0.1:{silent_port} (timed out): issues skipped" in done.stderr
     assert json.loads((world.root / "plan.json").read_text())["components"]
+
+
+def test_a_reflected_token_is_scrubbed_from_discover_notes(tmp_path, reflector):
+    world = World(tmp_path)
+    world.env.update(GITHUB_TOKEN=TOKEN, GITHUB_API_URL=reflector, ATLAS_GITHUB_RETRIES="0")
+    result = atlas("discover", "--repo", "nw-recs/serving", "--format", "json", "-o", "found.json",
+                   "--catalog", str(world.catalog), cwd=world.root, env=world.env)
+    assert_clean(result, 0)
+    assert "nw-recs/serving: cannot list files" in result.output
+    written = "".join(p.read_text(errors="replace") for p in world.root.rglob("*") if p.is_file())
+    for spelling in _spellings(TOKEN):
+        assert spelling not in result.output and spelling not in written

@@ -75,6 +75,7 @@ class Proposals:
     owners: list[OwnerProposal] = field(default_factory=list)
     knowledge: list[KnowledgeProposal] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
+    drift_unchecked: list[str] = field(default_factory=list)  # live reads that failed: drift unknown there
     notes: list[str] = field(default_factory=list)
 
     @property

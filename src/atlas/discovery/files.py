@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlas.fsutil import NotRegularFile, read_regular
+
 MAX_BYTES = 1_000_000  # artifacts are small; a bigger file is generated data, not config
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__", ".terraform"}
 # Suffixes (and names) a source may want; everything else is not even opened.
@@ -83,7 +85,11 @@ def read_local(root: str | Path, name: str | None = None) -> RepoFiles:
                 if size > MAX_BYTES:
                     repo.notes.append(f"{where}: skipped, {size:,} bytes is more than the {MAX_BYTES:,}-byte limit")
                     continue
-                data = full.read_bytes()
+                # a FIFO or a device named like an artifact would block a plain read forever
+                data = read_regular(full, MAX_BYTES)
+            except NotRegularFile as exc:
+                repo.notes.append(f"{where}: skipped, {exc.strerror}")
+                continue
             except OSError as exc:
                 repo.notes.append(f"{where}: cannot read: {exc.strerror or exc}")
                 continue
@@ -131,5 +137,9 @@ def read_forge(forge, github: str, branch: str | None = None, name: str | None =
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """One line; a GitHub (or proxy) error body may echo the credentials: scrubbed in every
+    spelling before it becomes a note (these calls do not go through Forge._call)."""
+    from atlas.experiments.token import scrub
+
+    text = scrub(str(exc)).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:200]

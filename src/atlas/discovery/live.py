@@ -77,7 +77,7 @@ def _short(exc: BaseException) -> str:
 def discover_pubsub(clients: PubSubClients, projects: list[str], findings: Findings, *, retry=None,
                     timeout: float = 5.0) -> None:
     if clients.problem:
-        findings.note(clients.problem)
+        findings.unanswered(clients.problem)
         return
     for project in projects:
         try:
@@ -86,7 +86,7 @@ def discover_pubsub(clients: PubSubClients, projects: list[str], findings: Findi
             subs = list(clients.subscriber.list_subscriptions(request={"project": f"projects/{project}"},
                                                               retry=retry, timeout=timeout))
         except Exception as exc:  # GoogleAPICallError, RetryError: the project stays unknown
-            findings.note(f"pubsub {project}: cannot list ({clients.target}): {_short(exc)}")
+            findings.unanswered(f"pubsub {project}: cannot list ({clients.target}): {_short(exc)}")
             continue
         findings.observed_kinds.update({f"pubsub_topic@{project}", f"pubsub_subscription@{project}"})
         for topic in topics:
@@ -120,9 +120,14 @@ def discover_monitoring(client, signals, projects: list[str], now: float, findin
     """The resource labels of every series each signal's metric had in the last 24 h."""
     from google.cloud import monitoring_v3
 
+    from google.api_core import exceptions as gexc
+
+    # the endpoint itself is down or silent: asking the project's other metrics would only
+    # wait the same deadline again, once per metric (minutes for a dead endpoint)
+    endpoint_down = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.RetryError)
     wanted = sorted({(s.metric_type, s.resource_type) for s in signals if s.metric_type and s.resource_type})
     for project in projects:
-        for metric, resource in wanted:
+        for i, (metric, resource) in enumerate(wanted):
             request = monitoring_v3.ListTimeSeriesRequest(
                 name=f"projects/{project}", filter=f'metric.type="{metric}" AND resource.type="{resource}"',
                 view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.HEADERS)
@@ -130,8 +135,13 @@ def discover_monitoring(client, signals, projects: list[str], now: float, findin
             request.interval.end_time = _ts(now)
             try:
                 series = list(client.list_time_series(request=request, retry=retry, timeout=timeout))
+            except endpoint_down as exc:
+                rest = len(wanted) - i - 1
+                findings.unanswered(f"monitoring {project} {metric}: {_short(exc)} (those resources stay unknown"
+                                    + (f"; its {rest} other metric(s) not asked)" if rest else ")"))
+                break
             except Exception as exc:
-                findings.note(f"monitoring {project} {metric}: {_short(exc)} (those resources stay unknown)")
+                findings.unanswered(f"monitoring {project} {metric}: {_short(exc)} (those resources stay unknown)")
                 continue
             findings.series[(project, metric, resource)] = [dict(ts.resource.labels) for ts in series]
 

@@ -88,9 +88,23 @@ def _file_for(catalog: Catalog, prop: ComponentProposal) -> Path:
 
 def reject(catalog: Catalog, component: str, depends_on: str = "", *, evidence: str = "", reason: str = "",
            today: _dt.date | None = None) -> Path:
-    """Record a rejected proposal (component alone, or the edge component <- depends_on)."""
+    """Record a rejected proposal (component alone, or the edge component <- depends_on).
+    An id that cannot be a component's is refused (a typo would otherwise record a rejection
+    of nothing, or of the whole component); one already recorded is not recorded twice."""
+    import re
+
     import tomlkit
 
+    from atlas.catalog.fieldtypes import ID_PATTERN
+    from atlas.catalog.writeback import WritebackError
+    from atlas.discovery.compare import rejected_keys
+
+    for what, value in (("component", component), ("depends_on", depends_on)):
+        if (value or what == "component") and not re.match(ID_PATTERN, value):
+            raise WritebackError(f"reject: {what} {value!r} is not a component id (give ID or DOWN<-UP)")
+    path = catalog.root / REJECTED_FILE
+    if (component, depends_on) in rejected_keys(catalog):
+        return path
     entry = tomlkit.table()
     entry.add("component", component)
     if depends_on:
@@ -100,7 +114,6 @@ def reject(catalog: Catalog, component: str, depends_on: str = "", *, evidence: 
     if evidence:
         entry.add("evidence", evidence[:200])
     entry.add("rejected_on", today or _dt.date.today())
-    path = catalog.root / REJECTED_FILE
     new_file = not path.exists()
     append_entity(path, "rejected_proposal", entry)
     if new_file:  # say what the file is, once
@@ -109,4 +122,5 @@ def reject(catalog: Catalog, component: str, depends_on: str = "", *, evidence: 
 
         atomic_write_text(path, "# Discovery proposals a person rejected: `atlas discover` never proposes them again.\n\n"
                           + text)
+    catalog.rejected_proposals.append({"component": component, "depends_on": depends_on})  # seen by the next call
     return path

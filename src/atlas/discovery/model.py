@@ -76,6 +76,8 @@ class Findings:
     dead_letter_topics: set[str] = field(default_factory=set)  # folded into their subscriptions
     teams: dict[str, Evidence] = field(default_factory=dict)  # team id -> where it was named
     repos: dict[str, str] = field(default_factory=dict)  # repo short name -> owner/name or path
+    # Live reads that did not answer: drift there is unknown, never "none" (one line each).
+    unasked: list[str] = field(default_factory=list)
 
     def add_component(self, found: ComponentFinding) -> ComponentFinding:
         have = self.components.get(found.id)
@@ -100,6 +102,11 @@ class Findings:
 
     def note(self, message: str) -> None:
         self.notes.append(message)
+
+    def unanswered(self, message: str) -> None:
+        """A live read that failed: a note, and a part of the drift check that did not run."""
+        self.notes.append(message)
+        self.unasked.append(message)
 
     def update(self, other: "Findings") -> None:
         for comp in other.components.values():

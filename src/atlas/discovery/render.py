@@ -31,6 +31,7 @@ def to_json(p: Proposals) -> dict:
                        "evidence": _ev(k.finding.evidence)} for k in p.knowledge],
         "drift": [{"kind": d.kind, "component": d.component, "message": d.message, "evidence": _ev(d.evidence)}
                   for d in p.drift],
+        "drift_unchecked": list(p.drift_unchecked),  # live reads that failed: drift unknown there
         "notes": list(p.notes),
     }
 
@@ -69,6 +70,10 @@ def to_text(p: Proposals, *, show_known: bool = False) -> str:
         lines.append(f"drift: {len(p.drift)}")
         for d in p.drift:
             lines.append(f"  ! {d.kind} {d.component}: {d.message}")
+    if p.drift_unchecked:
+        lines.append(f"drift NOT CHECKED: {len(p.drift_unchecked)} live read(s) failed; what they cover is unknown")
+        for why in p.drift_unchecked:
+            lines.append(f"  ? {why}")
     return "\n".join(lines) + "\n"
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from atlas.discovery.files import TextFile
+from atlas.discovery.files import MAX_BYTES, TextFile
+
+# Every node takes at least two bytes of text, so a file within MAX_BYTES has fewer nodes
+# than this unless aliases expand it.
+MAX_NODES = MAX_BYTES
 
 
 def load_documents(file: TextFile, notes: list[str]) -> list:
@@ -11,6 +15,13 @@ def load_documents(file: TextFile, notes: list[str]) -> list:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from atlas.bounded import InputLimitError, check_yaml
+
+    try:  # aliases of aliases: 600 bytes that the sources would walk for minutes
+        check_yaml(file.text, file.where(), max_nodes=MAX_NODES)
+    except InputLimitError as exc:
+        notes.append(f"{exc}")
+        return []
     yaml = YAML(typ="rt")
     try:
         return [d for d in yaml.load_all(file.text) if d is not None]

@@ -36,7 +36,9 @@ class PrCheck:
 
     @property
     def ok(self) -> bool:
-        return bool(self.keys) and not self.missing and not self.problems and all(not c.blocking for c in self.checks)
+        # a PR that adds or changes no experiment entry (a version bump in the same file) has
+        # nothing to be incomplete: failing it would block every such PR behind a required check
+        return not self.missing and not self.problems and all(not c.blocking for c in self.checks)
 
     def render(self) -> str:
         lines = [COMMENT_MARKER, f"### atlas: experiment check for {self.github}#{self.number}", ""]
@@ -54,16 +56,23 @@ class PrCheck:
             lines.append(f"- {mark} {c.title}" + (f": {c.unchecked}" if c.status == "unchecked" else ""))
             lines += [f"  - {p}" for p in c.problems]
         lines += [f"- {p}" for p in self.problems]
-        lines += ["", "Complete and consistent." if self.ok else "Not complete and consistent yet."]
+        if self.ok and not self.keys:
+            lines += ["", "Nothing for atlas to check."]
+        else:
+            lines += ["", "Complete and consistent." if self.ok else "Not complete and consistent yet."]
         return "\n".join(lines) + "\n"
 
 
-def _doc(fmt: str, text: str | None):
+def _doc(fmt: str, text: str | None, problems: list[str] | None = None, where: str = ""):
+    """The file as plain data; None when absent or unreadable. A file of this PR that does
+    not parse is a problem said with its reason (never "nothing to check")."""
     if text is None:
         return None
     try:
         return load_document(fmt, text)
-    except EditError:
+    except EditError as exc:
+        if problems is not None:
+            problems.append(f"{where}: cannot read it: {exc}")
         return None
 
 
@@ -87,8 +96,12 @@ def check_pr(github: str, number: int, templates: Mapping[str, Template], repos:
         for target in tpl.targets:
             if target.repo != repo_id or target.path not in files or not target.owner_field:
                 continue
-            head = keys_in(_doc(target.format, forge.read_file(github, target.path, pr.head_sha)), target)
+            head = keys_in(_doc(target.format, forge.read_file(github, target.path, pr.head_sha),
+                                result.problems, f"{github} {target.path} at the PR's head"), target)
             before = keys_in(_doc(target.format, forge.read_file(github, target.path, base)), target)
+            for key in sorted(set(before) - set(head)):  # the other repos still carry it
+                result.problems.append(f"{github} {target.path}: removes experiment entry {key} by hand; end an "
+                                       "experiment with `atlas experiment abort` or `conclude` so every repo follows")
             for key, found in head.items():
                 if [m.value for m in found] != [m.value for m in before.get(key, [])] and key not in result.keys:
                     result.keys.append(key)
@@ -137,8 +150,11 @@ def publish(check: PrCheck, forge: Forge, *, comment: bool, status: bool, viewer
     done = []
     if comment:
         body = check.render()
-        mine = [(cid, text) for cid, _author, text in forge.comments(check.github, check.number)
-                if COMMENT_MARKER in text]
+        # only a comment this token wrote is atlas's to edit: anyone can paste the marker, and
+        # a token with write access may edit (and so overwrite) other people's comments
+        login = (forge.viewer_login() or "").lower() if viewer_comments_only else ""
+        mine = [(cid, text) for cid, author, text in forge.comments(check.github, check.number)
+                if COMMENT_MARKER in text and (not login or author.lower() == login)]
         if not mine:
             forge.comment(check.github, check.number, body)
             done.append("comment added")
@@ -150,7 +166,7 @@ def publish(check: PrCheck, forge: Forge, *, comment: bool, status: bool, viewer
     if status:
         pr = forge.get_pr(check.github, check.number)
         state = "success" if check.ok else "failure"
-        what = "complete and consistent" if check.ok else (
+        what = ("has no experiment entry to check" if not check.keys else "complete and consistent") if check.ok else (
             f"{len(check.missing)} repo(s) missing" if check.missing else "checks failed or not run")
         forge.set_status(check.github, pr.head_sha, state, STATUS_CONTEXT, f"experiment set {what}")
         done.append(f"status {STATUS_CONTEXT} = {state}")

@@ -159,7 +159,8 @@ class Forge(GateReads):
         self.base_url = check_api_url(base_url, "the GitHub API URL") if base_url else api_url_from_env()
         if pacing is None:
             # Pacing protects the public API from bursts; loopback emulators need none.
-            pacing = os.environ.get("ATLAS_GITHUB_PACING", "") != "0" and not _is_loopback(self.base_url)
+            pacing = not _is_loopback(self.base_url)
+        self.pacing = pacing
         retry = _deadline_retry(
             deadline=max(deadline, timeout),  # at least one whole attempt
             read_timeout=timeout,
@@ -489,4 +490,6 @@ def open_forge(env=None, **kwargs: Any) -> Forge:
                 kwargs.setdefault(key, cast(env[name]))
             except ValueError:
                 raise ForgeError(f"{name}={env[name]!r} is not a number") from None
+    if env.get("ATLAS_GITHUB_PACING", "") == "0":  # from the mapping given, never the process
+        kwargs.setdefault("pacing", False)
     return Forge(secret, api_url_from_env(env), **kwargs)

@@ -78,6 +78,14 @@ class GateReads:
         numbers = self._call(f"{github}: list pull requests labelled {label}", listing)
         return [self.get_pr(github, n) for n in numbers]
 
+    def viewer_login(self) -> str | None:
+        """The login this token acts as; None when GitHub will not say (a GitHub App's
+        installation token cannot read /user)."""
+        try:
+            return self._call("read the authenticated user", lambda: self._gh.get_user().login)
+        except ForgeError:
+            return None
+
     def comments(self, github: str, number: int) -> list[tuple[int, str, str]]:
         """(id, author login, body) of the PR's conversation comments."""
         def read() -> list[tuple[int, str, str]]:

@@ -12,7 +12,7 @@ class ApiError(Exception):
         self,
         status: int,
         message: str,
-        errors: list[dict[str, Any]] | None = None,
+        errors: list[dict[str, Any] | str] | None = None,  # GitHub sends either
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(f"{status} {message}")
@@ -42,3 +42,18 @@ def validation(resource: str, field: str | None = None, code: str = "invalid", m
     if message:
         err["message"] = message
     return ApiError(422, "Validation Failed", [err])
+
+
+MAX_BODY = 65536  # characters in an issue, pull request or comment body
+
+
+def check_body(body: object, resource: str = "Issue") -> None:
+    """GitHub's body limit: 422 with its own words, an issue's or PR's (renovatebot/renovate#2032:
+    resource Issue, code custom, field body) and a comment's (telia-oss/github-pr-resource#259:
+    resource IssueComment, field data, code unprocessable) spelled differently."""
+    if not isinstance(body, str) or len(body) <= MAX_BODY:
+        return
+    if resource == "IssueComment":
+        raise validation("IssueComment", "data", "unprocessable",
+                         message=f"Body is too long (maximum is {MAX_BODY} characters)")
+    raise validation("Issue", "body", "custom", message=f"body is too long (maximum is {MAX_BODY} characters)")

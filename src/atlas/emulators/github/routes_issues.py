@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ApiError, not_found, validation
+from .errors import ApiError, check_body, not_found, validation
 from .records import Comment, Issue, Label
 from .routing import Request, Response, Router, paginate
 
@@ -60,6 +60,7 @@ def list_issues(req: Request) -> Response:
 @router.route("POST", I)
 def create_issue(req: Request) -> Response:
     repo = _repo(req)
+    check_body(req.field("body"))
     issue = req.state.create_issue(
         repo, req.field("title", required=True, resource="Issue"), req.field("body", default=""),
         _names(req.field("labels", list, default=[])), _names(req.field("assignees", list, default=[])),
@@ -78,6 +79,7 @@ def update_issue(req: Request) -> Response:
     repo, issue = _issue(req)
     # validate everything first: a rejected edit changes nothing
     title, body, state = req.field("title"), req.field("body"), req.field("state")
+    check_body(body)
     labels, assignees = req.field("labels", list), req.field("assignees", list)
     if title is not None and not title:
         raise validation("Issue", "title", "missing_field")
@@ -163,6 +165,7 @@ def list_comments(req: Request) -> Response:
 @router.route("POST", I + "/{number}/comments")
 def create_comment(req: Request) -> Response:
     repo, issue = _issue(req)
+    check_body(req.field("body"), "IssueComment")
     now = req.state.now()
     c = Comment(req.state.new_id(), issue.number, req.field("body", required=True, resource="IssueComment"),
                 req.viewer, now, now)
@@ -190,6 +193,7 @@ def get_comment(req: Request) -> Response:
 @router.route("PATCH", I + "/comments/{id}")
 def update_comment(req: Request) -> Response:
     repo, _, c = _comment(req)
+    check_body(req.field("body"), "IssueComment")
     c.body = req.field("body", required=True, resource="IssueComment")
     c.updated_at = req.state.now()
     return Response(200, req.render.comment(repo, c))

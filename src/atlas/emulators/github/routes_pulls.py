@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import pulls
-from .errors import ApiError, not_found, validation
+from .errors import ApiError, check_body, not_found, validation
 from .records import Review
 from .routing import Request, Response, Router, paginate
 
@@ -54,6 +54,7 @@ def list_pulls(req: Request) -> Response:
 @router.route("POST", P)
 def create_pull(req: Request) -> Response:
     repo = _repo(req)
+    check_body(req.field("body"))
     issue = pulls.open_pull(
         req.state, repo,
         title=req.field("title", required=True, resource="PullRequest"),
@@ -77,6 +78,7 @@ def update_pull(req: Request) -> Response:
     repo, issue = _pull(req)
     # validate everything first: a rejected edit changes nothing
     title, body, base, state = req.field("title"), req.field("body"), req.field("base"), req.field("state")
+    check_body(body)
     if title is not None and not title:
         raise validation("PullRequest", "title", "missing_field")
     if base is not None and repo.branch_sha(base) is None:
@@ -143,6 +145,11 @@ def create_review(req: Request) -> Response:
     if event is not None and event not in REVIEW_STATES:
         raise validation("PullRequestReview", "event")
     body = req.field("body", default="")
+    # GitHub refuses a verdict from the PR's author (hubtty/hubtty#33: 422 "Can not approve
+    # your own pull request"); a comment review is allowed
+    if event in ("APPROVE", "REQUEST_CHANGES") and req.viewer.lower() == issue.user.lower():
+        verb = "approve" if event == "APPROVE" else "request changes on"
+        raise ApiError(422, "Unprocessable Entity", [f"Can not {verb} your own pull request"])
     if event in ("REQUEST_CHANGES", "COMMENT") and not body:
         raise ApiError(422, "Unprocessable Entity", [{"message": f"Review body is required for {event}"}])
     review = Review(req.state.new_id(), body, REVIEW_STATES.get(event, "PENDING"), req.viewer,

@@ -29,7 +29,22 @@ def apply_edit(fmt: str, op: str, text: str, entries) -> str:
 
 
 def load_document(fmt: str, text: str) -> Any:
-    return _module(fmt).load(text)
+    """Plain data, or EditError. A repo file is anyone's input (a PR by hand, a stranger's
+    commit): the depth and alias limits of atlas.bounded come first, so a deeply nested file
+    or a YAML bomb is one line instead of a RecursionError or minutes of CPU."""
+    from atlas.bounded import MAX_DEPTH, InputLimitError, check_depth, check_yaml
+
+    mod = _module(fmt)
+    try:
+        if mod.__name__.endswith(".yaml"):
+            check_yaml(text, "the file")
+        data = mod.load(text)
+        check_depth(data, "the file")
+    except InputLimitError as exc:
+        raise EditError(str(exc).removeprefix("the file: ")) from None
+    except RecursionError:
+        raise EditError(f"nested more than {MAX_DEPTH} levels deep (is it the right file?)") from None
+    return data
 
 
 def _at(doc: Any, at) -> Any:
