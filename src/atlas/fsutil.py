@@ -150,6 +150,19 @@ def locked(path: str | Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         os.close(fd)
 
 
+def _new_file_mode() -> int:
+    """What `open()` would give a new file: 0666 less the process umask (a private umask
+    keeps `-o` output private). Linux tells the umask without changing it; elsewhere it is
+    read by setting it back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            umask = next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError):
+        umask = os.umask(0)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _temp_copy(path: Path, data: bytes) -> str:
     """A synced temp file holding `data` next to `path`; the caller renames or removes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,7 +189,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         try:
             os.chmod(tmp, os.stat(path).st_mode & 0o777)
         except FileNotFoundError:
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, _new_file_mode())
         try:
             os.replace(tmp, path)
         except OSError as exc:  # name the file the caller asked for, not our temp file
@@ -203,7 +216,7 @@ def atomic_create_text(path: str | Path, text: str) -> None:
         raise OSError(errno.ENAMETOOLONG, problem, str(path))
     tmp = _temp_copy(path, text.encode("utf-8"))
     try:
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _new_file_mode())
         os.link(tmp, path)  # unlike rename, fails when something is there
     finally:
         os.unlink(tmp)

@@ -123,3 +123,25 @@ def test_concurrent_manifest_updates_lose_nothing(tmp_path):
         t.join()
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# kept\n") and all(f"note_{i} = {i}" in text for i in range(16))
+
+
+def test_manifest_updates_keep_crlf_and_bom(tmp_path):
+    from atlas.experiments.manifest import set_state
+
+    path = tmp_path / "exp-a.toml"
+    path.write_bytes('\ufeff# kept\r\nid = "exp-a"\r\nstate = "draft"\r\n'.encode("utf-8"))
+    set_state(path, "open")
+    assert path.read_bytes() == '\ufeff# kept\r\nid = "exp-a"\r\nstate = "open"\r\n'.encode("utf-8")
+
+
+def test_a_new_manifest_never_replaces_one_that_appeared(tmp_path):
+    import pytest
+
+    from atlas.experiments.errors import ManifestError
+    from atlas.experiments.manifest import write_new_manifest
+
+    path = tmp_path / "exp-a.toml"
+    write_new_manifest(path, 'id = "exp-a"\n')
+    with pytest.raises(ManifestError, match="already exists"):
+        write_new_manifest(path, 'id = "exp-a"\nowner = "someone-else"\n')
+    assert path.read_text(encoding="utf-8") == 'id = "exp-a"\n'

@@ -31,3 +31,21 @@ def test_a_failed_write_names_the_target_not_the_temp_file(tmp_path):
         atomic_write_text(target, "{}")
     assert info.value.filename == str(target)
     assert [p.name for p in tmp_path.iterdir()] == ["schema.json"]  # no temp file left behind
+
+
+def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path):
+    import os
+
+    from atlas.fsutil import atomic_write_text
+
+    old = os.umask(0o077)
+    try:
+        atomic_write_text(tmp_path / "plan.md", "private\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "plan.md").stat().st_mode & 0o777 == 0o600
+    shared = tmp_path / "shared.toml"
+    shared.write_text("x\n")
+    shared.chmod(0o664)
+    atomic_write_text(shared, "y\n")
+    assert shared.stat().st_mode & 0o777 == 0o664

@@ -84,6 +84,17 @@ def _find(doc, path: Path, table: str, entity_id: str):
     raise WritebackError(f'{path}: no [[{table}]] with id "{entity_id}"')
 
 
+def edit_document(file: str | Path, change: Callable[[Any], None]) -> None:
+    """Apply `change(doc)` to a whole TOML file (a manifest) the way every catalog edit is
+    made: under the write lock from read to rename, re-read under it, its BOM and line
+    endings kept, depth-bounded, written atomically. Raises WritebackError (one line)."""
+    path = Path(file)
+    with _lock(path):
+        doc, style = _parse(path)
+        change(doc)
+        _save(path, doc.as_string(), style)
+
+
 def edit_entity(file: str | Path, table: str, entity_id: str, updates: Callable[[Any], None]) -> None:
     """Apply `updates(entity_table)` to the [[table]] entry with this id and save atomically.
 

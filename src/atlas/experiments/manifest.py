@@ -21,7 +21,6 @@ from typing import Any, Callable, Mapping
 from atlas.catalog.fields import GITHUB_PATTERN
 from atlas.experiments.errors import ManifestError
 from atlas.experiments.template import ParamSpec, Template, check_value
-from atlas.fsutil import atomic_write_text
 
 STATES = ("draft", "planned", "open", "partially-merged", "merged", "concluded", "aborted")
 # Live or about to be: their entries are accounted for on the default branches.
@@ -333,23 +332,26 @@ def new_manifest_text(
 
 
 def write_new_manifest(path: Path, text: str) -> None:
-    if path.exists():
-        raise ManifestError([f"{path}: already exists; pick another --id or edit it"])
-    atomic_write_text(path, text)
+    """Create the manifest; never replace one (two `experiment new --id X` at once: the
+    second is refused, even when the first appeared after it looked)."""
+    from atlas.fsutil import atomic_create_text
+
+    try:
+        atomic_create_text(path, text)
+    except FileExistsError:
+        raise ManifestError([f"{path}: already exists; pick another --id or edit it"]) from None
 
 
 def update_manifest(path: Path, change: Callable[[Any], None]) -> None:
-    """Edit a manifest with tomlkit (comments kept) and write it atomically, holding the
-    catalog's write lock from the read to the rename (two applies, or apply and the TUI,
-    never lose each other's state or PRs)."""
-    import tomlkit
+    """Edit a manifest with tomlkit (comments kept) as catalog edits are made: under the
+    write lock from read to rename (two applies, or apply and the TUI, never lose each
+    other's state or PRs), its BOM and line endings kept, depth-bounded, atomic."""
+    from atlas.catalog.writeback import WritebackError, edit_document
 
-    from atlas.fsutil import locked
-
-    with locked(path):
-        doc = tomlkit.parse(Path(path).read_text(encoding="utf-8"))
-        change(doc)
-        atomic_write_text(path, tomlkit.dumps(doc))
+    try:
+        edit_document(path, change)
+    except WritebackError as exc:
+        raise ManifestError([str(exc)]) from None
 
 
 def set_state(path: Path, state: str, *, merged_at: float | None = None) -> None:
