@@ -30,6 +30,16 @@ def _most_signals(inc) -> list[str]:
     return sorted(inc.failing_signals, key=lambda c: (-inc.failing_signals[c], c))
 
 
+def synthetic_changes(times, onset: float, now: float) -> list:
+    """The changes `atlas triage` would attach to a cause that began at `onset`: the product's
+    own window and tolerance (atlas.health.changes.change_window), so the benchmark measures
+    what ships."""
+    from atlas.health.changes import Change, change_window
+
+    start, end = change_window(onset, now)
+    return [Change("synthetic", 0, "", "", t, "") for t in times if start <= t <= end]
+
+
 def run(ctx) -> None:
     import statistics
 
@@ -37,7 +47,6 @@ def run(ctx) -> None:
 
     from atlas.catalog.loader import load_catalog
     from atlas.graph import CatalogGraph
-    from atlas.health.changes import CHANGE_WINDOW, Change
     from atlas.health.triage import rank_causes, triage
 
     def replay(inc):
@@ -45,8 +54,7 @@ def run(ctx) -> None:
         items = triage(catalog, graph, inc.components, now=inc.now)
         for item in items:
             if item.role == "cause" and item.since is not None:
-                item.changes = [Change("synthetic", 0, "", "", t, "") for t in inc.changes.get(item.component, ())
-                                if item.since - CHANGE_WINDOW <= t <= item.since]
+                item.changes = synthetic_changes(inc.changes.get(item.component, ()), item.since, inc.now)
         return rank_causes(items, inc.now, graph.sort_key)
 
     import gc

@@ -180,3 +180,16 @@ def test_triage_json_carries_since_changes_and_the_path_with_its_checks(tmp_path
         "upstream_onset_first": symptom["path"][0]["checks"]["upstream_onset_first"]}}]
     assert symptom["path"][0]["checks"]["upstream_onset_first"] in ("pass", "unknown")
     assert TOKEN not in result.output
+
+
+def test_the_triage_benchmark_attaches_changes_with_the_products_tolerance():
+    # the benchmark kept its own window (onset - 24 h .. onset) and so dropped the deploy
+    # merged two minutes after the onset that `atlas triage` lists as a suspect
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_triage import synthetic_changes
+
+    onset = NOW - 3600
+    times = [onset - 25 * 3600, onset - 600, onset + 120, onset + 900]
+    assert [c.merged_at for c in synthetic_changes(times, onset, NOW)] == [onset - 600, onset + 120]

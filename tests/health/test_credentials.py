@@ -4,6 +4,7 @@ and the quota project comes from GOOGLE_CLOUD_QUOTA_PROJECT."""
 
 from __future__ import annotations
 
+import pytest
 from google.auth import credentials as auth_credentials
 from google.auth import exceptions as auth_exceptions
 from google.oauth2 import credentials as oauth2
@@ -58,3 +59,21 @@ def test_the_quota_project_comes_from_the_environment():
         assert clients.logging._transport._credentials.quota_project_id == "billing-proj"
     finally:
         clients.close()
+
+
+def test_the_health_core_never_reads_the_process_environment(tmp_path, monkeypatch):
+    # the emulator host sits in os.environ only: a service built without clients must not
+    # find it there (atlas.services hands the clients their env; the core reads none)
+    emulator = start_emulator(tmp_path)
+    monkeypatch.setenv(MONITORING_ENV, emulator.address)
+    monkeypatch.setenv(LOGGING_ENV, emulator.address)
+    try:
+        snap = HealthService(scenario_catalog(), now=lambda: 1_790_000_000.0).refresh()
+    finally:
+        emulator.stop()
+    assert emulator.calls["ListTimeSeries"] == 0
+    statuses = [s for c in snap.components.values() for s in c.signals]
+    assert statuses and all("no Google clients were given" in s.reason for s in statuses
+                            if s.status.value == "ERROR")
+    with pytest.raises(TypeError):
+        make_clients()  # noqa: the environment mapping is required

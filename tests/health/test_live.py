@@ -175,7 +175,7 @@ def test_no_credentials_is_an_error_status_not_a_traceback(monkeypatch, tmp_path
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
     monkeypatch.delenv("MONITORING_EMULATOR_HOST", raising=False)
     monkeypatch.delenv("LOGGING_EMULATOR_HOST", raising=False)
-    clients = make_clients()
+    clients = make_clients({})  # ADC itself reads GOOGLE_APPLICATION_CREDENTIALS
     assert clients.monitoring is None and "no Google credentials" in clients.monitoring_problem
     snap = HealthService(scenario_catalog(), clients=clients, now=lambda: NOW).refresh()
     st, reason = status_of(snap, "j-crit", "dataflow-system-lag")

@@ -75,7 +75,7 @@ def series_for(signal, labels: dict, v: float) -> list[dict]:
 
 CASES = [(s, level) for s in SIGNALS for level in (Status.OK, Status.WARN, Status.CRIT)
          if target(s, level) is not None or (level is Status.WARN and s.on_absent == "warn")
-         or s.type == "freshness"]
+         or (s.type == "freshness" and (level is not Status.CRIT or s.crit is not None))]
 
 
 def _component(signal, cid: str) -> Component:
@@ -92,6 +92,14 @@ def world():
         cid = f"{signal.id}-{level.value.lower()}"
         comp = _component(signal, cid)
         comps.append(comp)
+        if signal.type == "freshness" and signal.metric_type:  # the newest successful run's age
+            age = {Status.OK: signal.warn / 4, Status.WARN: signal.warn * 1.2}[level]
+            labels = {name: comp.labels[name] for name in signal.resource_labels}
+            minutes = int(age // 60)  # one run, counted in the minute before -age (a DELTA point)
+            series.append({"metric_type": signal.metric_type, "resource_type": signal.resource_type,
+                           "resource_labels": labels, "metric_labels": dict(signal.metric_labels),
+                           "step": {"at": f"-{minutes}m", "before": 1, "after": 0}, "history": f"-{minutes + 1}m"})
+            continue
         if signal.type == "freshness":  # BigQuery's audit log: the newest write's age
             age = {Status.OK: 600, Status.WARN: (signal.warn + signal.crit) / 2, Status.CRIT: signal.crit * 2}[level]
             logs.append({"at": f"-{int(age)}s", "resource_type": "bigquery_dataset", "project": "proj-a",

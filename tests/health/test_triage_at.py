@@ -3,7 +3,6 @@ then (the emulator answers past intervals, as Cloud Monitoring and Logging do)."
 
 from __future__ import annotations
 
-import calendar
 import json
 import time
 
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 from atlas.cli import cli
 from tests.helpers import component, write_catalog
 
+from .builders import NOW
 from .live import start_emulator
 
 SCENARIO = """
@@ -68,11 +68,20 @@ def test_now_the_job_is_a_cause_but_an_hour_ago_nothing_was_failing(setup):
     result, now = triage_json(catalog_dir, env)
     assert result.exit_code == 1
     assert [(c["component"], c["status"]) for c in now["causes"]] == [("j-late", "CRIT")]
-    result, then = triage_json(catalog_dir, env, "--at", "1h")
+    # an absolute moment, so the assertion needs no wall clock ("1h" is _parse_at's, below)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+    result, then = triage_json(catalog_dir, env, "--at", stamp)
     assert result.exit_code == 0, result.output
     assert then["causes"] == []
-    lag = time.time() - calendar.timegm(time.strptime(then["at"], "%Y-%m-%dT%H:%M:%SZ"))
-    assert 3500 < lag < 3700  # evaluated for that moment
+    assert then["at"] == stamp  # evaluated for that moment
+
+
+@pytest.mark.parametrize("text,ago", [("1h", 3600), ("90m", 5400), ("2d", 2 * 86400), ("45s", 45)])
+def test_an_age_is_counted_back_from_the_clock_it_is_given(text, ago):
+    from atlas.commands.health import _parse_at
+
+    assert _parse_at(text, NOW) == NOW - ago
+    assert _parse_at("2026-09-21T13:13:20Z", NOW) == NOW - 3600  # ISO 8601, UTC
 
 
 def test_the_log_written_after_the_moment_does_not_count(setup):

@@ -47,3 +47,30 @@ def test_a_vertex_time_zone_prefix_moves_the_fire_times_and_an_unknown_zone_is_r
     assert Cron("CRON_TZ=UTC 0 3 * * *").next_after(sep21) == Cron("0 3 * * *").next_after(sep21)
     with pytest.raises(CronError, match="unknown time zone 'Mars/Olympus'"):
         Cron("TZ=Mars/Olympus 0 3 * * *")
+
+
+@pytest.mark.parametrize("text,period", [("@every 6h", 6 * 3600), ("@every 1h30m", 5400), ("@every 1.5h", 5400),
+                                         ("@every 90s", 90), ("@every 500ms", 1), ("@hourly", 3600),
+                                         ("@midnight", 86400), ("@annually", None)])
+def test_robfig_descriptors_kfp_accepts_read_as_schedules(text, period):
+    # robfig/cron v1.2.0 parseDescriptor (KFP's go.mod); @every fires the previous fire plus the delay
+    cron = Cron(text)
+    fire = cron.next_after(at("2026-09-21T14:13:20"))
+    assert fire is not None
+    if text.startswith("@every"):
+        assert fire == at("2026-09-21T14:13:20") + period
+    if period is not None:
+        assert cron.period_after(fire) == period
+
+
+@pytest.mark.parametrize("text,why", [("0 0 3 * * 7", "above the maximum 6"), ("0 0 3 * * 1-7", "above the maximum 6"),
+                                      ("@DAILY", "unrecognized descriptor"), ("@every", "unrecognized descriptor"),
+                                      ("@every 6", "failed to parse duration"), ("@every 6 h", "failed to parse duration"),
+                                      (" @daily", "expected six fields")])
+def test_what_kfp_refuses_is_refused(text, why):
+    with pytest.raises(CronError, match=why):
+        Cron(text)
+
+
+def test_a_vertex_five_field_sunday_may_still_be_seven():
+    assert Cron("0 3 * * 7").next_after(at("2026-09-21T14:00:00")) == at("2026-09-27T03:00:00")

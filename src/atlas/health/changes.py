@@ -74,6 +74,15 @@ def under(path: str, folder: str) -> bool:
     return not folder or path == folder or path.startswith(folder + "/")
 
 
+def change_window(onset: float | None, now: float, window: float = CHANGE_WINDOW,
+                  slack: float = DEFAULT_TOLERANCE) -> tuple[float, float]:
+    """(start, end) of the merges that are suspects for a failure that began at `onset`
+    (`now` when unknown): `window` before it, and up to `slack` after it, since an onset is
+    known only to within its alignment period and ingestion delay (triage's tolerance)."""
+    end = now if onset is None else min(now, onset + slack)
+    return end - window, end
+
+
 class ChangeReader:
     """Merged PRs per (repo, code path), read once per repo for every cause that needs it."""
 
@@ -116,8 +125,7 @@ class ChangeReader:
         repo = self.catalog.repos.get(comp.repo)
         if repo is None:
             return [], f"repo {comp.repo!r} is not declared", ""
-        end = now if onset is None else min(now, onset + self.slack)
-        start = end - self.window
+        start, end = change_window(onset, now, self.window, self.slack)
         where = repo.github + (f" under {comp.code_path.strip('/')}/" if comp.code_path else "")
         scope = f"{where}, {readable.duration(self.window)} before {'onset' if onset is not None else 'now: onset unknown'}"
         if self.forge is None:

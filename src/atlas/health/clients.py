@@ -18,7 +18,6 @@ TUI's first frame must not pay ~0.6 s for them.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,7 +120,7 @@ def _adc_detail(exc: BaseException) -> str:
 
 
 def make_clients(
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str],
     *,
     timeout: float = DEFAULT_TIMEOUT,
     retry_deadline: float = DEFAULT_RETRY_DEADLINE,
@@ -129,8 +128,10 @@ def make_clients(
     logging: bool = True,
     credentials: Any = None,
 ) -> Clients:
-    """Build the clients from the environment (`env` defaults to os.environ). Never raises
-    for missing credentials: the problem is recorded on the returned Clients.
+    """Build the clients from `env` (the emulator hosts, the quota project): the caller's
+    mapping, never os.environ (only atlas.services reads the process environment; Google's
+    ADC lookup reads its own variables). Never raises for missing credentials: the problem
+    is recorded on the returned Clients.
 
     `credentials`: use these instead of ADC. With an emulator they ride a loopback channel
     with local channel credentials, so they are refreshed and sent exactly as on the real
@@ -143,7 +144,6 @@ def make_clients(
     from google.cloud.logging_v2.services.logging_service_v2.transports import LoggingServiceV2GrpcTransport
     from google.cloud.monitoring_v3.services.metric_service.transports import MetricServiceGrpcTransport
 
-    env = os.environ if env is None else env
     out = Clients(retry=make_retry(retry_deadline), timeout=timeout)
     adc: dict[str, tuple[Any, str]] = {}
     info = ClientInfo(user_agent=user_agent())

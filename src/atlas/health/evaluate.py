@@ -106,12 +106,15 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     if not pts:
         if spec.on_absent == "zero" and spec.type == "metric":
             return _none_counted(spec, now, None, pts)
-        if spec.on_absent in ("warn", "crit") and spec.type == "metric":
+        if spec.on_absent in ("warn", "crit"):
             # silent for longer than the look-back: still the finding, never NO_DATA (which
-            # triage ignores); when it began is beyond what this query saw
+            # triage ignores); when it began is beyond what this query saw. A metric freshness
+            # signal (the newest successful run) lands here when its labels match no series:
+            # a typo in them must not read as "nothing measured"
             status = Status.WARN if spec.on_absent == "warn" else Status.CRIT
-            return _status(spec, status, f"{spec.name}: no points in the last {readable.duration(spec.lookback)}: "
-                                         "stopped, not reporting, or never reported")
+            return _status(spec, status, f"{spec.name}: no points in the last {readable.duration(spec.lookback)} "
+                                         f"for {_labels(spec)}: stopped, not reporting, mislabelled "
+                                         "or never reported")
         return no_data(spec)
     at, value = pts[-1]
     if spec.type == "freshness":
@@ -133,6 +136,12 @@ def evaluate_points(spec: SignalSpec, points: Iterable[Point], now: float) -> Si
     if text.startswith("no ") or " zero " in text:  # already says over which span
         return _status(spec, status, text, value, at, pts, since=since)
     return _status(spec, status, f"{text}, {readable.ago(now - at)}", value, at, pts, since=since)
+
+
+def _labels(spec: SignalSpec) -> str:
+    """The series the query asked for, as the user can check them against the component."""
+    terms = [f'{k}="{v}"' for k, v in (*spec.resource_labels, *spec.metric_labels)]
+    return ", ".join(terms) or spec.metric_type
 
 
 def _none_counted(spec: SignalSpec, now: float, last: float | None, pts: list[Point]) -> SignalStatus:

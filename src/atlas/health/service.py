@@ -104,10 +104,16 @@ class HealthService:
         """Built on first use, in the calling (worker) thread: Google imports cost ~0.6 s."""
         with self._clients_lock:
             if self._clients is None:
-                from atlas.health.clients import Clients, make_clients
+                from atlas.health.clients import Clients
 
+                if self._client_factory is None:
+                    # core code never reads os.environ: whoever builds the service hands in
+                    # the clients or a factory with its environment (atlas.services does)
+                    problem = "no Google clients were given to the health service"
+                    self._clients = Clients(monitoring_problem=problem, logging_problem=problem)
+                    return self._clients
                 try:
-                    self._clients = (self._client_factory or make_clients)()
+                    self._clients = self._client_factory()
                 except Exception as exc:  # noqa: BLE001 - e.g. a malformed credentials file
                     problem = f"cannot set up the Google clients: {exc.__class__.__name__}: {str(exc)[:200]}"
                     self._clients = Clients(monitoring_problem=problem, logging_problem=problem)

@@ -1,16 +1,22 @@
 """Cron schedules as Kubeflow's scheduler reads them: six fields, seconds first.
 
-KFP's ScheduledWorkflow controller uses robfig/cron with seconds (`0 0 3 * * *` is 03:00
-daily; backend/src/crd/controller/scheduledworkflow/util/cron_schedule.go). Vertex AI
-schedules use five fields, optionally prefixed "TZ=..." / "CRON_TZ=...": read as seconds 0,
-the fields as wall-clock times in that IANA zone (UTC without a prefix). Supports *, lists,
-ranges, steps and @daily-style shorthands. Pure: no I/O.
+KFP's API server validates and its ScheduledWorkflow controller fires with robfig/cron v1.2.0
+(go.mod; `cron.Parse` in backend/src/apiserver/server/api_converter.go and
+backend/src/crd/controller/scheduledworkflow/util/cron_schedule.go), whose default parser is
+Second | Minute | Hour | Dom | Month | DowOptional | Descriptor (parser.go): `0 0 3 * * *` is
+03:00 daily; day of week is 0-6 (7 is "above maximum", spec.go bounds); a spec starting with
+"@" is a descriptor, matched exactly: @yearly @annually @monthly @weekly @daily @midnight
+@hourly, or `@every <Go duration>` (ConstantDelaySchedule: the previous fire plus the delay,
+whole seconds, at least 1 s). Vertex AI schedules use five fields, optionally prefixed
+"TZ=..." / "CRON_TZ=...": read as seconds 0, the fields as wall-clock times in that IANA zone
+(UTC without a prefix). Supports *, ?, lists, ranges, steps and names. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 _SHORTHANDS = {"@yearly": "0 0 0 1 1 *", "@annually": "0 0 0 1 1 *", "@monthly": "0 0 0 1 * *",
                "@weekly": "0 0 0 * * 0", "@daily": "0 0 0 * * *", "@midnight": "0 0 0 * * *",
@@ -24,21 +30,55 @@ class CronError(ValueError):
     pass
 
 
+# Go's time.ParseDuration: a sequence of decimal numbers with units, e.g. "6h", "1h30m", "1.5h"
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "\u03bcs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_GO_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+
+
+def _go_duration(text: str, whole: str) -> float:
+    sign, body = (-1.0, text[1:]) if text[:1] == "-" else (1.0, text[1:] if text[:1] == "+" else text)
+    if body == "0":
+        return 0.0
+    pos, total = 0, 0.0
+    while pos < len(body):
+        m = _GO_PART.match(body, pos)
+        if m is None:
+            raise CronError(f"cron {whole!r}: failed to parse duration {text!r} (Go durations such as 6h, 1h30m, 90s)")
+        total += float(m.group(1)) * _GO_UNITS[m.group(2)]
+        pos = m.end()
+    if not body:
+        raise CronError(f"cron {whole!r}: failed to parse duration {text!r} (Go durations such as 6h, 1h30m, 90s)")
+    return sign * total
+
+
 class Cron:
     def __init__(self, text: str) -> None:
         self.text = text
-        spec = text.strip()
+        self.every: float | None = None  # `@every <duration>`: seconds between fires
         self.tz: dt.tzinfo = dt.timezone.utc
-        if spec.split()[:1] and spec.split()[0].startswith(("TZ=", "CRON_TZ=")):
+        if text.startswith("@"):  # robfig: a descriptor only when "@" is the first character
+            if text.startswith("@every "):
+                # Every(): under a second rounds up to 1 s; fractions of a second are dropped
+                self.every = float(max(1, int(_go_duration(text[len("@every "):], text))))
+                return
+            if text not in _SHORTHANDS:
+                raise CronError(f"cron {text!r}: unrecognized descriptor (KFP accepts "
+                                f"{', '.join(_SHORTHANDS)} and @every <duration>)")
+        spec = text.strip()
+        zoned = bool(spec.split()[:1]) and spec.split()[0].startswith(("TZ=", "CRON_TZ="))
+        if zoned:
             self.tz = _zone(spec.split()[0].split("=", 1)[1], text)
             spec = " ".join(spec.split()[1:])
-        spec = _SHORTHANDS.get(spec, spec)
+        if text.startswith("@") or zoned:  # " @daily" is six fields short for robfig, not a descriptor
+            spec = _SHORTHANDS.get(spec, spec)
         parts = spec.split()
         if len(parts) == 5:
             parts = ["0", *parts]
         if len(parts) != 6:
             raise CronError(f"cron {text!r}: expected six fields (seconds first), got {len(parts)}")
-        self.sets = [_field(p, i, text) for i, p in enumerate(parts)]
+        # robfig's day of week is 0-6; a five-field (Vertex, unix-cron) spec keeps 7 = Sunday
+        self._dow_max = 6 if len(spec.split()) == 6 else 7
+        self.sets = [_field(p, i, text, self._dow_max) for i, p in enumerate(parts)]
         self._dom_any, self._dow_any = parts[3] in ("*", "?"), parts[5] in ("*", "?")
 
     def _day_ok(self, d: dt.date) -> bool:
@@ -51,6 +91,8 @@ class Cron:
 
     def next_after(self, t: float) -> float | None:
         """The first fire time strictly after epoch `t` (within ~4 years), else None."""
+        if self.every is not None:  # ConstantDelaySchedule.Next: t plus the delay, on the second
+            return float(int(t)) + self.every
         start = dt.datetime.fromtimestamp(int(t), self.tz)  # fields are wall-clock times in the cron's zone
         secs, mins, hours = sorted(self.sets[0]), sorted(self.sets[1]), sorted(self.sets[2])
         day = start.date()
@@ -77,6 +119,8 @@ class Cron:
 
     def period_after(self, fire: float) -> float:
         """Seconds from fire time `fire` to the next one."""
+        if self.every is not None:
+            return self.every
         n = self.next_after(fire)
         return (n - fire) if n is not None else 86400.0
 
@@ -91,8 +135,12 @@ def _zone(name: str, whole: str) -> dt.tzinfo:
         raise CronError(f"cron {whole!r}: unknown time zone {name!r}") from None
 
 
-def _field(text: str, index: int, whole: str) -> set[int]:
+def _field(text: str, index: int, whole: str, dow_max: int = 6) -> set[int]:
     lo, hi = _BOUNDS[index]
+    if index == 5 and dow_max == 6:
+        for n in re.findall(r"\d+", text.split("/")[0] if text.count("/") == 1 else text):
+            if int(n) > 6:
+                raise CronError(f"cron {whole!r}: day of week {n} is above the maximum 6 (KFP's robfig/cron: 0-6, Sunday 0)")
     out: set[int] = set()
     for item in text.lower().split(","):
         step = 1
