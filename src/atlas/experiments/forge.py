@@ -6,10 +6,10 @@ method including PATCH, by a urllib3 Retry given to PyGithub."""
 from __future__ import annotations
 
 import base64
-import os
 import re
 import time
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlparse
 
@@ -55,8 +55,9 @@ def _is_loopback(url: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
 
-def api_url_from_env(env=None) -> str:
-    env = os.environ if env is None else env
+def api_url_from_env(env: Mapping[str, str]) -> str:
+    """GITHUB_API_URL from `env` (checked), else github.com's. Core code is handed its
+    environment: only atlas.services reads the process's."""
     value = env.get("GITHUB_API_URL") or ""
     return check_api_url(value, "GITHUB_API_URL") if value else DEFAULT_API_URL
 
@@ -156,7 +157,7 @@ class Forge(GateReads):
             remember(token)
             auth = Auth.Token(token.value)
         self._secret = token
-        self.base_url = check_api_url(base_url, "the GitHub API URL") if base_url else api_url_from_env()
+        self.base_url = check_api_url(base_url, "the GitHub API URL") if base_url else DEFAULT_API_URL
         if pacing is None:
             # Pacing protects the public API from bursts; loopback emulators need none.
             pacing = not _is_loopback(self.base_url)
@@ -465,13 +466,13 @@ def _connection_reason(exc: BaseException) -> str:
     return _short_reason(exc)
 
 
-def open_forge(env=None, **kwargs: Any) -> Forge:
-    """A Forge from the environment: token (GITHUB_TOKEN/GH_TOKEN/gh) and GITHUB_API_URL."""
+def open_forge(env: Mapping[str, str], **kwargs: Any) -> Forge:
+    """A Forge from `env` (atlas.services hands it over): the token (GITHUB_TOKEN/GH_TOKEN,
+    a GitHub App's, or `gh auth token`) and GITHUB_API_URL."""
     from atlas.experiments.token import resolve_token
 
     from atlas.experiments.token import resolve_app
 
-    env = os.environ if env is None else env
     secret: Secret | AppCredentials | None = None
     if not (env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "").strip():
         try:

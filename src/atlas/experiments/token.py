@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 import shutil
 import subprocess
@@ -41,8 +40,7 @@ def gh_hostname(api_url: str) -> str:
     return "github.com" if host in ("api.github.com", "github.com") else host
 
 
-def resolve_token(env: Mapping[str, str] | None = None, api_url: str = "https://api.github.com") -> Secret | None:
-    env = os.environ if env is None else env
+def resolve_token(env: Mapping[str, str], api_url: str = "https://api.github.com") -> Secret | None:
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         value = (env.get(name) or "").strip()
         if value:

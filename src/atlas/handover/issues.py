@@ -14,7 +14,6 @@ the token scrubbed, never as an exception: the rest of the plan still prints.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -139,9 +138,9 @@ def _link(issue, repo_url: str | None) -> str:
 
 
 def fetch_issues(catalog, component_ids: Iterable[str] | None = None, *,
-                 env: Mapping[str, str] | None = None) -> IssueReport:
-    """Open issues of every catalog repo, grouped by `component:<id>` for the given components."""
-    env = os.environ if env is None else env
+                 env: Mapping[str, str]) -> IssueReport:
+    """Open issues of every catalog repo, grouped by `component:<id>` for the given components
+    (`env`: the environment the GitHub client sees, from atlas.services)."""
     ids = list(catalog.components) if component_ids is None else list(component_ids)
     repos = sorted({r.github for r in catalog.repos.values() if r.github})
     report = IssueReport(repos=repos)
