@@ -86,6 +86,8 @@ class Services:
         self._loaded: Loaded | None = None
         self._to_cache: tuple[Any, list] | None = None
         self._session: DemoSession | None = None
+        # the workspace the scenario is read from: the source's, also for a scratch copy
+        self._scenario_source: Path | None = None
         self.demo_problem = ""  # why the demo cannot serve (no demo_scenario), shown once
         self._health: HealthService | None = None
         self._forge: Any = None
@@ -178,7 +180,7 @@ class Services:
         return self._read(copy, cache=False)
 
     def _open_session(self, catalog: "Catalog") -> None:
-        workspace = getattr(self, "_scenario_source", None) or Path(catalog.workspace)
+        workspace = self._scenario_source or Path(catalog.workspace)
         if not catalog.demo_scenario:
             self.demo_problem = "the catalog says demo = true but has no demo_scenario to serve"
             scenario = None
