@@ -44,7 +44,7 @@ def test_a_vertex_time_zone_prefix_moves_the_fire_times_and_an_unknown_zone_is_r
 
     sep21 = 1_790_000_000  # 14:13:20 UTC
     assert Cron("TZ=America/New_York 0 3 * * *").next_after(sep21) == Cron("0 0 7 * * *").next_after(sep21)
-    assert Cron("CRON_TZ=UTC 0 3 * * *").next_after(sep21) == Cron("0 3 * * *").next_after(sep21)
+    assert Cron("CRON_TZ=UTC 0 3 * * *").next_after(sep21) == Cron("0 3 * * *", "vertex").next_after(sep21)
     with pytest.raises(CronError, match="unknown time zone 'Mars/Olympus'"):
         Cron("TZ=Mars/Olympus 0 3 * * *")
 
@@ -73,4 +73,13 @@ def test_what_kfp_refuses_is_refused(text, why):
 
 
 def test_a_vertex_five_field_sunday_may_still_be_seven():
-    assert Cron("0 3 * * 7").next_after(at("2026-09-21T14:00:00")) == at("2026-09-27T03:00:00")
+    assert Cron("0 3 * * 7", "vertex").next_after(at("2026-09-21T14:00:00")) == at("2026-09-27T03:00:00")
+
+
+def test_five_fields_on_self_hosted_kfp_are_seconds_first_as_robfig_reads_them():
+    """robfig v1.2.0 (KFP's scheduler): five fields are second, minute, hour, day, month, so
+    `0 3 * * *` fires at minute 3 of every hour, not at 03:00 as unix cron would."""
+    kfp = Cron("0 3 * * *")
+    assert kfp.next_after(at("2026-09-21T14:00:00")) == at("2026-09-21T14:03:00")
+    assert kfp.next_after(at("2026-09-21T14:03:00")) == at("2026-09-21T15:03:00")
+    assert Cron("0 3 * * *", "vertex").next_after(at("2026-09-21T14:00:00")) == at("2026-09-22T03:00:00")

@@ -52,7 +52,11 @@ def _go_duration(text: str, whole: str) -> float:
 
 
 class Cron:
-    def __init__(self, text: str) -> None:
+    """`dialect`: "kfp" (robfig: a five-field spec is seconds, minute, hour, day, month with
+    day of week optional, so `0 3 * * *` fires at minute 3 of every hour) or "vertex"
+    (unix cron: five fields are minute, hour, day, month, day of week)."""
+
+    def __init__(self, text: str, dialect: str = "kfp") -> None:
         self.text = text
         self.every: float | None = None  # `@every <duration>`: seconds between fires
         self.tz: dt.tzinfo = dt.timezone.utc
@@ -72,12 +76,15 @@ class Cron:
         if text.startswith("@") or zoned:  # " @daily" is six fields short for robfig, not a descriptor
             spec = _SHORTHANDS.get(spec, spec)
         parts = spec.split()
+        # five fields: unix cron (Vertex, or a TZ= prefix) lacks the seconds; robfig's
+        # DowOptional (self-hosted KFP) lacks the day of week
+        unix = len(parts) == 5 and (dialect != "kfp" or zoned)
         if len(parts) == 5:
-            parts = ["0", *parts]
+            parts = ["0", *parts] if unix else [*parts, "*"]
         if len(parts) != 6:
             raise CronError(f"cron {text!r}: expected six fields (seconds first), got {len(parts)}")
         # robfig's day of week is 0-6; a five-field (Vertex, unix-cron) spec keeps 7 = Sunday
-        self._dow_max = 6 if len(spec.split()) == 6 else 7
+        self._dow_max = 7 if unix else 6
         self.sets = [_field(p, i, text, self._dow_max) for i, p in enumerate(parts)]
         self._dom_any, self._dow_any = parts[3] in ("*", "?"), parts[5] in ("*", "?")
 

@@ -106,7 +106,7 @@ def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
     multiple = spec.warn if spec.warn is not None else 1.5
     if rr.cron:
         try:
-            cron = Cron(rr.cron)
+            cron = Cron(rr.cron, rr.dialect)
         except CronError as exc:
             return _status(spec, Status.ERROR, str(exc))
         # a run the scheduler starts a little after its fire time belongs to that fire time
@@ -132,7 +132,7 @@ def _schedule(spec, rr: RecurringRun, runs, now, days, lab) -> SignalStatus:
 
 def cron_next(rr: RecurringRun, now: float) -> float | None:
     try:
-        return Cron(rr.cron).next_after(now) if rr.cron else None
+        return Cron(rr.cron, rr.dialect).next_after(now) if rr.cron else None
     except CronError:
         return None
 

@@ -75,6 +75,7 @@ class RecurringRun:
     updated: float
     interval: float | None = None  # periodic_schedule.interval_second
     changed_later: bool = False  # as_of(): updated after the moment evaluated (its state then is unknown)
+    dialect: str = "kfp"  # how its cron reads: "kfp" (robfig, seconds first) or "vertex" (unix cron)
 
 
 @dataclass(slots=True)

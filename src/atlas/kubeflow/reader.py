@@ -187,7 +187,7 @@ def _window(specs: list[SignalSpec], recurring) -> float:
         period = rr.interval or 0.0
         if rr.cron:
             try:
-                cron = Cron(rr.cron)
+                cron = Cron(rr.cron, rr.dialect)
                 fire = cron.next_after(rr.created)  # the period from its first fire
                 period = cron.period_after(fire) if fire else 0.0
             except CronError:

@@ -75,7 +75,7 @@ def schedule_from_json(data: dict) -> RecurringRun:
                         # "Timestamp after which the first run can be scheduled" (default: create time)
                         created=max(created, parse_time(data.get("startTime")) or 0.0),
                         # paused since its lastPauseTime; updateTime moves with any edit
-                        updated=paused or parse_time(data.get("updateTime")) or created)
+                        updated=paused or parse_time(data.get("updateTime")) or created, dialect="vertex")
 
 
 class VertexClient(KfpClient):
