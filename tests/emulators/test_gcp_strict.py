@@ -121,6 +121,12 @@ def test_an_aligner_without_an_alignment_period_is_refused(client):
         _list(client, "dataflow.googleapis.com/job/system_lag", "ALIGN_MAX", "REDUCE_NONE", period=0)
 
 
+def test_an_alignment_period_over_104_weeks_is_refused(client):
+    with pytest.raises(exceptions.InvalidArgument, match="104 weeks"):
+        _list(client, "dataflow.googleapis.com/job/system_lag", "ALIGN_MAX", "REDUCE_NONE",
+              period=104 * 7 * 86400 + 60)
+
+
 def test_two_metric_types_in_one_filter_are_refused(client):
     request = monitoring_v3.ListTimeSeriesRequest(
         name="projects/p", filter='metric.type = "a/b" AND metric.type = "c/d"',

@@ -19,6 +19,10 @@ class AggregationError(ValueError):
     """A request Google would answer with INVALID_ARGUMENT; the message says why."""
 
 
+# google.monitoring.v3.Aggregation.alignment_period: at most 104 weeks for ListTimeSeries
+MAX_ALIGNMENT_PERIOD = 104 * 7 * 86400
+
+
 @dataclass(frozen=True, slots=True)
 class Dist:
     """A distribution value as its sorted samples."""
@@ -313,6 +317,11 @@ def aggregate(series: list[SeriesData], start: float, end: float, aligner: str, 
         raise AggregationError("alignment_period is required (at least 60s) when per_series_aligner is set")
     if period % MINUTE:
         raise AggregationError(f"alignment_period {period}s must be a whole number of minutes")
+    # google.monitoring.v3.Aggregation.alignment_period: "The value must be at least 60
+    # seconds ... The maximum value of the alignment_period is 104 weeks (2 years) for charts,
+    # and 90,000 seconds (25 hours) for alerting policies." ListTimeSeries takes the former.
+    if period > MAX_ALIGNMENT_PERIOD:
+        raise AggregationError(f"alignment_period {period}s is longer than the maximum of 104 weeks")
     aligned = [align(s, aligner, period, start, end) for s in series]
     if reducer == "REDUCE_NONE":
         if group_by:
