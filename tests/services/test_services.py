@@ -150,3 +150,27 @@ def test_lint_reports_bad_weights_and_two_manifests_with_one_id(sample):
 def test_lint_of_the_sample_has_no_manifest_error():
     done = atlas("lint", "--catalog", str(ROOT / "catalog"), "--errors-only", cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_killed_sessions_scratch_copy_is_removed_by_the_next_demo(sample, tmp_path, monkeypatch):
+    """A closed terminal kills the TUI before it can clean up: the next demo removes the
+    copy, and never a live session's or a directory that is not a session's."""
+    import tempfile
+
+    from atlas.services.demo import OWNER_FILE
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    orphan = tmp_path / "atlas-demo-orphan"
+    (orphan / "catalog").mkdir(parents=True)
+    (orphan / OWNER_FILE).write_text(dead)
+    live = tmp_path / "atlas-demo-live"
+    live.mkdir()
+    (live / OWNER_FILE).write_text(str(os.getppid()))
+    unmarked = tmp_path / "atlas-demo-unmarked"
+    unmarked.mkdir()
+    services = Services(sample, demo=True, scratch=True)
+    services.load()
+    assert not orphan.exists() and live.exists() and unmarked.exists()
+    services.close()

@@ -11,6 +11,7 @@ Endpoints are handed out as an environment mapping: nothing edits `os.environ`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -33,11 +34,18 @@ class DemoError(RuntimeError):
     """The demo could not be set up (a bad scenario, a port taken): one readable line."""
 
 
+SCRATCH_PREFIX = "atlas-demo-"
+OWNER_FILE = ".atlas-demo-pid"  # the process whose session the copy is
+
+
 def scratch_copy(catalog_dir: Path, workspace: Path, workspace_dirs: Iterable[str]) -> Path:
     """Copy the catalog directory and the named workspace-relative directories (the
     runbooks) into a new temporary workspace; returns the copy's catalog directory.
-    Symlinks are copied as links, so confinement checks still see them for what they are."""
-    root = Path(tempfile.mkdtemp(prefix="atlas-demo-"))
+    Symlinks are copied as links, so confinement checks still see them for what they are.
+    Copies left by sessions that were killed (a closed terminal) are removed first."""
+    remove_orphans(Path(tempfile.gettempdir()))
+    root = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    (root / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
     target = root / catalog_dir.name
     shutil.copytree(catalog_dir, target, symlinks=True)
     for name in sorted(set(workspace_dirs)):
@@ -45,6 +53,34 @@ def scratch_copy(catalog_dir: Path, workspace: Path, workspace_dirs: Iterable[st
         if name and name != catalog_dir.name and source.is_dir() and not source.is_symlink():
             shutil.copytree(source, root / name, symlinks=True)
     return target
+
+
+def remove_orphans(tmp: Path) -> list[Path]:
+    """Remove scratch copies of ours whose session process is gone; returns them. Only
+    directories this user owns, marked by a demo session, are ever touched."""
+    removed = []
+    for root in tmp.glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            if root.is_symlink() or not root.is_dir() or root.stat().st_uid != os.getuid():
+                continue
+            pid = int((root / OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue  # not a session's copy (or still being made): leave it
+        if pid == os.getpid() or _alive(pid):
+            continue
+        shutil.rmtree(root, ignore_errors=True)
+        removed.append(root)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 class DemoSession:
