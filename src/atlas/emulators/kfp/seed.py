@@ -121,7 +121,7 @@ def _add(seed: KfpSeed, e: dict, name: str, where: str, now: float) -> None:
     status = e.get("status", "ENABLED")
     if status not in ("ENABLED", "DISABLED"):
         raise ScenarioError(f"{where} status: {status!r} is not one of ENABLED, DISABLED")
-    failures = _failures(e.get("failed", []), tasks, count, where)
+    failures = parse_failures(e.get("failed", []), tasks, count, where)
     running = e.get("running", False)
     if not isinstance(running, bool):
         raise ScenarioError(f"{where} running: must be true or false")
@@ -155,7 +155,7 @@ def _add(seed: KfpSeed, e: dict, name: str, where: str, now: float) -> None:
         seed.runs.append(run)
 
 
-def _failures(raw: Any, tasks: list[str], count: int, where: str) -> dict[int, tuple[str, str]]:
+def parse_failures(raw: Any, tasks: list[str], count: int, where: str) -> dict[int, tuple[str, str]]:
     if not isinstance(raw, list):
         raise ScenarioError(f"{where} failed: must be a list of {{ run = 1, task = \"...\", error = \"...\" }}")
     out = {}

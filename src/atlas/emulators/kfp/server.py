@@ -13,13 +13,13 @@ kinds 500, 503, 401, drop (close the connection), slow (`delay` seconds, then an
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
+
+from atlas.emulators.http_faults import FaultPlan
 
 from . import listing, render
 from .seed import KfpSeed, parse_seed, stable_id
@@ -33,49 +33,13 @@ RUN_FIELDS = {"run_id", "display_name", "created_at", "finished_at", "scheduled_
 RECURRING_FIELDS = {"recurring_run_id", "display_name", "created_at", "updated_at"}
 
 
-@dataclass
-class Fault:
-    kind: str
-    path_regex: re.Pattern[str] | None
-    times: int
-    delay: float = 0.0
-    fired: int = 0
-
-
-class FaultPlan:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._faults: list[Fault] = []
-
-    def add(self, kind: str | int, *, path_regex: str | None = None, times: int = 1, delay: float = 0.0) -> Fault:
-        kind = str(kind)
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
-        fault = Fault(kind, re.compile(path_regex) if path_regex else None, max(1, times), delay)
-        with self._lock:
-            self._faults.append(fault)
-        return fault
-
-    def take(self, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.fired < fault.times and (fault.path_regex is None or fault.path_regex.search(path)):
-                    fault.fired += 1
-                    return fault
-        return None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-
 class KfpEmulator:
     def __init__(self, seed: KfpSeed | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  now: Callable[[], float] = time.time, token: str | None = None) -> None:
         if not host.startswith("127.") and host != "localhost":
             raise ValueError(f"KfpEmulator serves loopback only, not {host!r}")
         self.seed = seed if isinstance(seed, KfpSeed) else parse_seed(seed, now())
-        self.faults = FaultPlan()
+        self.faults = FaultPlan(FAULT_KINDS)
         self.requests: list[str] = []  # "GET /apis/v2beta1/runs?..." as received
         self._token = token
         self._host, self._port = host, port

@@ -26,6 +26,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from atlas.emulators.kfp.seed import parse_failures as _failures  # the same [[...]] failed = [...] grammar
 from atlas.emulators.scenario.fields import ScenarioError, only, parse_offset, string
 
 SCHEDULE_STATES = ("ACTIVE", "PAUSED", "COMPLETED")  # Schedule.State, schedule.proto
@@ -178,22 +179,3 @@ def _stamp(epoch: float) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y%m%d%H%M%S")
-
-
-def _failures(raw: Any, tasks: list[str], count: int, where: str) -> dict[int, tuple[str, str]]:
-    if not isinstance(raw, list):
-        raise ScenarioError(f"{where} failed: must be a list of {{ run = 1, task = \"...\", error = \"...\" }}")
-    out = {}
-    for j, f in enumerate(raw):
-        w = f"{where} failed[{j}]"
-        if not isinstance(f, dict):
-            raise ScenarioError(f"{w}: must be a table")
-        only(f, {"run", "task", "error"}, w)
-        run = f.get("run")
-        if not isinstance(run, int) or isinstance(run, bool) or not 1 <= run <= max(count, 1):
-            raise ScenarioError(f"{w} run: must be 1 (the newest) .. {count}")
-        task = string(f, "task", w)
-        if task not in tasks:
-            raise ScenarioError(f"{w} task: {task!r} is not one of the tasks ({', '.join(tasks)})")
-        out[run] = (task, string(f, "error", w, default="Error"))
-    return out

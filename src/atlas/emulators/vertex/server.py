@@ -29,10 +29,11 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from atlas.emulators.http_faults import FaultPlan
 
 from . import listing, render
 from .listing import TIME_OPS, Field, InvalidArgument
@@ -78,38 +79,6 @@ def error(code: int, message: str, details: list | None = None) -> dict:
     return {"error": body}
 
 
-@dataclass
-class Fault:
-    kind: str
-    path_regex: re.Pattern[str] | None
-    times: int
-    delay: float = 0.0
-    fired: int = 0
-
-
-class FaultPlan:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._faults: list[Fault] = []
-
-    def add(self, kind: str | int, *, path_regex: str | None = None, times: int = 1, delay: float = 0.0) -> Fault:
-        kind = str(kind)
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
-        fault = Fault(kind, re.compile(path_regex) if path_regex else None, max(1, times), delay)
-        with self._lock:
-            self._faults.append(fault)
-        return fault
-
-    def take(self, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.fired < fault.times and (fault.path_regex is None or fault.path_regex.search(path)):
-                    fault.fired += 1
-                    return fault
-        return None
-
-
 class VertexEmulator:
     def __init__(self, seed: VertexSeed | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  now: Callable[[], float] = time.time, token: str = DEMO_TOKEN, page_cap: int = 100,
@@ -118,7 +87,7 @@ class VertexEmulator:
             raise ValueError(f"VertexEmulator serves loopback only, not {host!r}")
         started = now()
         self.seed = seed if isinstance(seed, VertexSeed) else parse_seed(seed, started, project=project)
-        self.faults = FaultPlan()
+        self.faults = FaultPlan(FAULT_KINDS)
         self.requests: list[str] = []  # "GET /v1/...?..." as received
         self.page_cap = page_cap
         self._now = now
