@@ -81,3 +81,20 @@ def pytest_pyfunc_call(pyfuncitem):
         asyncio.run(pyfuncitem.obj(**args))
         return True
     return None
+
+
+def steps(*keys, component: str | None = None, focus: str | None = None):
+    """A snapshot's `run_before`: settle, focus or open a component, press keys, settle."""
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(app, pilot)
+        if focus:
+            app.focus_id = focus
+        if component:
+            app.open_component(component)
+            await settle(app, pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(app, pilot)
+
+    return run_before

@@ -7,34 +7,17 @@ look at the report before committing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import pinned, settle
+from .conftest import pinned, steps
 from .screen_text import screen_text
 
 SIZES = [(80, 24), (100, 30), (120, 36), (200, 60)]
 IDS = [f"{w}x{h}" for w, h in SIZES]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def steps(*keys, component: str | None = None, focus: str | None = None):
-    async def run_before(pilot) -> None:
-        app = pilot.app
-        await settle(app, pilot)
-        if focus:
-            app.focus_id = focus
-        if component:
-            app.open_component(component)
-            await settle(app, pilot)
-        if keys:
-            await pilot.press(*keys)
-            await settle(app, pilot)
-
-    return run_before
 
 
 SCREENS = {

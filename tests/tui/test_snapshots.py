@@ -7,28 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SIZE, settle
+from .conftest import SIZE, steps
 
 
 @pytest.fixture
 def app(source, make_app):
     return make_app(source)
-
-
-def steps(*keys, component: str | None = None, focus: str | None = None):
-    async def run_before(pilot) -> None:
-        app = pilot.app
-        await settle(app, pilot)
-        if focus:
-            app.focus_id = focus
-        if component:
-            app.open_component(component)
-            await settle(app, pilot)
-        if keys:
-            await pilot.press(*keys)
-            await settle(app, pilot)
-
-    return run_before
 
 
 def test_catalog(app, snap_compare):
