@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from atlas.emulators.http_faults import FaultPlan
+from atlas.emulators.loopback_http import FaultPlan, LoopbackHttpServer
 
 from . import listing, render
 from .seed import KfpSeed, parse_seed, stable_id
@@ -33,7 +33,7 @@ RUN_FIELDS = {"run_id", "display_name", "created_at", "finished_at", "scheduled_
 RECURRING_FIELDS = {"recurring_run_id", "display_name", "created_at", "updated_at"}
 
 
-class KfpEmulator:
+class KfpEmulator(LoopbackHttpServer):
     def __init__(self, seed: KfpSeed | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  now: Callable[[], float] = time.time, token: str | None = None) -> None:
         if not host.startswith("127.") and host != "localhost":
@@ -59,38 +59,6 @@ class KfpEmulator:
     def _rr_fields(rr) -> dict:
         return {"id": rr.recurring_run_id, "recurring_run_id": rr.recurring_run_id, "display_name": rr.display_name,
                 "created_at": int(rr.created), "updated_at": int(rr.updated), "namespace": rr.namespace}
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> str:
-        """Listen and return the endpoint, "http://127.0.0.1:PORT"."""
-        if self._server is None:
-            handler = type("KfpHandler", (_Handler,), {"emulator": self})
-            try:
-                self._server = ThreadingHTTPServer((self._host, self._port), handler)
-            except OSError as exc:
-                raise OSError(f"cannot listen on {self._host}:{self._port} ({exc.strerror or exc})") from None
-            self._server.daemon_threads = True
-            threading.Thread(target=self._server.serve_forever, name="kfp-emulator", daemon=True).start()
-        return self.endpoint
-
-    @property
-    def endpoint(self) -> str:
-        assert self._server is not None, "not started"
-        return f"http://{self._host}:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "KfpEmulator":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # -- API ---------------------------------------------------------------------------------
 
@@ -175,3 +143,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+KfpEmulator.HANDLER = _Handler  # defined below the emulator it serves

@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from atlas.emulators.http_faults import FaultPlan
+from atlas.emulators.loopback_http import FaultPlan, LoopbackHttpServer
 
 from . import listing, render
 from .listing import TIME_OPS, Field, InvalidArgument
@@ -79,7 +79,7 @@ def error(code: int, message: str, details: list | None = None) -> dict:
     return {"error": body}
 
 
-class VertexEmulator:
+class VertexEmulator(LoopbackHttpServer):
     def __init__(self, seed: VertexSeed | dict[str, Any] | None = None, *, host: str = "127.0.0.1", port: int = 0,
                  now: Callable[[], float] = time.time, token: str = DEMO_TOKEN, page_cap: int = 100,
                  project: str = "demo-project") -> None:
@@ -120,38 +120,6 @@ class VertexEmulator:
         return {"id": s.schedule_id, "display_name": s.display_name, "state": s.state, "create_time": s.created,
                 "start_time": s.created, "end_time": None, "create_pipeline_job_request": "*",
                 "next_run_time": listing._rfc3339(nxt, "next_run_time") if nxt else None}
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> str:
-        """Listen and return the endpoint, "http://127.0.0.1:PORT" (it plays one regional host)."""
-        if self._server is None:
-            handler = type("VertexHandler", (_Handler,), {"emulator": self})
-            try:
-                self._server = ThreadingHTTPServer((self._host, self._port), handler)
-            except OSError as exc:
-                raise OSError(f"cannot listen on {self._host}:{self._port} ({exc.strerror or exc})") from None
-            self._server.daemon_threads = True
-            threading.Thread(target=self._server.serve_forever, name="vertex-emulator", daemon=True).start()
-        return self.endpoint
-
-    @property
-    def endpoint(self) -> str:
-        assert self._server is not None, "not started"
-        return f"http://{self._host}:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "VertexEmulator":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # -- API ---------------------------------------------------------------------------------
 
@@ -268,3 +236,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+VertexEmulator.HANDLER = _Handler  # defined below the emulator it serves
