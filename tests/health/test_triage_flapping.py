@@ -85,3 +85,42 @@ def test_a_series_the_status_was_not_judged_from_is_never_read_as_a_shape():
     status = evaluate.freshness(spec, NOW - 3 * 3600, NOW, pts)
     assert status.status.value == "CRIT"
     assert shape(component_health("model", [status])).kind == "unknown"
+
+
+def day(*runs: tuple[int, float]) -> list[tuple[float, float]]:
+    """(minutes, value) runs, oldest first, ending now: a day of 60 s points, the `history`
+    the health refresh reads when the window cannot date a flapping episode."""
+    values = [v for minutes, v in runs for _ in range(minutes)]
+    assert len(values) == 24 * 60
+    return [(NOW - (len(values) - 1 - i) * MIN, v) for i, v in enumerate(values)]
+
+
+def flapping_for(minutes: int) -> list[tuple[float, float]]:
+    """Fine for the rest of the day, then 5 min over and 5 min back for `minutes`, ending over."""
+    return day((24 * 60 - minutes, FINE), *[(5, FINE), (5, WARN)] * (minutes // 10))
+
+
+def test_a_fault_flapping_all_hour_is_dated_from_its_day_and_counts_as_fresh_news():
+    # an intermittent fault (a crash loop) that began 5 h ago flaps through the whole window
+    cat, graph = catalog(job("crashloop"), job("steady"))
+    snap = {"crashloop": health(cat, "crashloop", flapping_for(300)[-60:]),
+            "steady": health(cat, "steady", series((0, FINE), (60, WARN)))}
+    snap["steady"].since = NOW - 20 * 3600.0  # a steady WARN, on for 20 h (dated by the wide query)
+    assert shape(snap["crashloop"]).episode is None  # the window alone cannot tell
+    snap["crashloop"].signals[0].history = flapping_for(300)
+    sh = shape(snap["crashloop"])
+    assert sh.flapping and sh.episode == NOW - 295 * MIN  # its first failing run (fine for its first 5 min)
+    items = triage(cat, graph, snap, now=NOW)
+    assert [i.component for i in items] == ["crashloop", "steady"]
+    assert items[0].to_json()["flapping_since"] is not None
+    assert round(items[0].points["fresh"], 3) == round(2 * (1 - 295 / (24 * 60)), 3)
+
+
+def test_a_signal_that_flapped_all_day_stays_undated_and_is_no_fresh_news():
+    cat, graph = catalog(job("hovering"))
+    snap = {"hovering": health(cat, "hovering", flapping_for(24 * 60)[-60:])}
+    snap["hovering"].signals[0].history = flapping_for(24 * 60)
+    sh = shape(snap["hovering"])
+    assert sh.flapping and sh.episode is None
+    (item,) = triage(cat, graph, snap, now=NOW)
+    assert item.points["fresh"] == 0.0 and item.to_json()["flapping_since"] is None

@@ -54,6 +54,10 @@ class SignalStatus:
     # epoch seconds when this status began (read from the series or the log entry); None
     # when it cannot be told. Triage orders causes by it; screens say "failing for 3 h".
     since: float | None = None
+    # a longer look-back of the same series, at the same period, read only when the window
+    # could not tell when a flapping signal's on-and-off episode began (see
+    # `atlas.health.series`); oldest first, empty otherwise
+    history: list[tuple[float, float]] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {

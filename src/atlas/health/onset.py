@@ -3,7 +3,9 @@
 Pure: no I/O. A failure travels down the dependencies, through components that deviate
 (WARN, CRIT, STALE) or that cannot be seen (NO_DATA, ERROR, not in the snapshot). A
 component whose signals say OK breaks the chain: whatever happened upstream did not
-visibly pass through it, so it does not explain a failure below it.
+visibly pass through it, so it does not explain a failure below it. Unless that OK is too
+young to count: its signals could not yet show a failure that reached it before the one
+below began (`atlas.health.detection`); then it is one atlas cannot see into.
 
 Each hop of a chain is checked three ways; a check is "pass", "fail" or "unknown" (a
 check that could not run, e.g. no onset time, never says pass):
@@ -21,7 +23,7 @@ downstream, and its earlier crossings in the window did not break the CRIT then.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,9 +77,12 @@ class Hop:
 class Onsets:
     """Statuses and onsets of one snapshot, read against the graph."""
 
-    def __init__(self, graph: Any, components: Mapping[str, ComponentHealth], tolerance: float = DEFAULT_TOLERANCE):
+    def __init__(self, graph: Any, components: Mapping[str, ComponentHealth], tolerance: float = DEFAULT_TOLERANCE,
+                 *, now: float | None = None, lag: Callable[[str], float] | None = None):
         self.graph = graph
         self.tolerance = tolerance
+        self.now = now  # the moment the statuses are for; with `lag`, an OK may be too young to count
+        self.lag = lag  # component id -> its detection lag (atlas.health.detection)
         self.status: dict[str, Status] = {cid: h.status for cid, h in components.items()}
         self.since: dict[str, float | None] = {cid: h.since for cid, h in components.items()}
         self.failing = {cid for cid, st in self.status.items() if st.failing and cid in graph}
@@ -93,14 +98,25 @@ class Onsets:
             out = self._deps[cid] = self.graph.dependencies(cid)
         return out
 
-    def passable(self, cid: str) -> bool:
-        """Can a failure travel through this component? Not when its signals say OK."""
-        return self.status.get(cid) is not Status.OK
+    def passable(self, cid: str, since: float | None = None) -> bool:
+        """Can a failure travel through this component, on its way to one that began failing
+        at `since`? Not when its signals say OK, unless they cannot have shown it yet."""
+        return self.status.get(cid) is not Status.OK or self.unseen(cid, since)
 
-    def deviates(self, cid: str) -> str:
+    def unseen(self, cid: str, since: float | None) -> bool:
+        """Is this OK too young to count? A failure that reached a component below it by
+        `since` may not show in its signals before `since` + its detection lag (a BigQuery
+        storage metric: up to 6 h), so an OK read before then says nothing."""
+        if self.lag is None or self.now is None or since is None:
+            return False
+        return self.now - since < self.lag(cid)
+
+    def deviates(self, cid: str, since: float | None = None) -> str:
         status = self.status.get(cid)
         if status is None or status in (Status.NO_DATA, Status.ERROR):
             return UNKNOWN
+        if status is Status.OK and self.unseen(cid, since):
+            return UNKNOWN  # its signals cannot show it yet
         return PASS if status.failing else FAIL
 
     def has_earlier_upstream(self, cid: str) -> bool:
@@ -112,7 +128,7 @@ class Onsets:
         seen.update(queue)
         while queue:
             u = queue.popleft()
-            if not self.passable(u):
+            if not self.passable(u, since):
                 continue
             if (u in self.failing and came_first(self.since.get(u), since, self.tolerance) != FAIL
                     and not self.flaps_above_steady(u, cid)):
@@ -136,10 +152,11 @@ class Onsets:
         found: list[str] = []
         queue = deque([cid])
         seen = {cid}
+        since = self.since.get(cid)
         while queue:
             v = queue.popleft()
             for u in self.deps(v):
-                if u in seen or not self.passable(u):
+                if u in seen or not self.passable(u, since):
                     continue
                 seen.add(u)
                 parent[u] = v
@@ -160,9 +177,10 @@ class Onsets:
         each failing node's onset is compared with the nearest failing node above it."""
         out = []
         last = chain[0] if chain[0] in self.failing else None
+        end = self.since.get(chain[-1])
         for up, down in zip(chain, chain[1:]):
             graph_ok = PASS if up in self.deps(down) else FAIL
-            deviates = self.deviates(down)
+            deviates = self.deviates(down, end)
             if down in self.failing:
                 first = came_first(self.since.get(last), self.since.get(down), self.tolerance) if last else UNKNOWN
                 if last and self.flaps_above_steady(last, down):

@@ -13,6 +13,11 @@ evaluator's rule (`atlas.health.evaluate.level`). A series is read only when it 
 the status was judged from (its newest point is the signal's value and reproduces its
 status): a freshness signal's points are not ages and a log count has no series, so for
 those the shape is "unknown", never "step".
+
+A signal that flapped all through its window cannot be dated from it. The health refresh
+then reads the same series once more over a day (`SignalStatus.history`, same period: a
+coarser period would average the flips away), and the episode is dated from that, or stays
+unknown when it flapped all day too.
 """
 
 from __future__ import annotations
@@ -33,10 +38,11 @@ def judged(sig: SignalStatus) -> bool:
     return at == sig.observed_at and value == sig.value and level(sig, value) is sig.status
 
 
-def failing_runs(sig: SignalStatus) -> list[tuple[float, float]]:
+def failing_runs(sig: SignalStatus, pts=None) -> list[tuple[float, float]]:
     """(start, end) of each run of points over a threshold (WARN or CRIT), oldest first; a
-    point covers the period before it, so a run starts one period before its first point."""
-    pts = sig.points
+    point covers the period before it, so a run starts one period before its first point.
+    `pts`: another series of the same signal (its `history`); default its window."""
+    pts = sig.points if pts is None else pts
     period = _period(pts)
     # the first threshold crossed, in the direction of the signal (level's rule, inlined:
     # a cascade of a thousand components has this many points to read)
@@ -57,14 +63,26 @@ def failing_runs(sig: SignalStatus) -> list[tuple[float, float]]:
     return [(a, b) for a, b in runs]
 
 
-def episode_start(sig: SignalStatus, runs: list[tuple[float, float]]) -> float | None:
+def episode_start(sig: SignalStatus, runs: list[tuple[float, float]], pts=None) -> float | None:
     """When a flapping signal's on-and-off episode began: its first failing run, if the
     series was fine before it for clearly longer (twice) than its longest gap between
-    failing runs; otherwise the fine stretch at the window's start may be one more gap, and
-    the episode began before the window: None."""
+    failing runs; otherwise the fine stretch at the series' start may be one more gap, and
+    the episode began before it: None. `pts`: the series `runs` were read from."""
+    pts = sig.points if pts is None else pts
     gaps = [b[0] - a[1] for a, b in zip(runs, runs[1:])]
-    lead = runs[0][0] - (sig.points[0][0] - _period(sig.points))
+    if not gaps:
+        return None
+    lead = runs[0][0] - (pts[0][0] - _period(pts))
     return runs[0][0] if lead > 2 * max(gaps) else None
+
+
+def undated(sig: SignalStatus) -> bool:
+    """Does this failing signal flap all through its window, so that only a longer look at
+    its series (`history`) can date its episode? What the health refresh asks first."""
+    if not judged(sig):
+        return False
+    runs = failing_runs(sig)
+    return len(runs) > 1 and episode_start(sig, runs) is None
 
 
 @dataclass(slots=True, frozen=True)
@@ -91,7 +109,11 @@ def shape(health: ComponentHealth) -> Shape:
         runs = failing_runs(sig)
         if len(runs) <= 1:
             return Shape(STEP)
-        episodes.append(episode_start(sig, runs))
+        start = episode_start(sig, runs)
+        if start is None and sig.history:
+            longer = failing_runs(sig, sig.history)
+            start = episode_start(sig, longer, sig.history) if len(longer) > 1 else None
+        episodes.append(start)
     if not episodes:
         return Shape(UNKNOWN)
     return Shape(FLAPPING, None if None in episodes else min(episodes))

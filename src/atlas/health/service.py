@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 
 from atlas.catalog.model import Catalog
 from atlas.health import evaluate, logs, rollup
+from atlas.health.dating import date_onsets
 from atlas.health.model import ComponentHealth, SignalStatus, Status
 from atlas.health.planner import LogBatch, LogQuery, QueryGroup, SignalPlan, plan
 from atlas.health.specs import SignalSpec
 
 ProgressCallback = Callable[[list[SignalStatus]], None]
 
-ONSET_HORIZON = 24 * 3600  # how far back a failure's start is looked for
-ONSET_PERIOD = 600  # at this resolution
 
 
 @dataclass(slots=True)
@@ -253,42 +252,8 @@ class HealthService:
                 out.append(evaluate.evaluate_ratio(spec, result.by_label.get(key, {}), now))
             else:
                 out.append(evaluate.evaluate_points(spec, result.points.get(key, ()), now))
-        calls = result.calls + self._date_onsets(clients, group, out, now)
+        calls = result.calls + date_onsets(clients, group, out, now)
         return out, calls, ""
-
-    def _date_onsets(self, clients, group: QueryGroup, statuses: list[SignalStatus], now: float) -> int:
-        """A failing run that reaches back to the start of the look-back began earlier than the
-        look-back can tell: ask once more, for those components only, over ONSET_HORIZON at a
-        coarser period, and date it from there ("failing for 3 h", not "for 1 h"). Best effort:
-        a failure keeps the lower bound."""
-        from dataclasses import replace
-
-        from atlas.health.monitoring import fetch_group
-
-        by_key = {(m.component, m.id): m for m in group.members}
-        early = [(s, by_key[(s.component, s.name)]) for s in statuses
-                 if s.status in (Status.WARN, Status.CRIT) and s.since is not None and s.points
-                 and s.since <= s.points[0][0] - by_key[(s.component, s.name)].alignment_period + 1
-                 and (s.component, s.name) in by_key and by_key[(s.component, s.name)].type == "metric"]
-        if not early:
-            return 0
-        period = max(group.key.alignment_period, ONSET_PERIOD)
-        wide = []
-        for _, spec in early:
-            w = replace(spec, alignment_period=period)
-            w.lookback = ONSET_HORIZON
-            wide.append(w)
-        probe = QueryGroup(replace(group.key, alignment_period=period), wide)
-        try:
-            result = fetch_group(clients.monitoring, probe, now, retry=clients.retry, timeout=clients.timeout)
-        except Exception:  # noqa: BLE001 - the statuses stand; only their age stays a lower bound
-            return 1
-        for (status, _), spec in zip(early, wide):
-            pts = sorted(p for p in result.points.get(spec.label_key, ()) if p[0] >= now - ONSET_HORIZON)
-            since = evaluate.onset(spec, pts, status.status) if pts else None
-            if since is not None and since < status.since:
-                status.since = since
-        return result.calls
 
     def _run_log(self, clients, query: LogQuery, now: float):
         from atlas.health.clients import describe_error

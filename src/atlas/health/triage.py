@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from atlas.catalog.model import Catalog
+from atlas.health import detection
 from atlas.health.model import ComponentHealth, Status
 from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
 from atlas.health.series import Shape
@@ -139,7 +140,7 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
     if now is None:
         now = getattr(snapshot, "taken_at", None) or None
     components = _components(snapshot)
-    onsets = Onsets(graph, components, tolerance)
+    onsets = Onsets(graph, components, tolerance, now=now, lag=detection.lags(catalog))
     key = graph.sort_key
     failing = sorted(onsets.failing, key=key)
     causes = [cid for cid in failing if not onsets.has_earlier_upstream(cid)]
