@@ -31,7 +31,7 @@ constant = 412
 metric_type = "dataflow.googleapis.com/job/system_lag"
 resource_type = "dataflow_job"
 resource_labels = { job_name = "j-ok" }
-values = [30, 25, 20, 12, 12, 12, 12]  # the last 3 min are not ingested yet
+values = [30, 25, 20, 12, 12, 12, 12, 12]  # the last 4 min are not ingested yet (240 s)
 
 [[series]]   # went quiet 41 minutes ago
 metric_type = "dataflow.googleapis.com/job/system_lag"

@@ -60,7 +60,7 @@ def series_for(signal, labels: dict, v: float) -> list[dict]:
     if m.value_type == "BOOL":
         if signal.aligner == "ALIGN_FRACTION_TRUE" and 0 < v < 1 and v >= (signal.crit or 0):
             # the newest period is partial: Google has ingested only the minutes older than
-            # its delay (here the two oldest of five); one of them false reads 0.5
+            # its delay (composer healthy: 120 s, the three oldest of five); one false reads 2/3
             return [{**base, "values": [1] * 100 + [1, 0, 1, 1, 1]}]
         return [{**base, "constant": 1 if v >= 1 or (v > 0 and signal.aligner != "ALIGN_FRACTION_TRUE") else 0}]
     if signal.aligner == "ALIGN_RATE":
