@@ -31,9 +31,14 @@ The model, per kind family (numbers are assumptions, stated here so they can be 
   10 %; a quarter of the unrelated WARNs hover at their threshold and flap (a warn line
   set too tight), as do the flapping components and the flapping symptoms above; every
   other failure is a step. A flapping signal's `since` is its latest flip (what
-  `evaluate.onset` reads), its runs and gaps 2-10 min. Ages, log counts and STALE
-  series carry no readable points (freshness signals: the model family, by the catalog's
-  own signal types).
+  `evaluate.onset` reads), its runs and gaps 2-10 min. When it flapped through the whole
+  window, it also carries the day of the same series the health refresh then reads
+  (`SignalStatus.history`, `atlas.health.dating`). Ages, log counts and STALE series
+  carry no readable points (freshness signals: the model family, by the catalog's own
+  signal types).
+- an OK component shows no signals: a broken one whose failure is not yet detected looks
+  exactly like a healthy one. Triage tells them apart only by what the catalog says of
+  its signals' detection lag (`atlas.health.detection`), never by the generator's truth.
 - only components with declared signals can show a status: the others read NO_DATA ("no
   health signals declared"), as `rollup.component_health` has it, and the fault is only
   put in one with signals (before, 17 % of the synthetic catalog, buckets and pipeline
@@ -43,10 +48,10 @@ The fault is always put where its signals report: an incident whose root cannot 
 is not one triage could find, whoever ranks.
 
 What this model makes impossible (measured on seed 7, 1,000 incidents; see the issue-12
-note): about one incident in nine has an unrelated failure that is as severe, as steady
-and as fresh as the fault, or has a symptom of its own: a second incident, which no
-evidence atlas has tells from the first. And a fault flapping through its whole window
-cannot be dated from that window.
+note): in 56 of the 151 incidents triage misses, an unrelated failure has at least the
+fault's evidence on every count triage weighs (severity, symptoms, a change before its
+onset, freshness): a second incident, which no weighting of that evidence tells from the
+first. A fault flapping through a whole day cannot be dated either.
 """
 
 from __future__ import annotations
@@ -240,50 +245,65 @@ class IncidentGenerator:
         k = 1 + sum(r.random() < share for _ in range(len(types) - 1))
         pts: list[tuple[float, float]] = []
         readable = status is not Status.STALE and types[0] in ("metric", "ratio")
+        history: list[tuple[float, float]] = []
         if readable:
-            pts, since = self._series(status, since, flap_from, now)
+            pts, since, history = self._series(status, since, flap_from, now)
         out = []
         for name in types[:k]:
             if readable:
                 at, value = pts[-1]
                 out.append(SignalStatus(cid, name, status, f"{name} {status.value}", value, "", at, pts,
-                                        WARN_AT, CRIT_AT, "above", since))
+                                        WARN_AT, CRIT_AT, "above", since, history))
             else:  # an age, a log count or a stale series: nothing the shape can be read from
                 out.append(SignalStatus(cid, name, status, f"{name} {status.value}", since=since))
         return ComponentHealth(cid, status, f"{cid} {status.value}", out, since=since)
 
     def _series(self, status: Status, since: float, flap_from: float | None,
-                now: float) -> tuple[list[tuple[float, float]], float]:
+                now: float) -> tuple[list[tuple[float, float]], float, list[tuple[float, float]]]:
         """The look-back window (1 h at 60 s: a 15 min window's default) of a failing signal,
-        and the `since` the evaluator reads from it (the start of the trailing failing run).
+        the `since` the evaluator reads from it (the start of the trailing failing run), and
+        the day of `history` the health refresh reads when the window cannot date a flapping
+        episode (`atlas.health.dating`: same period, ONSET_HORIZON back; empty otherwise).
         A step: fine, then over the threshold from its onset on. Flapping: over and back in
         runs of 2-10 min since `flap_from`, the current run begun 1-15 min ago."""
+        from atlas.health.dating import ONSET_HORIZON
+        from atlas.health.series import undated
+
         r = self.rng
-        times = [now - (POINTS - 1 - i) * PERIOD for i in range(POINTS)]
         bad = (lambda: r.uniform(1.1, 1.9) * WARN_AT) if status is Status.WARN else (lambda: r.uniform(1.1, 2.0) * CRIT_AT)
         fine = lambda: r.uniform(0.3, 0.9) * WARN_AT  # noqa: E731
         if flap_from is None:
+            times = [now - (POINTS - 1 - i) * PERIOD for i in range(POINTS)]
             values = [bad() if t > since else fine() for t in times]
-        else:
-            bounds, t, on = [], now - r.uniform(1 * MIN, 15 * MIN), False  # runs, newest first
+        else:  # the whole day: the window is its tail, the history all of it
+            n = int(ONSET_HORIZON // PERIOD)
+            times = [now - (n - 1 - i) * PERIOD for i in range(n)]
+            bounds, t = [], now - r.uniform(1 * MIN, 15 * MIN)  # run boundaries, newest first
             bounds.append(t)
             while t > max(flap_from, times[0]):
                 t -= r.uniform(2 * MIN, 10 * MIN)
                 bounds.append(t)
-            # point i is over the threshold when it falls in a failing run (even runs back from now)
-            values = []
+            # a point is over the threshold when it falls in a failing run (even runs back from now)
+            values, runs_back = [], len(bounds)
             for ts in times:
-                runs_back = sum(ts <= b for b in bounds)
+                while runs_back and ts > bounds[runs_back - 1]:
+                    runs_back -= 1
                 values.append(bad() if ts > flap_from and runs_back % 2 == 0 else fine())
-        pts = list(zip(times, values))
+        day = list(zip(times, values))
+        pts = day[-POINTS:]
         start = None
         for ts, v in reversed(pts):  # atlas.health.evaluate.onset
             if v <= WARN_AT:
                 break
             start = ts - PERIOD
-        if start is not None and start > times[0] - PERIOD:  # the run starts inside the window
+        if start is not None and start > pts[0][0] - PERIOD:  # the run starts inside the window
             since = start
-        return pts, since
+        history: list[tuple[float, float]] = []
+        if flap_from is not None:
+            probe = SignalStatus("", "", status, "", pts[-1][1], "", pts[-1][0], pts, WARN_AT, CRIT_AT, "above", since)
+            if undated(probe):
+                history = day
+        return pts, since, history
 
 
 def _poisson(r: random.Random, lam: float) -> int:
