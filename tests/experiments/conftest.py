@@ -11,7 +11,7 @@ import pytest
 
 from atlas.catalog.model import Repo
 from atlas.experiments.manifest import load_manifest
-from atlas.experiments.template import load_templates_file
+from atlas.experiments.template_parse import load_templates_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TEMPLATES = ROOT / "catalog" / "experiment-templates.toml"

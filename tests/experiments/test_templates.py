@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas.experiments.template import parse_template, validate_value
+from atlas.experiments.template import validate_value
+from atlas.experiments.template_parse import parse_template
 
 
 def ranker_param(templates, name):

@@ -57,7 +57,7 @@ def test_lint_names_the_watch_field_and_a_running_manifest_without_merge_time(tm
 def test_every_pull_request_of_a_watched_template_links_to_the_watch():
     from atlas.experiments.manifest import load_manifest
     from atlas.experiments.prbody import SetMember, pr_body
-    from atlas.experiments.template import load_templates_file
+    from atlas.experiments.template_parse import load_templates_file
 
     from .conftest import ROOT
 

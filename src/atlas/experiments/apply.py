@@ -15,7 +15,8 @@ from typing import Callable, Mapping
 
 from atlas.catalog.model import Repo
 from atlas.experiments.errors import ExperimentError, ForgeError
-from atlas.experiments.forge import Forge, PrInfo
+from atlas.experiments.forge import Forge
+from atlas.experiments.forge_pulls import PrInfo
 from atlas.experiments.journal import Journal
 from atlas.experiments.manifest import Manifest, PullRef, record_prs, set_state
 from atlas.experiments.plan import Plan, make_plan

@@ -16,7 +16,8 @@ from atlas.catalog.model import Repo
 from atlas.experiments.checks import CheckResult, TargetDoc, evaluate_invariants
 from atlas.experiments.edits import load_document
 from atlas.experiments.errors import EditError, ExperimentError
-from atlas.experiments.forge import Forge, PrInfo
+from atlas.experiments.forge import Forge
+from atlas.experiments.forge_pulls import PrInfo
 from atlas.experiments.owned import keys_in, owned_entries
 from atlas.experiments.template import Template
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from atlas.experiments.errors import ExperimentError, ForgeError
-from atlas.experiments.forge import Forge, PrInfo
+from atlas.experiments.forge import Forge
+from atlas.experiments.forge_pulls import PrInfo
 from atlas.experiments.manifest import Manifest, set_state
 from atlas.experiments.template import Template
 

@@ -7,7 +7,8 @@ from typing import Mapping
 
 from atlas.catalog.model import Repo
 from atlas.experiments.apply import Progress, ProgressFn, experiment_label
-from atlas.experiments.forge import Forge, PrInfo
+from atlas.experiments.forge import Forge
+from atlas.experiments.forge_pulls import PrInfo
 from atlas.experiments.journal import Journal
 from atlas.experiments.manifest import Manifest, set_state, update_manifest
 

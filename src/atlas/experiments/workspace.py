@@ -11,7 +11,8 @@ from atlas.catalog.model import Catalog, Repo
 from atlas.experiments.errors import ExperimentError, ManifestError
 from atlas.experiments.journal import Journal, journal_path
 from atlas.experiments.manifest import Manifest, find_manifest, list_manifests, load_manifest
-from atlas.experiments.template import Template, parse_templates
+from atlas.experiments.template import Template
+from atlas.experiments.template_parse import parse_templates
 
 TEMPLATES_FILE = "experiment-templates.toml"
 

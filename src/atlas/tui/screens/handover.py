@@ -4,6 +4,7 @@ Top: overall readiness and a bar per system (score, components by transition sta
 two tabs: the components sorted by risk (enter: each rule's verdict, who to ask, open
 issues) and the prioritised action list (Now / Soon / Later, with the atlas command that
 starts each). `/` filters by team or id, `a` switches tabs, `T` starts the onboarding tour.
+The two lists are widgets of their own (atlas.tui.handover.risk_table and .action_list).
 
 The plan reads git history (runbook freshness) and GitHub (open issues), so both are built
 in thread workers that post typed messages; the first frame never waits for them.
@@ -31,26 +32,11 @@ from atlas.handover.issues import IssueReport
 from atlas.handover.plan import HandoverPlan
 from atlas.tui.handover import app_today
 from atlas.tui.handover.action_list import ActionList
+from atlas.tui.handover.risk_table import RiskTable, columns_for, highlighted, matches
 from atlas.tui.handover import text as words
 from atlas.tui.health_view import one_line
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
-
-COLUMNS = ("component", "why it ranks here", "owner", "stage", "support until", "score", "bus", "issues", "gaps")
-# Narrow terminals drop the least useful columns first; component, why, score and gaps stay.
-# (the why already says when a support window closes, so its date goes early)
-DROP_ORDER = ("bus", "stage", "support until", "issues", "owner")
-
-
-def columns_for(width: int) -> tuple[str, ...]:
-    need = {"component": 23, "why it ranks here": 44, "owner": 16, "stage": 7, "support until": 17,
-            "score": 5, "bus": 3, "issues": 9, "gaps": 16}
-    shown = list(COLUMNS)
-    for column in DROP_ORDER:
-        if sum(need[c] + 2 for c in shown) <= width:
-            break
-        shown.remove(column)
-    return tuple(shown)
 
 
 class PlanBuilt(Message):
@@ -65,16 +51,6 @@ class IssuesFetched(Message):
         super().__init__()
         self.report = report
         self.error = error
-
-
-def matches(plan: HandoverPlan, component_id: str, words_: list[str]) -> bool:
-    """Each word a substring of the id, owner team (id or name), system or stage."""
-    catalog = plan.catalog
-    component = catalog.components[component_id]
-    team = catalog.teams.get(component.owner)
-    hay = " ".join((component_id, component.owner, team.name if team else "", component.system,
-                    words.stage_of(catalog, component_id))).lower()
-    return all(w in hay for w in words_)
 
 
 class HandoverScreen(AtlasScreen):
@@ -111,7 +87,6 @@ class HandoverScreen(AtlasScreen):
         self._stale = False  # knowledge recorded on the tour: rebuild on return
         self._shown = False  # a plan has been drawn once
         self._planned_with: object = None  # the health snapshot the plan ranked with
-        self._columns: tuple[str, ...] = ()
 
     # ---- layout -----------------------------------------------------------------------
 
@@ -124,7 +99,7 @@ class HandoverScreen(AtlasScreen):
                     id="handover-filter")
         with TabbedContent(id="handover-tabs"):
             with TabPane("Risks", id="tab-risks"):
-                yield DataTable(id="handover-risks", cursor_type="row", zebra_stripes=True)
+                yield RiskTable(id="handover-risks")
             with TabPane("Actions", id="tab-actions"):
                 yield ActionList(id="handover-actions")
         yield Static("", id="handover-detail")
@@ -157,7 +132,7 @@ class HandoverScreen(AtlasScreen):
             self.post_message(PlanBuilt(plan))
 
     def on_resize(self, event) -> None:
-        if self.plan is not None and columns_for(self.size.width - 4) != self._columns:
+        if self.plan is not None and columns_for(self.size.width - 4) != self.query_one(RiskTable).shown_columns:
             self._fill_table()
 
     def health_changed(self) -> None:
@@ -221,59 +196,19 @@ class HandoverScreen(AtlasScreen):
         self._fill_actions()
         if not self._shown:  # first build: the list takes the keys; a rebuild keeps focus
             self._shown = True
-            self.query_one("#handover-risks", DataTable).focus()
+            self.query_one(RiskTable).focus()
 
     def _show_summary(self) -> None:
         assert self.plan is not None
         self.query_one("#handover-summary", Static).update(
             words.summary(self.plan, words.issues_state(self.issues, self.issues_loading, self.issues_failed)))
 
-    def _ordered(self) -> list[str]:
-        """Every component: the risks worst first, then the ready ones by id."""
-        plan = self.plan
-        assert plan is not None
-        ranked = [r.component for r in plan.risks]
-        seen = set(ranked)
-        return ranked + sorted(cid for cid in plan.readiness if cid not in seen)
-
-    def _visible(self) -> list[str]:
-        assert self.plan is not None
-        return [cid for cid in self._ordered() if matches(self.plan, cid, self.filter_words)]
-
     def _fill_table(self) -> None:
-        plan = self.plan
-        assert plan is not None
-        table = self.query_one("#handover-risks", DataTable)
-        current = self._cursor_id()
-        columns = columns_for(self.size.width - 4)
-        if columns != self._columns:
-            table.clear(columns=True)
-            table.add_columns(*columns)
-            self._columns = columns
-        else:
-            table.clear()
-        report = self.issues
-        for cid in self._visible():
-            r = plan.readiness[cid]
-            mine = None
-            if report is not None and not report.skipped and not self.issues_failed:
-                mine = report.for_component(cid)
-            risk = plan.risk_of(cid)
-            cells = {
-                "component": Text(cid, style="bold"),
-                "why it ranks here": words.why_cell(risk, 44),
-                "owner": r.owner or Text("nobody", style="bold red"),
-                "stage": words.STAGE_SHORT.get(words.stage_of(plan.catalog, cid), ""),
-                "support until": words.support_cell(plan, cid),
-                "score": Text(f"{r.score:>3}", style=words.score_style(r.score)),
-                "bus": words.bus_cell(r),
-                "issues": words.issues_cell(mine, self.issues_loading),
-                "gaps": words.gaps_cell(r),
-            }
-            table.add_row(*(cells[c] for c in columns), key=cid)
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
-        self._describe(self._cursor_id())
+        assert self.plan is not None
+        table = self.query_one(RiskTable)
+        table.show(self.plan, self.filter_words, self.size.width - 4, self.issues, self.issues_loading,
+                   self.issues_failed)
+        self._describe(table.cursor_id)
 
     def _fill_actions(self) -> None:
         plan = self.plan
@@ -289,42 +224,10 @@ class HandoverScreen(AtlasScreen):
 
         self.query_one(ActionList).show(plan, keep)
 
-    def _cursor_id(self) -> str | None:
-        table = self.query_one("#handover-risks", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # an empty or just-cleared table has no cursor row
-            return None
-
     def _describe(self, component_id: str | None) -> None:
         """Under the list: the highlighted component's rank and its failing rules."""
-        detail = self.query_one("#handover-detail", Static)
-        plan = self.plan
-        if plan is None or component_id is None or component_id not in plan.readiness:
-            detail.update(Text("no component matches the filter" if self.filter_words else "", style="dim"))
-            return
-        r = plan.readiness[component_id]
-        risk = plan.risk_of(component_id)
-        first = Text()
-        if risk is not None:
-            first.append(f"#{plan.risks.index(risk) + 1} ", style="dim")
-        first.append(component_id, style="bold")
-        if risk is not None:
-            first.append(f" risk {risk.value:.1f}: {risk.why}", style="dim")
-            if not plan.health_read:
-                first.append(" (health not read yet)", style="dim italic")
-        if not r.failed:
-            first.append("  every readiness rule passes", style="green")
-        second = Text()
-        for rule in r.failed:
-            second.append("✖ ", style="red")
-            second.append(f"{rule.reason}  ", style="italic")
-        width = max(20, self.size.width - 2)
-        first.truncate(width, overflow="ellipsis")
-        second.truncate(width, overflow="ellipsis")
-        detail.update(Text("\n").join([first, second]))
+        self.query_one("#handover-detail", Static).update(
+            highlighted(self.plan, component_id, bool(self.filter_words), max(20, self.size.width - 2)))
 
     # ---- events and keys --------------------------------------------------------------
 
@@ -404,7 +307,7 @@ class HandoverScreen(AtlasScreen):
         if tabs.active == "tab-actions":
             action = self.query_one(ActionList).highlighted_action
         elif self.plan is not None:
-            cid = self._cursor_id()
+            cid = self.query_one(RiskTable).cursor_id
             action = next((a for a in self.plan.actions if a.component == cid and a.command), None)
         if action is None or not action.command:
             self.notify("no command for this one", severity="warning")
