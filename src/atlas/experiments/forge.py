@@ -23,7 +23,8 @@ DEFAULT_API_URL = "https://api.github.com"
 T = TypeVar("T")
 
 
-def _is_loopback(url: str) -> bool:
+def is_loopback(url: str) -> bool:
+    """Is this API URL on this machine (an emulator): no rate pacing, plain http allowed."""
     host = urlparse(url).hostname or ""
     return host in ("127.0.0.1", "localhost", "::1")
 
@@ -133,7 +134,7 @@ class Forge(PullRequests, GateReads):
         self.base_url = check_api_url(base_url, "the GitHub API URL") if base_url else DEFAULT_API_URL
         if pacing is None:
             # Pacing protects the public API from bursts; loopback emulators need none.
-            pacing = not _is_loopback(self.base_url)
+            pacing = not is_loopback(self.base_url)
         self.pacing = pacing
         retry = _deadline_retry(
             deadline=max(deadline, timeout),  # at least one whole attempt

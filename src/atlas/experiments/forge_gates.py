@@ -4,9 +4,12 @@ commit statuses. A mixin of Forge (same retry and error policy through `_call`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atlas.experiments.errors import ForgeError
+
+if TYPE_CHECKING:
+    from atlas.experiments.forge_pulls import PrInfo
 
 
 def combine(results: list[tuple[str, str]]) -> str:

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-DEFAULT_API_URL = "https://api.github.com"
+from atlas.experiments.forge import DEFAULT_API_URL, is_loopback
+
 LABEL_PREFIX = "component:"
 _TIMEOUT = 10
 
@@ -93,10 +94,6 @@ def group_issues(issues: Iterable[IssueRef], component_ids: Iterable[str]) -> di
             bucket = out.setdefault(cid, ComponentIssues(cid))
             {"bug": bucket.bugs, "improvement": bucket.improvements}.get(issue.kind, bucket.other).append(issue)
     return out
-
-
-def _is_loopback(url: str) -> bool:
-    return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
 def _token(env: Mapping[str, str]) -> str:
@@ -179,7 +176,7 @@ def fetch_issues(catalog, component_ids: Iterable[str] | None = None, *,
     if api_url != DEFAULT_API_URL:
         kwargs["base_url"] = api_url
     kwargs["lazy"] = True
-    if _is_loopback(api_url):
+    if is_loopback(api_url):
         kwargs["seconds_between_requests"] = 0
         kwargs["seconds_between_writes"] = 0
     gh = Github(**kwargs)
