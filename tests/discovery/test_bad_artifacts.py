@@ -76,7 +76,7 @@ def test_a_fifo_named_like_an_artifact_is_skipped_not_read(tmp_path):
         try:
             with open(fifo, "w") as fh:
                 fh.write("apiVersion: v1\nkind: Service\nmetadata: {name: planted}\n")
-        except BrokenPipeError:  # the reader (the test's own unblocking open) is gone
+        except BrokenPipeError:  # never expected: the test holds a reader open until this ends
             pass
 
     thread = threading.Thread(target=writer, daemon=True)
@@ -84,8 +84,11 @@ def test_a_fifo_named_like_an_artifact_is_skipped_not_read(tmp_path):
     try:
         found = read_local(repo)
     finally:
-        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # lets a still-waiting writer finish
+        # a reader held open until the writer is done: its open returns whenever it comes
+        # (a reader opened and closed before the writer's open would leave it blocked)
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         thread.join()
+        os.close(reader)
     assert "deploy/pipe.yaml" not in {f.path for f in found.files}
     assert [n for n in found.notes if "pipe.yaml" in n] == ["serving/deploy/pipe.yaml: skipped, is a FIFO (named pipe), "
                                                            "not a regular file"]

@@ -65,11 +65,28 @@ async def until(pilot, condition, seconds: float = 5.0) -> bool:
     return condition()
 
 
+async def workers_done(app) -> None:
+    """Wait for every worker the app has started. A worker replaced by a newer one (an
+    exclusive worker, or a screen's worker when the screen closed) is cancelled: it will
+    never complete and is not waited for; a worker that failed still fails the test.
+    (`app.workers.wait_for_complete` raises WorkerCancelled for the first, which made tests
+    flaky on a loaded machine, where such replacements happen mid-wait.)"""
+    from textual.worker import WorkerCancelled, WorkerState
+
+    for worker in list(app.workers):
+        if worker.state is WorkerState.PENDING:
+            continue  # not started yet: the next round of `settle` waits for it
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass
+
+
 async def settle(app, pilot) -> None:
     """Wait until the workers (load, health, logs) are done and the screen is redrawn."""
     for _ in range(3):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

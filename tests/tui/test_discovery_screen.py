@@ -15,7 +15,7 @@ from atlas.tui.app import AtlasApp
 from atlas.services import Services
 from atlas.tui.screens.discovery import DiscoveryScreen
 
-from .conftest import SIZE
+from .conftest import SIZE, workers_done
 from .screen_text import screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +60,7 @@ def make_app(workspace: Path, read_only: bool = False) -> AtlasApp:
 async def settle(app, pilot, rounds: int = 6) -> None:
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

@@ -12,11 +12,13 @@ from atlas.tui.screens.experiments import ExperimentsScreen
 
 from tests.watch.conftest import NOW, ROOT
 
+from .conftest import workers_done
+
 
 async def settle(app, pilot, rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

@@ -19,7 +19,7 @@ from atlas.services import Services
 from atlas.tui.handover.detail import ReadinessDetail
 from atlas.tui.screens.handover import HandoverScreen
 
-from .conftest import SIZE
+from .conftest import SIZE, workers_done
 from .screen_text import screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def github(seed, monkeypatch):
 async def settle(app, pilot, rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 

@@ -25,6 +25,7 @@ from atlas.tui.wizard.review import PlanScreen
 from atlas.tui.wizard.start import IdentityStep, TemplateStep
 from atlas.tui.wizard.submit import SubmitStep
 
+from .conftest import workers_done
 from .screen_text import Notices, screen_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,7 +121,7 @@ def experiment_prs(gh, experiment_id: str, state: str = "open") -> dict[str, lis
 async def settle(app, pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     await pilot.pause()
 
 
