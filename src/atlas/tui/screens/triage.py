@@ -10,6 +10,7 @@ from textual.widgets import Static, Tree
 
 from atlas.health import readable
 from atlas.health.model import Status
+from atlas.health.onset import PART_OF
 from atlas.health.report import failing_for, path_text
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
@@ -90,7 +91,9 @@ class TriageScreen(AtlasScreen):
         width = self._id_width - (2 if symptom else 0)  # symptoms sit two columns deeper
         text.append(f" {item.component:<{width}} ", style="bold")
         if symptom:
-            text.append("symptom".ljust(16), style="dim")
+            path = getattr(item, "path", None) or []
+            step = len(path) == 1 and getattr(path[0], "relation", "") == PART_OF  # a failed step of its run
+            text.append(("part of the run" if step else "symptom").ljust(16), style="dim")
         elif getattr(item, "role", "cause") == "unexplained":
             text.append("unexplained".ljust(16), style="bold yellow")  # no checked chain to a cause
         else:
