@@ -2,13 +2,15 @@
 
 Signal types (catalog/signals.toml declares them; the thresholds are catalog data):
 - pipeline_run:      the newest finished run FAILED: CRIT naming the failed task(s) and their
-                     error; the value is the number of failed runs in a row;
+                     error; the value is the number of failed runs in a row, failing since
+                     the first failed step of the first of them;
 - pipeline_schedule: the recurring run DISABLED: WARN; no run started within `warn` periods
                      of its cron: WARN "missed its 03:00 run";
 - pipeline_duration: a run in progress for more than `warn` x the usual (median successful)
                      duration: WARN;
-- pipeline_task:     one step's state in the newest run (a pipeline_component); a step the
-                     run never reached is NO_DATA, saying where the run stopped;
+- pipeline_task:     one step's state in the newest run (a pipeline_component); FAILED is
+                     failing since it first failed in the runs in a row where it failed; a
+                     step the run never reached is NO_DATA, saying where the run stopped;
 - pipeline_push:     age of the newest successful run of the push step (a model's freshness).
 Every status carries `since`: when the current state began, as the runs tell it.
 """
