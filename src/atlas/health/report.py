@@ -128,8 +128,7 @@ def triage_text(items: list[TriageItem], unchecked: int = 0, now: float | None =
         elif not item.changes:
             lines.append(f"   changes: no pull request merged ({item.changes_scope or 'its repo'})")
         for s in item.symptoms:
-            hop = "part of the run" if s.hops == 1 and s.path[0].relation == PART_OF else \
-                f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
+            hop = "part of the run" if s.step_of else f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
             lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {failing_for(s, now)}  {s.reason}")
             lines.append(f"       {_owner_line(s)}")
             if s.hops > 1 or any(v != "pass" for h in s.path for v in h.checks):

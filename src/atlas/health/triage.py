@@ -35,7 +35,7 @@ from atlas.catalog.model import Catalog
 from atlas.catalog.runs import part_of
 from atlas.health import detection
 from atlas.health.model import ComponentHealth, Status
-from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
+from atlas.health.onset import DEFAULT_TOLERANCE, PART_OF, Hop, Onsets
 from atlas.health.series import Shape
 
 INF = float("inf")
@@ -69,6 +69,11 @@ class TriageItem:
     def cause(self) -> str:
         """The cause a symptom's path starts from ("" for a cause or a path-less item)."""
         return self.path[0].upstream if self.path else ""
+
+    @property
+    def step_of(self) -> str:
+        """The run a symptom is a failed step of, one hop below it ("" otherwise)."""
+        return self.path[0].upstream if len(self.path) == 1 and self.path[0].relation == PART_OF else ""
 
     def to_json(self) -> dict[str, Any]:
         out = {

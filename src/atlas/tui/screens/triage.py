@@ -10,7 +10,6 @@ from textual.widgets import Static, Tree
 
 from atlas.health import readable
 from atlas.health.model import Status
-from atlas.health.onset import PART_OF
 from atlas.health.report import failing_for, path_text
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
@@ -91,16 +90,14 @@ class TriageScreen(AtlasScreen):
         width = self._id_width - (2 if symptom else 0)  # symptoms sit two columns deeper
         text.append(f" {item.component:<{width}} ", style="bold")
         if symptom:
-            path = getattr(item, "path", None) or []
-            step = len(path) == 1 and getattr(path[0], "relation", "") == PART_OF  # a failed step of its run
-            text.append(("part of the run" if step else "symptom").ljust(16), style="dim")
+            text.append(("part of the run" if getattr(item, "step_of", "") else "symptom").ljust(16), style="dim")
         elif getattr(item, "role", "cause") == "unexplained":
             text.append("unexplained".ljust(16), style="bold yellow")  # no checked chain to a cause
         else:
             count = len(getattr(item, "symptoms", []) or [])
             text.append("CAUSE ", style="bold red")
             text.append((f"· {count} below" if count else "").ljust(10), style="dim")
-        text.append(f"{self._for(item):<9}", style="dim")  # how long it has been failing
+        text.append(f"{self._for(item):<10} ", style="dim")  # how long it has been failing ("for 33.9 h")
         # narrow terminals keep the why: on-call goes first (the detail line has it), then owner
         width = self.size.width or 200
         if width >= 110:
