@@ -177,7 +177,7 @@ def test_triage_json_carries_since_changes_and_the_path_with_its_checks(tmp_path
     assert symptom["component"] == "j-stale" and "since" in symptom and symptom["cause"] == "j-crit"
     assert symptom["path"] == [{"from": "j-crit", "to": "j-stale", "checks": {
         "follows_graph": "pass", "node_deviates": "pass",
-        "upstream_onset_first": symptom["path"][0]["checks"]["upstream_onset_first"]}}]
+        "upstream_onset_first": symptom["path"][0]["checks"]["upstream_onset_first"]}, "relation": "depends_on"}]
     assert symptom["path"][0]["checks"]["upstream_onset_first"] in ("pass", "unknown")
     assert TOKEN not in result.output
 

@@ -1,7 +1,8 @@
 """End to end on the bundled sample: catalog/ + scenarios/nw-recs.toml, the real clients,
-the emulators over loopback. The scenario's story: feature-backfill failed, so features go
-stale and the nightly training that started after it stopped at data-validation; the ranker
-model is still fresh (at risk); ranker-svc is fine; noise elsewhere."""
+the emulators over loopback. The scenario's story: the nightly training has stopped at its
+trainer two nights in a row (no GPU node), so the ranker model is 57 h old (WARN); then,
+3 h ago, feature-backfill failed, so features go stale; ranker-svc is fine (serving the old
+model); noise elsewhere."""
 
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ def test_sample_statuses_follow_the_scenario(sample):
     status = {cid: h.status for cid, h in snap.components.items()}
     assert status["feature-backfill"] is Status.CRIT
     assert status["features"].failing
-    assert status["ranker-training-nightly"] is Status.CRIT  # its run stopped at data-validation
-    assert status["ranker"] is Status.OK  # pushed by the previous night's run, not stale yet
+    assert status["ranker-training-nightly"] is Status.CRIT  # its runs stopped at the trainer
+    assert status["trainer"] is Status.CRIT
+    assert status["statistics-gen"] is Status.OK and status["data-validation"] is Status.OK  # did their part
+    assert status["ranker"] is Status.WARN  # last pushed ~57 h ago: older than its 36 h warn
     assert status["ranker-svc"] is Status.OK  # healthy, serving an old model
     assert status["clickstream-raw-dlq"] is Status.WARN  # unrelated noise
     # one call per distinct (project, metric, aggregation) group plus the log batches
@@ -60,12 +63,14 @@ def test_sample_triage_puts_the_cascade_first_failure_on_top(sample):
     assert top.component == "feature-backfill" and top.role == "cause"
     symptoms = [s.component for s in top.symptoms]
     assert symptoms[0] == "features"
-    assert {"ranker", "ranker-svc"} <= set(top.at_risk)
-    # the nightly training started after the backfill failed and stopped at data-validation;
-    # the export and snapshot between them say OK, so it is a cause of its own, later in time
+    assert {"training_snapshot", "ranker-svc"} <= set(top.at_risk)
+    # the nightly training began failing long before the backfill: a cause of its own,
+    # earlier in time, with its failed step folded under it as part of the run
     causes = {i.component: i for i in items if i.role == "cause"}
-    assert causes["ranker-training-nightly"].since > top.since
-    assert causes["data-validation"].since > top.since
+    nightly = causes["ranker-training-nightly"]
+    assert nightly.since < top.since
+    assert [s.component for s in nightly.symptoms] == ["trainer", "ranker"]
+    assert "trainer" not in causes and "ranker" not in causes
     assert top.owner == "feature-eng" and top.runbook == "runbooks/feature-backfill.md"
     causes = {i.component: i for i in items if i.role == "cause"}
     assert "clickstream-raw-dlq" in causes
@@ -93,7 +98,7 @@ def test_sample_cli_health_json_in_demo_mode():
     rows = json.loads(result.stdout)
     assert rows[0]["status"] == "CRIT"  # worst first, then by id
     assert {r["id"] for r in rows if r["status"] == "CRIT"} == {"feature-backfill", "ranker-training-nightly",
-                                                                 "data-validation"}
+                                                                 "trainer"}
     assert len(rows) == len(load_catalog(WORKSPACE / "catalog").catalog.components)
 
 
@@ -110,3 +115,27 @@ def test_sample_says_since_when_feature_backfill_has_been_failing(sample):
     view = HealthView()
     view.accept(snap, [])
     assert view.reason("feature-backfill").endswith("failing for 3 h")
+
+
+def test_sample_triage_json_puts_the_failing_training_before_the_backfill(sample):
+    """The issue's "done when": the training run behind the stale ranker is its own EARLIER
+    cause (its failed step and the ranker under it), feature-backfill the cause of
+    `features`, and every line says since when it has been failing."""
+    catalog, snap = sample
+    items = triage(catalog, CatalogGraph(catalog), snap)
+    data = json.loads(json.dumps([i.to_json() for i in items]))
+    causes = {c["component"]: c for c in data if c["role"] == "cause"}
+    nightly, backfill = causes["ranker-training-nightly"], causes["feature-backfill"]
+    assert nightly["since"] < backfill["since"]  # ISO 8601 UTC: the text order is time order
+    below = {s["component"]: s for s in nightly["symptoms"]}
+    assert set(below) == {"trainer", "ranker"}
+    assert below["ranker"]["status"] == "WARN" and "pushed" in below["ranker"]["reason"]
+    step = below["trainer"]["path"]
+    assert [(h["from"], h["to"], h["relation"]) for h in step] == [("ranker-training-nightly", "trainer", "part_of")]
+    assert step[0]["checks"] == {"follows_graph": "pass", "node_deviates": "pass", "upstream_onset_first": "pass"}
+    assert below["ranker"]["path"][0]["relation"] == "part_of"
+    assert below["ranker"]["path"][-1]["checks"]["upstream_onset_first"] == "pass"
+    assert nightly["since"] <= below["trainer"]["since"] < below["ranker"]["since"] < backfill["since"]
+    assert [s["component"] for s in backfill["symptoms"]] == ["features"]
+    for item in [nightly, backfill, *nightly["symptoms"], *backfill["symptoms"]]:
+        assert item["since"] is not None, item["component"]

@@ -155,7 +155,7 @@ def test_json_of_a_cause_and_a_symptom_carries_since_changes_and_the_checked_pat
     sym = data["symptoms"][0]
     assert sym["since"] == "2026-09-21T14:03:20Z"
     assert sym["path"] == [{"from": "a", "to": "b", "checks": {
-        "follows_graph": "pass", "node_deviates": "pass", "upstream_onset_first": "pass"}}]
+        "follows_graph": "pass", "node_deviates": "pass", "upstream_onset_first": "pass"}, "relation": "depends_on"}]
 
 
 def test_a_failing_cycle_with_onsets_promotes_its_earliest_member():

@@ -27,12 +27,14 @@ def test_runs_lists_the_sample_nightly_runs_with_task_states_and_the_failure():
     lines = result.stdout.splitlines()
     assert "ENABLED, cron 0 0 3 * * *" in lines[0]
     assert lines[2].split()[0] == "FAILED"
-    assert "example-gen SUCCEEDED, statistics-gen SUCCEEDED, data-validation FAILED" in lines[2]
-    assert "data-validation failed at" in lines[3] and "user_dwell_time_7d missing" in lines[3]
-    assert sum(line.split()[0] == "SUCCEEDED" for line in lines[4:]) == 6
+    # the two newest runs stopped at the trainer (no GPU node), the five before them succeeded
+    assert "data-validation SUCCEEDED, transform SUCCEEDED, trainer FAILED" in lines[2]
+    assert "trainer failed at" in lines[3] and "nvidia-l4" in lines[3]
+    assert lines[4].split()[0] == "FAILED" and "trainer failed at" in lines[5]
+    assert sum(line.split()[0] == "SUCCEEDED" for line in lines[6:]) == 5
     runs = as_json[0]["runs"]
-    assert len(runs) == 3 and runs[0]["state"] == "FAILED"
-    assert [t["state"] for t in runs[0]["tasks"]] == ["SUCCEEDED", "SUCCEEDED", "FAILED"]
+    assert len(runs) == 3 and [r["state"] for r in runs] == ["FAILED", "FAILED", "SUCCEEDED"]
+    assert [t["state"] for t in runs[0]["tasks"]] == ["SUCCEEDED"] * 4 + ["FAILED"]
 
 
 def test_runs_of_a_pipeline_lists_each_recurring_run_that_uses_it():

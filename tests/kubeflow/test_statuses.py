@@ -141,3 +141,25 @@ def test_ok_after_a_failed_run_says_when_it_recovered():
     trainer = signal(snap, "trainer", "pipeline-task")
     assert trainer.status is Status.OK and trainer.since is not None
     assert signal(snap, "transform", "pipeline-task").since is None  # it did not fail the night before
+
+
+def test_a_step_failing_night_after_night_is_failing_since_its_first_failure_and_folds_under_its_run():
+    # the demo's story: the trainer got no GPU node two nights in a row; the model was last
+    # pushed three nights ago. The run, its step and the model read one failure, in order.
+    from atlas.graph import CatalogGraph
+    from atlas.health.triage import triage
+
+    cat = catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly", model_of="ranker-training-nightly")
+    rr = nightly(failed=[{"run": 1, "task": "trainer", "error": "FailedScaleUp"},
+                         {"run": 2, "task": "trainer", "error": "FailedScaleUp"}])
+    with running(cat, [rr]) as (service, _):
+        snap = service.refresh()
+    trainer = signal(snap, "trainer", "pipeline-task")
+    first_failure = NOW - (11 * 3600 + 13 * 60 + 20) - 86400 + 24 * 60 + 0.6 * 12 * 60  # run 2, 03:31 the day before
+    assert trainer.status is Status.CRIT and trainer.since == first_failure
+    assert "failed in 2 runs in a row" in trainer.reason
+    assert signal(snap, "ranker-training-nightly", "kfp-last-run").since == first_failure
+    (cause,) = [i for i in triage(cat, CatalogGraph(cat), snap) if i.role == "cause"]
+    assert cause.component == "ranker-training-nightly"
+    assert [(s.component, s.path[0].relation) for s in cause.symptoms] == [("trainer", "part_of"), ("ranker", "part_of")]
+    assert all(h.checks[2] != "fail" for s in cause.symptoms for h in s.path)

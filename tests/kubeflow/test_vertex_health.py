@@ -164,3 +164,19 @@ def test_googles_error_words_reach_the_one_line_and_the_token_does_not():
         assert "HTTP 429: RESOURCE_EXHAUSTED: Quota exceeded" in message
         for c in (wrong_region, no_token, client):
             c.close()
+
+
+def test_a_step_failing_in_jobs_in_a_row_is_failing_since_the_first_as_on_kfp():
+    cat = vertex_catalog(["ranker-training-nightly"], steps_of="ranker-training-nightly")
+    failed = [{"run": n, "task": "trainer", "error": "The replica workerpool0-0 exited: OOMKilled"} for n in (1, 2)]
+    with running(cat, [schedule(failed=failed)]) as (service, emu):
+        snap = service.refresh()
+        calls = sum("/pipelineJobs/" in r for r in emu.requests)
+        service.refresh()
+        again = sum("/pipelineJobs/" in r for r in emu.requests) - calls
+    first = NEWEST - 86400 + 24 * 60 + 0.6 * 12 * 60  # the job of the day before, 03:31
+    trainer = signal(snap, "trainer", "pipeline-task")
+    assert trainer.status is Status.CRIT and trainer.since == first
+    assert signal(snap, "ranker-training-nightly", "kfp-last-run").since == first
+    # GetPipelineJob for the two failed jobs (not for the succeeded one before them), once: finished jobs are kept
+    assert calls == 2 and again == 0

@@ -7,9 +7,16 @@ visibly pass through it, so it does not explain a failure below it. Unless that 
 young to count: its signals could not yet show a failure that reached it before the one
 below began (`atlas.health.detection`); then it is one atlas cannot see into.
 
+A failing step of a Kubeflow recurring run is PART OF that run (`atlas.catalog.runs`, from
+the labels both carry): the steps before it that succeeded did their part, so they do not
+break the chain between the run and it. Its run is one hop above it (relation "part_of")
+wherever the step sits in the run's chain of steps; a step that did not fail gets no such
+hop (a failure below it travels through it as through any component).
+
 Each hop of a chain is checked three ways; a check is "pass", "fail" or "unknown" (a
 check that could not run, e.g. no onset time, never says pass):
-- follows_graph: the downstream end depends on the upstream end in the catalog;
+- follows_graph: the downstream end depends on the upstream end in the catalog, or is a
+  failing step that is part of it;
 - node_deviates: the downstream end is failing (unknown when it has no data);
 - upstream_onset_first: the nearest failing component above on the chain began failing
   before the downstream end (within `tolerance`, for ingestion delay).
@@ -36,6 +43,7 @@ from atlas.health.series import STEP, Shape, shape
 DEFAULT_TOLERANCE = 300.0
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+DEPENDS_ON, PART_OF = "depends_on", "part_of"  # what a hop's upstream end is to its downstream end
 
 
 def came_first(upstream: float | None, downstream: float | None, tolerance: float) -> str:
@@ -53,6 +61,7 @@ class Hop:
     follows_graph: str
     node_deviates: str
     upstream_onset_first: str
+    relation: str = DEPENDS_ON  # PART_OF: the downstream end is a step of the upstream run
 
     @property
     def checks(self) -> tuple[str, str, str]:
@@ -71,6 +80,7 @@ class Hop:
                 "node_deviates": self.node_deviates,
                 "upstream_onset_first": self.upstream_onset_first,
             },
+            "relation": self.relation,
         }
 
 
@@ -78,7 +88,9 @@ class Onsets:
     """Statuses and onsets of one snapshot, read against the graph."""
 
     def __init__(self, graph: Any, components: Mapping[str, ComponentHealth], tolerance: float = DEFAULT_TOLERANCE,
-                 *, now: float | None = None, lag: Callable[[str], float] | None = None):
+                 *, now: float | None = None, lag: Callable[[str], float] | None = None,
+                 part_of: Mapping[str, str] | None = None):
+        """`part_of`: {step id: recurring-run component id} (`atlas.catalog.runs.part_of`)."""
         self.graph = graph
         self.tolerance = tolerance
         self.now = now  # the moment the statuses are for; with `lag`, an OK may be too young to count
@@ -90,12 +102,21 @@ class Onsets:
         for cid, sh in self.shapes.items():
             if sh.flapping:  # failing on and off since then (None: since before the window)
                 self.since[cid] = sh.episode
+        # only a failing step hangs straight under its run: one that is OK or did not run
+        # stays where its dependencies put it
+        self.run_of = {step: run for step, run in (part_of or {}).items()
+                       if step in self.failing and run in graph}
         self._deps: dict[str, list[str]] = {}
 
     def deps(self, cid: str) -> list[str]:
+        """What `cid` depends on, and the run a failing step is part of."""
         out = self._deps.get(cid)
         if out is None:
-            out = self._deps[cid] = self.graph.dependencies(cid)
+            out = self.graph.dependencies(cid)
+            run = self.run_of.get(cid)
+            if run is not None and run not in out:
+                out = [*out, run]
+            self._deps[cid] = out
         return out
 
     def passable(self, cid: str, since: float | None = None) -> bool:
@@ -188,5 +209,6 @@ class Onsets:
                 last = down
             else:
                 first = UNKNOWN  # no onset of its own to compare
-            out.append(Hop(up, down, graph_ok, deviates, first))
+            relation = PART_OF if self.run_of.get(down) == up else DEPENDS_ON
+            out.append(Hop(up, down, graph_ok, deviates, first, relation))
         return out

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from atlas.health import readable
 from atlas.health.logs import LogLine, rfc3339
 from atlas.health.model import ComponentHealth, Status
+from atlas.health.onset import PART_OF
 from atlas.health.rollup import counts, ordered
 from atlas.health.triage import TriageItem
 
@@ -83,13 +84,21 @@ def path_text(item: TriageItem) -> str:
     """cause -> a -> b, and every check that did not pass: "onset first FAILED at a -> b"."""
     if not item.path:
         return "no chain from a cause reaches it"
-    chain = " -> ".join([item.path[0].upstream] + [h.downstream for h in item.path])
+    chain = " -> ".join([item.path[0].upstream] + [h.downstream + (" (part of the run)" if h.relation == PART_OF else "")
+                                                    for h in item.path])
     notes = []
-    for h in item.path:
-        for name, value in (("follows the graph", h.follows_graph), ("deviates", h.node_deviates),
-                            ("upstream onset first", h.upstream_onset_first)):
-            if value != "pass":
-                notes.append(f"{name} {_MARK[value]} at {h.upstream} -> {h.downstream}")
+    for i, name in enumerate(("follows the graph", "deviates", "upstream onset first")):
+        # consecutive hops with the same outcome read as one stretch: "unknown at a -> b -> c"
+        stretch: list[str] = []
+        for h, nxt in zip(item.path, [*item.path[1:], None]):
+            value = h.checks[i]
+            if value == "pass":
+                continue
+            stretch = stretch or [h.upstream]
+            stretch.append(h.downstream)
+            if nxt is None or nxt.checks[i] != value:
+                notes.append(f"{name} {_MARK[value]} at {' -> '.join(stretch)}")
+                stretch = []
     return chain + ("; " + "; ".join(notes) if notes else "; every check passed")
 
 
@@ -119,7 +128,7 @@ def triage_text(items: list[TriageItem], unchecked: int = 0, now: float | None =
         elif not item.changes:
             lines.append(f"   changes: no pull request merged ({item.changes_scope or 'its repo'})")
         for s in item.symptoms:
-            hop = f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
+            hop = "part of the run" if s.step_of else f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
             lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {failing_for(s, now)}  {s.reason}")
             lines.append(f"       {_owner_line(s)}")
             if s.hops > 1 or any(v != "pass" for h in s.path for v in h.checks):

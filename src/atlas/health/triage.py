@@ -3,8 +3,10 @@
 A failing component (WARN, CRIT or STALE) is a probable CAUSE when no failing component
 upstream of it began failing before it (within a tolerance for ingestion delay, see
 `atlas.health.onset`); upstream counts only through components that are not OK, since a
-healthy component in between breaks the chain. So an old failure below a fresh one is its
-own cause, and an unrelated WARN that started later does not demote a CRIT.
+healthy component in between breaks the chain, except between a recurring run and a
+failing step that is part of it (the run's cause line already names its failed step). So
+an old failure below a fresh one is its own cause, and an unrelated WARN that started later
+does not demote a CRIT.
 
 Every other failing component is a SYMPTOM when a chain from a cause reaches it with every
 hop checked (follows the graph, the node deviates, the upstream onset came first); it is
@@ -30,9 +32,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from atlas.catalog.model import Catalog
+from atlas.catalog.runs import part_of
 from atlas.health import detection
 from atlas.health.model import ComponentHealth, Status
-from atlas.health.onset import DEFAULT_TOLERANCE, Hop, Onsets
+from atlas.health.onset import DEFAULT_TOLERANCE, PART_OF, Hop, Onsets
 from atlas.health.series import Shape
 
 INF = float("inf")
@@ -66,6 +69,11 @@ class TriageItem:
     def cause(self) -> str:
         """The cause a symptom's path starts from ("" for a cause or a path-less item)."""
         return self.path[0].upstream if self.path else ""
+
+    @property
+    def step_of(self) -> str:
+        """The run a symptom is a failed step of, one hop below it ("" otherwise)."""
+        return self.path[0].upstream if len(self.path) == 1 and self.path[0].relation == PART_OF else ""
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -140,7 +148,8 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
     if now is None:
         now = getattr(snapshot, "taken_at", None) or None
     components = _components(snapshot)
-    onsets = Onsets(graph, components, tolerance, now=now, lag=detection.lags(catalog))
+    members = part_of(catalog)  # a step of a run is part of it, not downstream at risk of it
+    onsets = Onsets(graph, components, tolerance, now=now, lag=detection.lags(catalog), part_of=members)
     key = graph.sort_key
     failing = sorted(onsets.failing, key=key)
     causes = [cid for cid in failing if not onsets.has_earlier_upstream(cid)]
@@ -169,7 +178,8 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
         item.symptoms.sort(key=lambda s: (s.hops, _when(s.since), -s.status.severity, key(s.component)))
         item.at_risk = [
             d for d in below[item.component]
-            if d not in components or components[d].status in (Status.OK, Status.NO_DATA)
+            if (d not in components or components[d].status in (Status.OK, Status.NO_DATA))
+            and members.get(d) != item.component
         ]
     unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
     adopted = [extra for extra in extra_causes if adopt(ranked, unexplained, *extra)]

@@ -2,13 +2,15 @@
 
 Signal types (catalog/signals.toml declares them; the thresholds are catalog data):
 - pipeline_run:      the newest finished run FAILED: CRIT naming the failed task(s) and their
-                     error; the value is the number of failed runs in a row;
+                     error; the value is the number of failed runs in a row, failing since
+                     the first failed step of the first of them;
 - pipeline_schedule: the recurring run DISABLED: WARN; no run started within `warn` periods
                      of its cron: WARN "missed its 03:00 run";
 - pipeline_duration: a run in progress for more than `warn` x the usual (median successful)
                      duration: WARN;
-- pipeline_task:     one step's state in the newest run (a pipeline_component); a step the
-                     run never reached is NO_DATA, saying where the run stopped;
+- pipeline_task:     one step's state in the newest run (a pipeline_component); FAILED is
+                     failing since it first failed in the runs in a row where it failed; a
+                     step the run never reached is NO_DATA, saying where the run stopped;
 - pipeline_push:     age of the newest successful run of the push step (a model's freshness).
 Every status carries `since`: when the current state began, as the runs tell it.
 """
@@ -69,6 +71,13 @@ def failure_text(run: PipelineRun, now: float) -> str:
     return "; ".join(parts)
 
 
+def failed_at(run: PipelineRun) -> float | None:
+    """When a failed run began failing: its first failed step's end (other branches may run
+    on for hours before the run is marked FAILED), else when it finished."""
+    ends = [t.end for t in run.failed_tasks() if t.end]
+    return min(ends) if ends else run.finished
+
+
 def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -> SignalStatus:
     finished = [r for r in runs if r.finished is not None]
     if not finished:
@@ -84,9 +93,8 @@ def _last_run(spec, rr: RecurringRun, runs: list[PipelineRun], now, days, lab) -
     if streak:
         status = Status.CRIT if spec.crit is None or streak > spec.crit else Status.WARN
         row = f"; {streak} failed runs in a row" if streak > 1 else ""
-        onset = finished[streak - 1]
         return _status(spec, status, f"last run failed: {failure_text(newest, now)}{row}", value=float(streak),
-                       observed_at=newest.finished, since=onset.finished, unit="runs")
+                       observed_at=newest.finished, since=failed_at(finished[streak - 1]), unit="runs")
     word = newest.state.lower()
     reason = f"last run {word} at {when(newest.finished, now)} (took {readable.duration(newest.duration or 0)})"
     status = Status.OK if newest.state in ("SUCCEEDED", "SKIPPED") else Status.WARN
@@ -171,8 +179,12 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
     if task is not None:
         if task.state == "FAILED":
             at = f" at {when(task.end, now)}" if task.end else ""
-            return _status(spec, Status.CRIT, f"{name} failed{at}" + (f": {task.error}" if task.error else ""),
-                           observed_at=task.end, since=task.end or run.finished)
+            # failing since it first failed in the runs in a row where it failed
+            rows = _task_runs(runs, name)
+            first_run, first = rows[-1]
+            row = f"; failed in {len(rows)} runs in a row" if len(rows) > 1 else ""
+            return _status(spec, Status.CRIT, f"{name} failed{at}" + (f": {task.error}" if task.error else "") + row,
+                           observed_at=task.end, since=first.end or first_run.finished)
         if task.state in ("SUCCEEDED", "SKIPPED"):
             # dated only when it recovered: the step failed in the run before
             before = next((t for r in runs[1:] if (t := r.task(name)) is not None), None)
@@ -193,6 +205,18 @@ def _task(spec, rr, runs, now, days, lab) -> SignalStatus:
     # failure before it stays the one that explains the run.
     return _status(spec, Status.NO_DATA, f"did not run: the run of {when(run.created, now)} stopped at {stopped}",
                    since=run.finished)
+
+
+def _task_runs(runs: list[PipelineRun], name: str) -> list[tuple[PipelineRun, TaskRun]]:
+    """The newest runs, newest first, in which step `name` FAILED, up to the first that did
+    not (a run that never reached it ends the row: how it would have gone is unknown)."""
+    out = []
+    for run in runs:
+        task = run.task(name)
+        if task is None or task.state != "FAILED":
+            break
+        out.append((run, task))
+    return out
 
 
 def _pushes(runs: list[PipelineRun], step: str) -> list[tuple[PipelineRun, TaskRun]]:

@@ -118,7 +118,8 @@ class KubeflowReader:
 
     def _detail_for_tasks(self, state: _State, specs: list[SignalSpec]) -> None:
         """Vertex lists jobs without their tasks: read the details a step or a model signal
-        needs, the newest job (its steps) and the newest jobs back to the last successful push.
+        needs, the newest job (its steps; back through the jobs in a row where the step
+        failed) and the newest jobs back to the last successful push.
         A finished job's details are kept, so later refreshes pay only for new jobs."""
         grouped = self._view(state, specs).runs
         for s in specs:
@@ -126,14 +127,19 @@ class KubeflowReader:
                 continue
             lab = dict(s.resource_labels)
             rr = state.recurring.get(lab.get("recurring_run", ""))
-            for run in grouped.get(rr.recurring_run_id, []) if rr else []:
+            for i, run in enumerate(grouped.get(rr.recurring_run_id, []) if rr else []):
                 if s.type == "pipeline_push" and run.finished is None:
                     continue  # its push step, the last, is still ahead: no call per refresh for it
+                if s.type == "pipeline_task" and i and run.state != "FAILED":
+                    break  # a job that did not fail has no failed step: no call to see its steps
                 current = state.runs[run.run_id]
                 if not current.detailed:
                     current = state.runs[run.run_id] = state.client.get_run(run.run_id)
                 if s.type == "pipeline_task":
-                    break
+                    step = current.task(lab.get("task", ""))
+                    if step is None or step.state != "FAILED":
+                        break
+                    continue  # failed: the jobs before it date when it began failing (evaluate._task_runs)
                 pushed = current.task(lab.get("push_task", "pusher"))
                 if pushed is not None and pushed.state == "SUCCEEDED" and pushed.end:
                     break

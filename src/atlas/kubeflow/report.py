@@ -6,6 +6,7 @@ labels.recurring_run); a kubeflow_pipeline means every recurring run that depend
 
 from __future__ import annotations
 
+from atlas.catalog.runs import RUN_KIND, run_ref
 from atlas.health import readable
 from atlas.kubeflow.evaluate import failure_text
 from atlas.kubeflow.model import PipelineRun, RecurringRun
@@ -22,19 +23,19 @@ def targets(catalog, component_id: str) -> list[tuple[str, str, str]]:
         raise RunsLookupError(f"unknown component {component_id!r}")
     if comp.kind == "kubeflow_pipeline":
         chosen = [c for c in catalog.components.values()
-                  if c.kind == "kubeflow_recurring_run" and component_id in c.depends_on]
+                  if c.kind == RUN_KIND and component_id in c.depends_on]
         if not chosen:
             raise RunsLookupError(f"no recurring run depends on pipeline {component_id}")
-    elif comp.kind == "kubeflow_recurring_run":
+    elif comp.kind == RUN_KIND:
         chosen = [comp]
     else:
-        raise RunsLookupError(f"{component_id} is a {comp.kind}, not a kubeflow_recurring_run or kubeflow_pipeline")
+        raise RunsLookupError(f"{component_id} is a {comp.kind}, not a {RUN_KIND} or kubeflow_pipeline")
     out = []
     for c in chosen:
-        dep, name = c.labels.get("kubeflow", ""), c.labels.get("recurring_run", "")
-        if not dep or not name:
+        ref = run_ref(c.labels)
+        if ref is None:
             raise RunsLookupError(f"component {c.id} needs labels kubeflow and recurring_run (add them under [component.labels])")
-        out.append((c.id, dep, name))
+        out.append((c.id, *ref))
     return out
 
 

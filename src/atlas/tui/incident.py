@@ -60,7 +60,8 @@ def incident(health: HealthView) -> Incident:
                 continue
             out.symptoms += 1
             out.ids.append(symptom.component)
-            out.notes[symptom.component] = (f"symptom of {cause.component} · {_when(health, symptom.component, now)}"
+            role = "failed step of" if getattr(symptom, "step_of", "") else "symptom of"
+            out.notes[symptom.component] = (f"{role} {cause.component} · {_when(health, symptom.component, now)}"
                                             f" · {_why(health, symptom)}")
     return out
 

@@ -90,14 +90,14 @@ class TriageScreen(AtlasScreen):
         width = self._id_width - (2 if symptom else 0)  # symptoms sit two columns deeper
         text.append(f" {item.component:<{width}} ", style="bold")
         if symptom:
-            text.append("symptom".ljust(16), style="dim")
+            text.append(("part of the run" if getattr(item, "step_of", "") else "symptom").ljust(16), style="dim")
         elif getattr(item, "role", "cause") == "unexplained":
             text.append("unexplained".ljust(16), style="bold yellow")  # no checked chain to a cause
         else:
             count = len(getattr(item, "symptoms", []) or [])
             text.append("CAUSE ", style="bold red")
             text.append((f"· {count} below" if count else "").ljust(10), style="dim")
-        text.append(f"{self._for(item):<9}", style="dim")  # how long it has been failing
+        text.append(f"{self._for(item):<10} ", style="dim")  # how long it has been failing ("for 33.9 h")
         # narrow terminals keep the why: on-call goes first (the detail line has it), then owner
         width = self.size.width or 200
         if width >= 110:
