@@ -104,12 +104,28 @@ def demo_env(services_, *parts: str, what: str) -> dict[str, str]:
         env = services_.env_for(*parts)
     except DemoError as exc:
         fail(str(exc))
+    _say_demo(services_, env, what)
+    return env
+
+
+def announce_demo(services_, *parts: str, what: str) -> None:
+    """Say once on stderr that clients of `parts` go to the embedded emulators; nothing
+    when they cannot start (the caller's result says why)."""
+    from atlas.services import DemoError
+
+    try:
+        env = services_.env_for(*parts)
+    except DemoError:
+        return
+    _say_demo(services_, env, what)
+
+
+def _say_demo(services_, env: dict[str, str], what: str) -> None:
     if services_.demo and env != services_.env:
         obj = click.get_current_context().find_root().ensure_object(dict)
         if what not in obj.setdefault("demo_said", set()):
             obj["demo_said"].add(what)
             click.echo(f"DEMO: {what}", err=True)
-    return env
 
 
 def load_or_exit(catalog_dir: str | Path | None, *, show_warnings: bool = False):

@@ -20,6 +20,7 @@ from atlas.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    announce_demo,
     catalog_option,
     demo_env,
     emit_json,
@@ -187,32 +188,14 @@ def _parse_at(text: str, now: float) -> float:
     return at
 
 
-def _changes(catalog, items, now: float) -> None:
-    """Fill each cause's `changes` through the forge; without one, say why on each cause."""
-    from urllib.parse import urlparse
-
-    from atlas.experiments.errors import ForgeError
-    from atlas.experiments.forge import api_url_from_env
-    from atlas.health.changes import ChangeReader, attach_changes, experiment_pulls
-    from atlas.services import DemoError
-
-    if not any(i.role == "cause" for i in items):
-        return
+def _with_changes(items, now: float) -> list:
+    """Each cause's `changes` read through the forge and the causes ranked again
+    (Services.with_changes), saying once on stderr when the demo reads them from its
+    GitHub emulator."""
     svc = services()
-    forge, why = None, ""
-    try:
-        env = demo_env(svc, "github", what="reading the sample repos from the embedded GitHub emulator") \
-            if svc.demo else svc.env
-        if catalog.demo and urlparse(api_url_from_env(env)).hostname not in ("127.0.0.1", "localhost", "::1"):
-            # the sample's repos live in the GitHub emulator: never ask github.com about them
-            why = "demo catalog without the GitHub emulator (GITHUB_API_URL)"
-        else:
-            forge = svc.forge()
-    except (ForgeError, DemoError) as exc:
-        why = str(exc)
-    reader = ChangeReader(catalog, forge, experiments=experiment_pulls(catalog.root), unavailable=why,
-                          expected=(ForgeError,))
-    attach_changes(items, reader, now)
+    if svc.demo and any(i.role == "cause" for i in items):
+        announce_demo(svc, "github", what="reading the sample repos from the embedded GitHub emulator")
+    return svc.with_changes(items, now)
 
 
 def _experiment_causes(at: str | None) -> list:
@@ -245,7 +228,7 @@ def triage(catalog_dir: str | None, as_json: bool, at: str | None) -> None:
     Exit 0 when nothing is failing, 1 otherwise.
     """
     from atlas.health.report import triage_text
-    from atlas.health.triage import iso, rank_causes, triage as rank
+    from atlas.health.triage import iso, triage as rank
 
     catalog = load_or_exit(catalog_dir)
     with _service(catalog) as service:
@@ -253,8 +236,7 @@ def triage(catalog_dir: str | None, as_json: bool, at: str | None) -> None:
         snapshot = service.refresh(at=when)
     graph = services().graph
     items = rank(catalog, graph, snapshot, extra_causes=_experiment_causes(at))
-    _changes(catalog, items, snapshot.taken_at)
-    items = rank_causes(items, snapshot.taken_at, graph.sort_key)  # a change before onset counts
+    items = _with_changes(items, snapshot.taken_at)  # a change before onset counts
     if as_json:
         emit_json({"at": iso(snapshot.taken_at),
                    "causes": [i.to_json() for i in items if i.role == "cause"],

@@ -182,11 +182,15 @@ def triage(catalog: Catalog, graph: Any, snapshot: Any, *, tolerance: float = DE
             and members.get(d) != item.component
         ]
     unexplained.sort(key=lambda s: (_when(s.since), key(s.component)))
-    adopted = [extra for extra in extra_causes if adopt(ranked, unexplained, *extra)]
-    if adopted:  # an outside cause is no graph node: it sorts before them on a tie
-        graph_key = key
-        key = lambda c: graph_key(c) if c in graph else (-1, c)  # noqa: E731
-    return rank_causes(ranked, now, key) + unexplained
+    for extra in extra_causes:
+        adopt(ranked, unexplained, *extra)
+    return rank_causes(ranked, now, ranking_key(graph)) + unexplained
+
+
+def ranking_key(graph: Any):
+    """Data-flow order for `rank_causes`' last tie-break; an outside cause (a failing
+    experiment) is no graph node and sorts before them."""
+    return lambda c: graph.sort_key(c) if c in graph else (-1, c)
 
 
 def adopt(ranked: list[TriageItem], unexplained: list[TriageItem], cause: TriageItem, component: str,

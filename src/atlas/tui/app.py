@@ -233,8 +233,22 @@ class AtlasApp(App):
             ranking = self.services.triage(snapshot, watch=None if isinstance(watch, BaseException) else watch)
         except Exception as exc:
             self.call_from_thread(self._refresh_failed, exc)
-        else:
-            self.call_from_thread(self._refreshed, snapshot, ranking)
+            return
+        self.call_from_thread(self._refreshed, snapshot, ranking)
+        # then what changed before each cause (GitHub, a network read): the ranking is on
+        # screen meanwhile, and a slow forge never holds health back
+        try:
+            ranking = self.services.with_changes(ranking, getattr(snapshot, "taken_at", None) or None)
+        except Exception as exc:  # noqa: BLE001 - said on each cause, never fatal
+            for item in ranking:
+                if item.role == "cause":
+                    item.changes, item.changes_note = [], f"could not be read ({one_line(exc)})"
+        self.call_from_thread(self._changes_read, snapshot, ranking)
+
+    def _changes_read(self, snapshot: Any, ranking: list[Any]) -> None:
+        if self.health.snapshot is snapshot:  # not a refresh that has been overtaken
+            self.health.triage = ranking
+            self.health_version += 1
 
     def _read_watch(self) -> Any:
         """The running experiments' watch (in the poll's worker); a failure is kept, shown

@@ -10,7 +10,7 @@ from textual.widgets import Static, Tree
 
 from atlas.health import readable
 from atlas.health.model import Status
-from atlas.health.report import failing_for, path_text
+from atlas.health.report import change_lines, failing_for, path_text
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.status import badge
@@ -137,10 +137,9 @@ class TriageScreen(AtlasScreen):
         text.append(failing_for(item, app.health.taken_at) + "\n")
         if getattr(item, "path", None):
             text.append(f"path: {path_text(item)}\n", style="yellow" if item.role == "unexplained" else "dim")
-        for change in getattr(item, "changes", []) or []:
-            text.append(f"changed before: PR #{change.number} {change.title!r} by {change.author or '?'}\n")
-        if item.role == "cause" and getattr(item, "changes_note", ""):
-            text.append(f"what changed: unknown ({item.changes_note})\n", style="dim")
+        if item.role == "cause":
+            for line in change_lines(item, app.health.taken_at):
+                text.append(line + "\n", style="bold" if line.startswith("changed before") else "dim")
         text.append(f"owner {item.owner or '-'}")
         if team is not None:
             text.append(f" · on-call {team.oncall or 'none recorded'} · chat {team.chat or '-'}")
