@@ -50,7 +50,7 @@ The fault is always put where its signals report: an incident whose root cannot 
 is not one triage could find, whoever ranks.
 
 What this model makes impossible (measured on seed 7, 1,000 incidents; see the issue-12
-note): in 56 of the 151 incidents triage misses, an unrelated failure has at least the
+note): in 41 of the 88 incidents triage misses, an unrelated failure has at least the
 fault's evidence on every count triage weighs (severity, symptoms, a change before its
 onset, freshness): a second incident, which no weighting of that evidence tells from the
 first. A fault flapping through a whole day cannot be dated either.
