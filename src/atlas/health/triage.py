@@ -15,11 +15,11 @@ cause but whose every chain fails a check is UNEXPLAINED: shown on its own, with
 that came closest, never folded under a cause. A check that cannot run (no onset time, no
 data) is "unknown", which does not fail the chain but is shown as such.
 
-Causes rank by evidence points that say "this is what broke" (see `points`): severity, the
-symptoms it explains, a change merged before its onset, and how fresh the failure is (a
-WARN that has been on for days is background, not the incident; a flapping one has no
-fresh onset at all, see `atlas.health.series`); ties go to the earliest onset, then the
-blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
+Causes rank by points that say "this is what broke" and how much it matters (see
+`points`): severity, the symptoms it explains, a change merged before its onset, how fresh
+the failure is (a WARN that has been on for days is background, not the incident; a
+flapping one has no fresh onset at all, see `atlas.health.series`), and the tier; ties go
+to the earliest onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
 neither cause nor hide anything; healthy components downstream of a cause are "at risk".
 """
 
@@ -211,12 +211,15 @@ def adopt(ranked: list[TriageItem], unexplained: list[TriageItem], cause: Triage
 
 
 def points(item: TriageItem, now: float | None) -> dict[str, float]:
-    """Evidence that a cause is what broke, in points a person can check: severity (CRIT 2,
-    WARN or STALE 1), the symptoms it explains (log2(1 + n) / 2: 0.5 for one, 1 for three,
-    2 for fifteen), a change merged before its onset (1), freshness (2 when it just began,
-    falling to 0 after a day, 0 when the onset is unknown; a flapping cause counts from
-    when its on-and-off episode began, as its `since` is only its latest flip, and 0 when
-    it flapped all day).
+    """Evidence that a cause is what broke, and how much it matters, in points a person can
+    check: severity (CRIT 2, WARN or STALE 1), the symptoms it explains (log2(1 + n) / 2:
+    0.5 for one, 1 for three, 2 for fifteen), a change merged before its onset (1),
+    freshness (2 when it just began, falling to 0 after a day, 0 when the onset is unknown;
+    a flapping cause counts from when its on-and-off episode began, as its `since` is only
+    its latest flip, and 0 when it flapped all day), and the catalog's tier (1: 0.5, 2:
+    0.25, 3: 0; a tier-1 CRIT failing for two days stays above a fresh WARN backlog of a
+    tier-3 queue; on replayed incidents, where the fault's tier is random, it costs a
+    fraction of a point of top-1).
 
     Two weights were set on replayed incidents (benchmarks/bench_triage.py) and say so:
     freshness weighs as much as a CRIT (with 1, day-old background failures with one
@@ -233,6 +236,7 @@ def points(item: TriageItem, now: float | None) -> dict[str, float]:
         "symptoms": 0.5 * math.log2(1 + len(item.symptoms)),
         "change": 1.0 if item.changes else 0.0,
         "fresh": fresh,
+        "tier": 0.25 * max(0, 3 - item.tier),
     }
 
 
