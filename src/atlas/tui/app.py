@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import time
@@ -155,9 +156,14 @@ class AtlasApp(App):
         self._live()
 
     def _live(self) -> None:
-        """In a worker: keep the start-up cache, start the demo emulators, first poll."""
+        """In a worker: keep the start-up cache, build the graph (networkx) before a screen
+        asks for it, start the demo emulators, first poll."""
         self.services.persist()  # the start-up cache, written while the user reads the first frame
-        if not self.live or self._exit_after_first_frame:
+        if self._exit_after_first_frame:
+            return
+        with contextlib.suppress(Exception):  # a screen that needs the graph says what failed
+            self.services.graph
+        if not self.live:
             return
         try:
             self.services.start()
