@@ -1,5 +1,8 @@
 """Cycle finding on plain dicts: every cycle named once, stable, no recursion limit."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from atlas.catalog.cycles import find_cycles
 
 
@@ -28,3 +31,18 @@ def test_unknown_dependencies_are_ignored():
 
 def test_a_self_dependency_is_a_cycle_of_one():
     assert find_cycles({"a": ("a",), "b": ("a",)}) == [["a", "a"]]
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=0, max_value=10).flatmap(lambda n: st.fixed_dictionaries(
+    {f"c{i}": st.lists(st.sampled_from([f"c{j}" for j in range(n)] + ["ghost"]), max_size=3).map(tuple)
+     for i in range(n)})))
+def test_no_cycle_is_reported_exactly_when_networkx_finds_the_graph_acyclic(deps):
+    """The acyclic case is decided without networkx (its import is start-up time): the
+    same answer as networkx's, self-dependencies and unknown ids included."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(deps)
+    g.add_edges_from((c, d) for c, ds in deps.items() for d in ds if d in deps)
+    assert (find_cycles(deps) == []) == nx.is_directed_acyclic_graph(g)

@@ -106,3 +106,20 @@ def test_a_dag_says_so_and_its_order_is_networkx_lexicographic_sort():
     assert graph.is_dag()
     assert graph.topological_order() == list(nx.lexicographical_topological_sort(graph.g, key=graph.sort_key))
     assert graph.topological_order() == ["c", "a", "b"]
+
+
+@settings(deadline=None)
+@given(random_digraphs())
+def test_the_first_frames_order_without_networkx_is_the_graphs_node_for_node(catalog):
+    """atlas.graph.flow orders the catalog screen before networkx is imported: on a DAG
+    exactly the graph's order; on a cycle it declines (None) and the graph's walk is used."""
+    from atlas.graph.flow import flow_order
+    from atlas.services import Loaded
+
+    graph = CatalogGraph(catalog)
+    order = flow_order(catalog)
+    if graph.is_dag():
+        assert order == graph.topological_order()
+    else:
+        assert order is None
+    assert Loaded(catalog).order == graph.topological_order()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from atlas.commands.tui import launch
@@ -49,6 +51,22 @@ def test_cache_serves_the_next_start_and_misses_after_an_edit(tmp_path, private_
     os.utime(serving, ns=(serving.stat().st_atime_ns, serving.stat().st_mtime_ns + 1_000_000))
     edited = Services(root, demo=False, use_cache=True)
     assert "recs-api" in edited.load().catalog.components
+
+
+def test_a_warm_start_orders_the_catalog_without_the_graph_engine(tmp_path, private_cache):
+    """The first frame lists components in data-flow order; from the start-up cache that
+    order comes without importing networkx (most of the start-up time otherwise)."""
+    root = small_catalog(tmp_path)
+    first = Services(root, demo=False, use_cache=True)
+    first.load()
+    first.persist()
+    code = ("import sys\nfrom atlas.services import Services\n"
+            "loaded = Services(sys.argv[1], demo=False, use_cache=True).load()\n"
+            "print(loaded.files, loaded.order, 'networkx' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, "ATLAS_CACHE_DIR": str(private_cache)})
+    assert done.stdout.split("\n")[0] == "[] ['events', 'ranker-svc'] False", done.stderr
+    assert first.loaded.order == first.graph.topological_order() == ["events", "ranker-svc"]
 
 
 def test_a_damaged_cache_is_ignored(tmp_path, private_cache):

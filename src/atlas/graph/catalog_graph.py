@@ -20,10 +20,8 @@ import networkx as nx
 
 from atlas.catalog.model import Catalog
 from atlas.catalog.validate import closest
+from atlas.graph.flow import flow_index
 from atlas.graph.ordering import data_flow_order
-
-# Components whose system is not declared sort after every declared system.
-_UNDECLARED_SYSTEM_ORDER = 1 << 30
 
 
 class UnknownComponent(LookupError):
@@ -63,31 +61,22 @@ class BlastRadius:
 
 
 class CatalogGraph:
-    """Dependency graph of a catalog's components (edges: dependency -> dependent)."""
+    """Dependency graph of a catalog's components (edges: dependency -> dependent).
 
-    def __init__(self, catalog: Catalog):
+    `order` is this catalog's data-flow order when it is known already (the start-up
+    cache, `atlas.graph.flow`): `topological_order` then returns it instead of sorting."""
+
+    def __init__(self, catalog: Catalog, order: list[str] | None = None):
         self.catalog = catalog
         components = catalog.components
         system_order = {s.id: s.order for s in catalog.systems.values()}
 
-        # Data-flow key: (system order, id).
-        keyed = sorted(
-            (system_order.get(c.system, _UNDECLARED_SYSTEM_ORDER), cid) for cid, c in components.items()
-        )
+        # Data-flow key: (system order, id). Edges sorted by (dependency, dependent) key, so
+        # that both successor and predecessor lists come out in key order.
+        keyed, pairs = flow_index(catalog)
         self._key: dict[str, tuple[int, str]] = {k[1]: k for k in keyed}
         ids = [cid for _, cid in keyed]
         self._ids = ids
-        index = {cid: i for i, cid in enumerate(ids)}
-
-        # Unknown ids and self-references are the loader's to report; the graph keeps only
-        # edges between real, distinct components. Sorted by (dependency, dependent) key so
-        # that both successor and predecessor lists come out in key order.
-        pairs = sorted(
-            (index[d], i)
-            for i, cid in enumerate(ids)
-            for d in set(components[cid].depends_on)
-            if d != cid and d in index
-        )
         # Tens of thousands of small dicts next to a big live catalog set off full
         # collections that find nothing: pausing the collector makes this 2-4x faster.
         paused = gc.isenabled()
@@ -118,7 +107,7 @@ class CatalogGraph:
         self._members: list[list[str]] = [[] for _ in range(no_system + 1)]
         for cid in ids:
             self._members[self._system_of[cid]].append(cid)
-        self._topo: list[str] | None = None
+        self._topo: list[str] | None = list(order) if order is not None else None
 
     @property
     def g(self) -> nx.DiGraph:

@@ -10,7 +10,8 @@ Layering: `atlas.services` sits on the core (catalog, graph, health, experiments
 emulators) and under the front ends (`atlas.commands`, `atlas.tui`). It never imports Textual.
 """
 
-from atlas.services.core import Loaded, Services
+from atlas.services.core import Services
+from atlas.services.loaded import Loaded
 from atlas.services.demo import DemoError
 
 __all__ = ["DemoError", "Loaded", "Services"]

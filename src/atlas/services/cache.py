@@ -1,9 +1,11 @@
 """A start-up cache of the loaded catalog, so the TUI's first frame does not wait for TOML.
 
 Parsing 10,000 components takes tomllib alone over a second; unpickling the result takes
-a fifth of that. The cache is keyed by every catalog file's path, size and mtime (plus the
-atlas version and this module's format number), so any edit, added or removed file misses
-it and the catalog is loaded from TOML as usual. It lives in the user's own cache directory
+a fifth of that. Beside the catalog it keeps the components' data-flow order, the one
+thing the first frame needs from the graph (networkx is imported after it). The cache is
+keyed by every catalog file's path, size and mtime (plus the atlas version, this module's
+format number and the code whose output it keeps), so any edit, added or removed file
+misses it and the catalog is loaded from TOML as usual. It lives in the user's own cache directory
 (`$ATLAS_CACHE_DIR`, else `$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700.
 
 Unpickling runs code, so a cache entry is only unpickled when all of these hold: the
@@ -29,8 +31,8 @@ from typing import Any
 from atlas.fsutil import atomic_write_bytes
 
 # 2: SignalTemplate fields reordered (modes before type): old pickles would swap them;
-# 3: entries are HMAC-signed
-FORMAT = 3
+# 3: entries are HMAC-signed; 4: the data-flow order is kept beside the catalog
+FORMAT = 4
 _KEY = "key"
 _MAC = 32  # bytes of HMAC-SHA256 in front of the pickle
 
@@ -50,8 +52,10 @@ def fingerprint(catalog_dir: Path) -> str:
     from atlas import __version__  # importlib.metadata would cost 50 ms of start-up
 
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}|{catalog_dir.resolve()}".encode())
-    model = Path(__file__).resolve().parent.parent / "catalog" / "model.py"
-    for path in [model, *sorted(catalog_dir.rglob("*.toml"))]:
+    package = Path(__file__).resolve().parent.parent
+    # the code whose output is kept: the model's classes, the data-flow order's rules
+    code = [package / "catalog" / "model.py", package / "graph" / "flow.py", package / "graph" / "ordering.py"]
+    for path in [*code, *sorted(catalog_dir.rglob("*.toml"))]:
         st = path.stat()
         digest.update(f"|{path}|{st.st_size}|{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
@@ -113,9 +117,9 @@ def _private_dir(root: Path) -> bool:
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 
 
-def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any]] | None:
-    """(catalog, problems) from the cache, or None (missing, stale, unreadable, or not
-    provably written by this user: never unpickled then)."""
+def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any], list[str] | None] | None:
+    """(catalog, problems, data-flow order or None if not kept) from the cache, or None
+    (missing, stale, unreadable, or not provably written by this user: never unpickled then)."""
     try:
         entry = _entry(catalog_dir, env)
         if entry is None or not _private_dir(entry.parent):
@@ -129,14 +133,16 @@ def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any]] | N
         mac, body = data[:_MAC], data[_MAC:]
         if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
             return None  # not written by us with our key: never unpickle it
-        catalog, problems = pickle.loads(body)
-        return catalog, list(problems)
+        catalog, problems, order = pickle.loads(body)
+        return catalog, list(problems), None if order is None else list(order)
     except Exception:  # any doubt: load the TOML instead
         return None
 
 
-def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str, str]) -> None:
-    """Best effort: a cache that cannot be written only costs the next start some time."""
+def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str, str],
+          order: list[str] | None = None) -> None:
+    """Best effort: a cache that cannot be written only costs the next start some time.
+    `order` is the catalog's data-flow order (the first frame lists the components in it)."""
     try:
         entry = _entry(catalog_dir, env)
         if entry is None:
@@ -150,7 +156,8 @@ def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str
         for old in entry.parent.glob("catalog-*.pickle"):  # one entry per catalog is plenty
             if old != entry and _same_catalog(old, catalog_dir):
                 old.unlink(missing_ok=True)
-        body = pickle.dumps((catalog, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        kept = None if order is None else list(order)
+        body = pickle.dumps((catalog, problems, kept), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write_bytes(entry, hmac.new(key, body, hashlib.sha256).digest() + body)
         _remember(entry, catalog_dir)
     except Exception:

@@ -16,41 +16,18 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from atlas.services.demo import DemoError, DemoSession, scratch_copy
+from atlas.services.loaded import Loaded
 
 if TYPE_CHECKING:  # the heavy parts are imported where they are first used
     from atlas.catalog.model import Catalog
-    from atlas.catalog.problems import Problem
     from atlas.experiments.workspace import ExperimentWorkspace
     from atlas.graph import CatalogGraph
     from atlas.handover.issues import IssueReport
     from atlas.health.service import HealthService
-
-
-@dataclass(slots=True)
-class Loaded:
-    """A loaded catalog, its dependency graph and every problem the loader found."""
-
-    catalog: "Catalog"
-    graph: "CatalogGraph"
-    problems: list["Problem"] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)  # the TOML files read (empty from the cache)
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.is_error for p in self.problems)
-
-    @property
-    def errors(self) -> list["Problem"]:
-        return [p for p in self.problems if p.is_error]
-
-    def error_lines(self) -> list[str]:
-        """One readable line per loading error, paths relative to the workspace."""
-        return [p.format(self.catalog.workspace) for p in self.problems if p.is_error]
 
 
 class Services:
@@ -107,6 +84,7 @@ class Services:
     def _preload_run(self) -> None:
         try:
             self._preloaded = self.load()
+            self._preloaded.order  # what the first frame lists, if the cache did not have it
         except BaseException as exc:  # handed to whoever calls load()
             self._preloaded = exc
 
@@ -140,35 +118,35 @@ class Services:
         return self.load().graph
 
     def _load(self) -> Loaded:
-        from atlas.graph import CatalogGraph
-
+        order = None
         if self._injected is not None:
             catalog, problems, files = self._injected, [], []
             self.demo = catalog.demo if self._demo_flag is None else bool(self._demo_flag)
         else:
-            catalog, problems, files = self._read(self.source_dir, cache=self._use_cache)
+            catalog, problems, files, order = self._read(self.source_dir, cache=self._use_cache)
             self.demo = catalog.demo if self._demo_flag is None else bool(self._demo_flag)
             if self.demo and self._scratch and self.source_dir.is_dir():
-                catalog, problems, files = self._to_scratch(catalog)
+                catalog, problems, files, order = self._to_scratch(catalog)
         if self.demo:
             self._open_session(catalog)
-        return Loaded(catalog, CatalogGraph(catalog), list(problems), list(files))
+        return Loaded(catalog, problems, files, order=order)
 
-    def _read(self, catalog_dir: Path, *, cache: bool) -> tuple["Catalog", list, list[Path]]:
+    def _read(self, catalog_dir: Path, *, cache: bool) -> tuple["Catalog", list, list[Path], list[str] | None]:
+        """(catalog, problems, files read, data-flow order if the cache had it)."""
         if cache:
             from atlas.services import cache as startup_cache
 
             cached = startup_cache.load(catalog_dir, self.env)
             if cached is not None:
-                return cached[0], cached[1], []
+                return cached[0], cached[1], [], cached[2]
         from atlas.catalog.loader import load_catalog
 
         result = load_catalog(catalog_dir)
         if cache:
             self._to_cache = (result.catalog, list(result.problems))
-        return result.catalog, list(result.problems), list(result.files)
+        return result.catalog, list(result.problems), list(result.files), None
 
-    def _to_scratch(self, catalog: "Catalog") -> tuple["Catalog", list, list[Path]]:
+    def _to_scratch(self, catalog: "Catalog") -> tuple["Catalog", list, list[Path], list[str] | None]:
         """The demo's own copy: the catalog and the workspace directories its runbooks live
         in. The scenario stays where it is (it is only read)."""
         dirs = {Path(c.runbook).parts[0] for c in catalog.components.values()
@@ -195,7 +173,8 @@ class Services:
         if self._to_cache is not None:
             from atlas.services import cache as startup_cache
 
-            startup_cache.store(self.source_dir, *self._to_cache, env=self.env)
+            catalog, problems = self._to_cache
+            startup_cache.store(self.source_dir, catalog, problems, self.env, order=self.load().order)
             self._to_cache = None
 
     # ---- where the clients go ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 import time
@@ -155,17 +156,21 @@ class AtlasApp(App):
         self._live()
 
     def _live(self) -> None:
-        """In a worker: keep the start-up cache, start the demo emulators, first poll."""
+        """In a worker: keep the start-up cache, start the demo emulators and the first poll,
+        then build the graph (networkx) before a screen asks for it."""
         self.services.persist()  # the start-up cache, written while the user reads the first frame
-        if not self.live or self._exit_after_first_frame:
+        if self._exit_after_first_frame:
             return
-        try:
-            self.services.start()
-        except Exception as exc:
-            self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
-            return
-        self.call_from_thread(self._start_refresh)
-        self.call_from_thread(self.look_for_split_sets)
+        if self.live:
+            try:
+                self.services.start()
+            except Exception as exc:
+                self.call_from_thread(self._refresh_failed, f"demo emulators did not start: {one_line(exc)}")
+            else:
+                self.call_from_thread(self._start_refresh)
+                self.call_from_thread(self.look_for_split_sets)
+        with contextlib.suppress(Exception):  # a screen that needs the graph says what failed
+            self.services.graph
 
     def look_for_split_sets(self) -> None:
         """Look for partially merged experiment sets (manifests, then GitHub), in a worker."""

@@ -13,7 +13,6 @@ one line and the defaults stay.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -65,18 +64,23 @@ def shown_path(path: Path, home: Path | None = None) -> str:
 
 def load_keymap(path: Path) -> tuple[dict[str, str], str]:
     """(binding id -> keys, problem line or ""). A missing file is no problem."""
-    from atlas.bounded import InputLimitError, toml_loads
     from atlas.fsutil import read_regular
 
     try:
         # read_regular: a FIFO named as the keymap would block start-up before the first frame
-        data = toml_loads(read_regular(path, MAX_KEYMAP_BYTES).decode("utf-8"), f"keymap {path}")
+        raw = read_regular(path, MAX_KEYMAP_BYTES)
     except FileNotFoundError:
-        return {}, ""
-    except InputLimitError as exc:
-        return {}, f"{exc}; using the default keys"
+        return {}, ""  # the usual case: tomllib is not even imported
     except OSError as exc:
         return {}, f"keymap {path}: {exc.strerror or exc}; using the default keys"
+    import tomllib
+
+    from atlas.bounded import InputLimitError, toml_loads
+
+    try:
+        data = toml_loads(raw.decode("utf-8"), f"keymap {path}")
+    except InputLimitError as exc:
+        return {}, f"{exc}; using the default keys"
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return {}, f"keymap {path}: {' '.join(str(exc).split())}; using the default keys"
     keymap = {str(k): v for k, v in data.items() if isinstance(v, str)}

@@ -9,15 +9,25 @@ container) declares itself a form with `FORM = True`; every wizard step does. `e
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textual.widget import Widget
-from textual.widgets import Input, Select, SelectionList, TextArea
 
 # The app's verbs bound to printable keys (see atlas.tui.bindings): refused inside a form.
 PRINTABLE_VERBS = frozenset({
     "quit", "help", "palette_key", "show_catalog", "show_triage", "show_graph", "show_experiments",
     "show_handover", "runbook", "logs", "open_console", "blast_radius",
 })
-_FIELDS = (Input, Select, SelectionList, TextArea)
+# Textual's field widgets (and their subclasses), known by name: importing Select,
+# SelectionList and TextArea to test isinstance would cost the first frame ~5 ms, and no
+# widget can be one of them before its module was imported anyway.
+_FIELDS = frozenset({"Input", "Select", "SelectionList", "TextArea"})
+
+
+@lru_cache(maxsize=None)
+def _is_field(widget_type: type) -> bool:
+    return any(cls.__name__ in _FIELDS and cls.__module__.startswith("textual.widgets.")
+               for cls in widget_type.__mro__)
 
 
 def in_form(focused: Widget | None, screen: object = None) -> bool:
@@ -26,7 +36,7 @@ def in_form(focused: Widget | None, screen: object = None) -> bool:
         return True
     node = focused
     while node is not None:
-        if isinstance(node, _FIELDS) or getattr(node, "FORM", False):
+        if _is_field(type(node)) or getattr(node, "FORM", False):
             return True
         node = node.parent  # type: ignore[assignment]
     return False

@@ -22,7 +22,7 @@ def system_groups(workspace) -> list[Group]:
     """Systems in their `order`, each holding its components in data-flow order."""
     catalog = workspace.catalog
     try:
-        order = list(workspace.graph.topological_order())
+        order = workspace.order  # without the graph (networkx): the first frame needs only this
     except Exception:  # a cycle: the loader reported it; fall back to ids
         order = sorted(catalog.components)
     seen = set(order)
