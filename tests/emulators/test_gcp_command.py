@@ -82,7 +82,7 @@ def test_atlas_emulator_reports_a_bad_scenario_in_one_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "atlas.cli", "emulator", "--scenario", str(bad)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"atlas: {bad}: [[series]] #1 (m): give exactly one shape: constant, values or step (found none)"
+    assert proc.stderr.strip() == f"atlas: {bad}: [[series]] #1 (m): give exactly one shape: constant, values, step or pulse (found none)"
 
 
 def test_atlas_emulator_on_a_taken_port_says_so(tmp_path):

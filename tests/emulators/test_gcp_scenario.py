@@ -40,6 +40,33 @@ def test_step_change_at_an_offset():
     assert points[newest] == 0 and points[newest - 25 * 60 + 60] == 0 and points[newest - 26 * 60] == 1
 
 
+def runs(series) -> dict[int, float]:
+    """The points of a pulse that counted something: {seconds before now: value}."""
+    return {NOW - t: v for t, v in series.points(NOW) if v}
+
+
+def test_pulse_counts_each_run_in_the_minute_that_holds_it():
+    # NOW is 30 s past a minute: a run 12 min ago (NOW - 720) is counted by the point that
+    # ends 30 s later (its minute is (t - 60, t], as a DELTA point's interval)
+    hourly = one_series(pulse={"every": "1h", "last": "-12m"}, history="-3h")
+    assert runs(hourly) == {690: 1, 690 + 3600: 1, 690 + 7200: 1}
+    assert len(hourly.points(NOW)) == 181  # a value for every minute: 0 between the runs
+
+
+def test_pulse_value_first_and_count_bound_the_runs():
+    daily = one_series(pulse={"every": "24h", "last": "-3h41m", "value": 5}, history="-3d")
+    assert runs(daily) == {13230: 5, 13230 + 86400: 5, 13230 + 2 * 86400: 5}
+    since = one_series(pulse={"every": "1h", "last": "-10m", "first": "-2h"}, history="-6h")
+    assert sorted(runs(since)) == [570, 570 + 3600]
+    counted = one_series(pulse={"every": "1h", "last": "-10m", "count": 3}, history="-6h")
+    assert sorted(runs(counted)) == [570, 570 + 3600, 570 + 7200]
+
+
+def test_pulse_runs_closer_than_a_minute_add_up():
+    busy = one_series(pulse={"every": "30s", "last": "now", "value": 2}, history="-5m")
+    assert set(runs(busy).values()) == {4}  # two runs in every minute
+
+
 def test_gap_leaves_no_points_after_it_starts():
     points = one_series(constant=1, gap={"from": "-40m"}).points(NOW)
     assert points and max(t for t, _ in points) <= NOW - 40 * 60
@@ -87,6 +114,24 @@ def test_github_repos_dir_is_relative_to_the_scenario_file(tmp_path):
      "[[series]] #1 (m) value_type: 'float' is not one of double, int64, bool, distribution"),
     ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\nstep = { at = '25m', before = 1, after = 0 }\n",
      "step.at: '25m' is in the future"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h', last = '12m' }\n",
+     "[[series]] #1 (m) pulse.last: '12m' is in the future"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '0s', last = '-12m' }\n",
+     "[[series]] #1 (m) pulse.every: '0s' must be a positive duration"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '-1h', last = '-12m' }\n",
+     "pulse.every: '-1h' must be a positive duration"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = 'hourly', last = '-12m' }\n",
+     "pulse.every: 'hourly' is not a duration"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h' }\n",
+     '[[series]] #1 (m) pulse: must be { every = "1h", last = "-12m", value = 1 }'),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h', last = '-1h', first = '-10m' }\n",
+     "pulse.first: '-10m' is after last ('-1h')"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h', last = '-1h', count = 0 }\n",
+     "pulse.count: must be a whole number >= 1"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h', last = '-1h', count = 2, first = '-9h' }\n",
+     "pulse: give first or count, not both"),
+    ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\npulse = { every = '1h', last = '-1h', value = 'one' }\n",
+     "pulse.value: must be a number"),
     ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\nconstant = 1\ncolour = 'red'\n", "unknown field 'colour'"),
     ("[[series]]\nmetric_type = 'm'\nresource_type = 'r'\nconstant = 'high'\n", "constant: must be a number"),
     ("[[log]]\nresource_type = 'r'\ntext = 'x'\nseverity = 'LOUD'\n", "[[log]] #1 severity: 'LOUD' is not one of"),

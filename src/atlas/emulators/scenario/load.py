@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
     if not isinstance(e, dict):
         raise ScenarioError(f"{where}: must be a table")
     only(e, {"metric_type", "resource_type", "project", "resource_labels", "metric_labels", "value_type",
-              "metric_kind", "constant", "values", "step", "history", "gap", "noise", "unit"}, where)
+              "metric_kind", "constant", "values", "step", "pulse", "history", "gap", "noise", "unit"}, where)
     metric_type = string(e, "metric_type", where)
     where = f"{where} ({metric_type})"
     kind_default, type_default = KNOWN_KINDS.get(metric_type, ("gauge", "double"))
@@ -112,9 +113,10 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
                             f"not {metric_kind.upper()} {value_type.upper()} (drop metric_kind / value_type)")
     proj = string(e, "project", where, default=project)
     resource_labels = {"project_id": proj, **labels(e, "resource_labels", where)}
-    shapes = [k for k in ("constant", "values", "step") if k in e]
+    shapes = [k for k in ("constant", "values", "step", "pulse") if k in e]
     if len(shapes) != 1:
-        raise ScenarioError(f"{where}: give exactly one shape: constant, values or step (found {', '.join(shapes) or 'none'})")
+        raise ScenarioError(f"{where}: give exactly one shape: constant, values, step or pulse "
+                            f"(found {', '.join(shapes) or 'none'})")
     if shapes[0] == "constant":
         shape = Shape("constant", constant=number(e["constant"], f"{where} constant"))
     elif shapes[0] == "values":
@@ -122,6 +124,8 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
         if not isinstance(vals, list) or not vals:
             raise ScenarioError(f"{where} values: must be a non-empty list of numbers, one per minute, ending now")
         shape = Shape("values", values=tuple(number(v, f"{where} values[{j}]") for j, v in enumerate(vals)))
+    elif shapes[0] == "pulse":
+        shape = _pulse(e["pulse"], f"{where} pulse")
     else:
         st = e["step"]
         if not isinstance(st, dict) or set(st) != {"at", "before", "after"}:
@@ -147,6 +151,31 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
                       resource_labels=resource_labels, metric_labels=labels(e, "metric_labels", where),
                       value_type=value_type, metric_kind=metric_kind, shape=shape, history=hist, gap=gap,
                       noise=noise, unit=string(e, "unit", where, default=""))
+
+
+def _pulse(p: Any, where: str) -> Shape:
+    """A periodic event (a scheduled run, a batch load): `value` in the minute of each run,
+    0 in the others, which a DELTA counter serves as no point at all (Google writes none
+    for an interval in which nothing was counted)."""
+    if not isinstance(p, dict) or not {"every", "last"} <= set(p) or set(p) - {"every", "last", "value", "first", "count"}:
+        raise ScenarioError(f'{where}: must be {{ every = "1h", last = "-12m", value = 1 }} '
+                            '(optionally first = "-30h" or count = 30)')
+    every = parse_offset(p["every"], f"{where}.every", relative=False)
+    last = parse_offset(p["last"], f"{where}.last")
+    value = number(p.get("value", 1), f"{where}.value")
+    if "first" in p and "count" in p:
+        raise ScenarioError(f"{where}: give first or count, not both")
+    first = -math.inf
+    if "first" in p:
+        first = parse_offset(p["first"], f"{where}.first")
+        if first > last:
+            raise ScenarioError(f"{where}.first: {p['first']!r} is after last ({p['last']!r}); the oldest run comes first")
+    elif "count" in p:
+        count = p["count"]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ScenarioError(f"{where}.count: must be a whole number >= 1 (the number of runs, the newest at last)")
+        first = last - (count - 1) * every
+    return Shape("pulse", constant=value, every=every, last=last, first=first)
 
 
 def _log(i: int, e: Any, project: str) -> LogSpec:

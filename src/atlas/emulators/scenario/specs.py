@@ -5,6 +5,7 @@ Pure: no gRPC, no Google imports; the emulator turns these specs into protobuf m
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,16 @@ def _unit_hash(seed: int, t: int) -> float:
 class Shape:
     """How a series' value evolves; `value(offset)` for offset <= 0 seconds from now."""
 
-    kind: str  # constant | values | step
-    constant: float = 0.0
+    kind: str  # constant | values | step | pulse
+    constant: float = 0.0  # also a pulse's value per run
     values: tuple[float, ...] = ()
     before: float = 0.0
     after: float = 0.0
     at: float = 0.0
+    # pulse: a run every `every` seconds, the newest at offset `last`, none before `first`
+    every: float = 0.0
+    last: float = 0.0
+    first: float = -math.inf
 
     def value(self, offset: float, minutes_ago: int) -> float | None:
         """The value `offset` seconds from now, at the point `minutes_ago` minutes before
@@ -45,8 +50,20 @@ class Shape:
             return self.constant
         if self.kind == "step":
             return self.after if offset >= self.at else self.before
+        if self.kind == "pulse":
+            return self.constant * self.runs_in_minute(offset)
         idx = len(self.values) - 1 - minutes_ago  # the last value is the newest point
         return self.values[idx] if 0 <= idx < len(self.values) else None
+
+    def runs_in_minute(self, offset: float) -> int:
+        """How many pulse runs (at last - k * every, k >= 0, not before first) fall in the
+        minute a point at `offset` ends: (offset - 60, offset], the interval a DELTA point
+        counts, so a run is counted by the first point at or after it, as at Google."""
+        lo = max(0, math.ceil((self.last - offset) / self.every))
+        hi = math.ceil((self.last - offset + MINUTE) / self.every) - 1
+        if self.first > -math.inf:
+            hi = min(hi, math.floor((self.last - self.first) / self.every))
+        return max(0, hi - lo + 1)
 
 
 @dataclass(frozen=True, slots=True)
