@@ -253,37 +253,16 @@ class Services:
 
     def with_changes(self, items: list[Any], now: float | None = None) -> list[Any]:
         """The triage ranked again once each cause's changes are attached (a change merged
-        before a cause's onset is evidence for it): `attach_changes`, then `rank_causes`."""
+        before a cause's onset is evidence for it). Without a forge every cause says why in
+        `changes_note`; nothing raises for GitHub (`services.changes`)."""
+        from atlas.health.changes import attach_changes
         from atlas.health.triage import rank_causes, ranking_key
+        from atlas.services.changes import change_reader
 
         now = self.now() if now is None else now
-        self.attach_changes(items, now)
+        if any(getattr(i, "role", "") == "cause" for i in items):
+            attach_changes(items, change_reader(self), now)
         return rank_causes(items, now, ranking_key(self.graph))
-
-    def attach_changes(self, items: list[Any], now: float | None = None) -> None:
-        """Fill each cause's `changes`: pull requests merged before its onset in its repo
-        (under its code path), read through the forge, and the experiment sets atlas merged.
-        Without a forge (no token, the demo's GitHub emulator down, a demo catalog pointed
-        at github.com) every cause says why in `changes_note`; nothing raises."""
-        from atlas.experiments.errors import ForgeError
-        from atlas.experiments.forge import api_url_from_env, is_loopback
-        from atlas.health.changes import ChangeReader, attach_changes, experiment_pulls
-        from atlas.services.demo import DemoError
-
-        if not any(getattr(i, "role", "") == "cause" for i in items):
-            return
-        forge, why = None, ""
-        try:
-            if self.catalog.demo and not is_loopback(api_url_from_env(self.env_for("github"))):
-                # the sample's repos live in the GitHub emulator: never ask github.com about them
-                why = "demo catalog without the GitHub emulator (GITHUB_API_URL)"
-            else:
-                forge = self.forge()
-        except (ForgeError, DemoError) as exc:
-            why = str(exc)
-        reader = ChangeReader(self.catalog, forge, experiments=experiment_pulls(self.catalog.root),
-                              unavailable=why, expected=(ForgeError,))
-        attach_changes(items, reader, self.now() if now is None else now)
 
     def watch(self, experiment_id: str | None = None) -> Any:
         """`atlas experiment watch`: every running experiment's checks (a WatchReport),

@@ -17,12 +17,10 @@ from textual.timer import Timer
 from atlas.services import Loaded, Services
 from atlas.tui.bindings import APP_BINDINGS, keymap_path, load_keymap
 from atlas.tui.console import console_url
+from atlas.tui.health_poll import HealthPoll
 from atlas.tui.health_view import HealthView, one_line
 from atlas.tui.keyguard import refused
 from atlas.tui.screens.catalog import CatalogScreen
-
-
-SPLIT_CHECK_SECONDS = 300  # GitHub is asked whether an experiment set is split at most this often
 
 
 def _lazy(module: str, name: str) -> Callable[[], Any]:
@@ -41,7 +39,7 @@ def _atlas_commands() -> type:
     return AtlasCommands
 
 
-class AtlasApp(App):
+class AtlasApp(HealthPoll, App):
     CSS_PATH = Path(__file__).parent / "atlas.tcss"  # absolute: subclasses elsewhere find it too
     TITLE = "atlas"
     BINDINGS = APP_BINDINGS
@@ -211,75 +209,6 @@ class AtlasApp(App):
         self.loaded = True
         if self._exit_after_first_frame:
             self.exit(return_code=1)
-
-    # ---- live health: one poll at a time, the timer re-armed after it finished ----------
-
-    def action_refresh_health(self) -> None:
-        if self.workspace is None or not self.live:
-            return
-        if self.health.refreshing:
-            self.notify("a refresh is already running")
-            return
-        self._start_refresh()
-
-    def _start_refresh(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self.health.refreshing = True
-        self.health_version += 1
-        self._poll()
-
-    @work(thread=True, group="health")
-    def _poll(self) -> None:
-        try:
-            snapshot = self.services.refresh_health()
-            self.experiment_watch = watch = self._read_watch()
-            ranking = self.services.triage(snapshot, watch=None if isinstance(watch, BaseException) else watch)
-        except Exception as exc:
-            self.call_from_thread(self._refresh_failed, exc)
-            return
-        self.call_from_thread(self._refreshed, snapshot, ranking)
-        # then what changed before each cause (GitHub, a network read): the ranking is on
-        # screen meanwhile, and a slow forge never holds health back
-        try:
-            ranking = self.services.with_changes(ranking, getattr(snapshot, "taken_at", None) or None)
-        except Exception as exc:  # noqa: BLE001 - said on each cause, never fatal
-            for item in ranking:
-                if item.role == "cause":
-                    item.changes, item.changes_note = [], f"could not be read ({one_line(exc)})"
-        self.call_from_thread(self._changes_read, snapshot, ranking)
-
-    def _changes_read(self, snapshot: Any, ranking: list[Any]) -> None:
-        if self.health.snapshot is snapshot:  # not a refresh that has been overtaken
-            self.health.triage = ranking
-            self.health_version += 1
-
-    def _read_watch(self) -> Any:
-        """The running experiments' watch (in the poll's worker); a failure is kept, shown
-        as such in the header, and never stops the health refresh."""
-        try:
-            return self.services.watch()
-        except Exception as exc:  # noqa: BLE001 - e.g. a broken manifest: said, not fatal
-            return exc
-
-    def _refreshed(self, snapshot: Any, ranking: list[Any]) -> None:
-        self.health.accept(snapshot, ranking)
-        self.health.refreshing = False
-        self.health_version += 1
-        self._arm_timer()
-        if self.clock() - self._split_checked >= SPLIT_CHECK_SECONDS:
-            self.look_for_split_sets()  # a set merged by hand elsewhere shows up in every header
-
-    def _refresh_failed(self, error: BaseException | str) -> None:
-        self.health.fail(error)
-        self.health.refreshing = False
-        self.health_version += 1
-        self._arm_timer()
-
-    def _arm_timer(self) -> None:
-        if self.refresh_seconds and self.is_running:
-            self._timer = self.set_timer(self.refresh_seconds, self._start_refresh)
 
     def on_unmount(self) -> None:
         if self._timer is not None:
