@@ -44,7 +44,9 @@ def emulator(scenario_path: str | None, port: int, github_port: int) -> None:
         fail(f"cannot start the emulators: {exc}")
 
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and SIGTERM stop it the same way, whenever they come: a KeyboardInterrupt
+    # raised while the banner is still being printed would skip the clean stop
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         sc = running.scenario
         entries = sum(len(spec.entries(running.gcp.now())) for spec in sc.logs)
@@ -61,12 +63,10 @@ def emulator(scenario_path: str | None, port: int, github_port: int) -> None:
         for key, value in running.env().items():
             click.echo(f"  export {key}={value}")
         click.echo("Ctrl-C to stop.", nl=True)
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        while not stop.wait(0.5):
             pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         running.stop()
     click.echo("atlas emulator: stopped")
