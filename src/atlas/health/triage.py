@@ -19,8 +19,9 @@ Causes rank by points that say "this is what broke" and how much it matters (see
 `points`): severity, the symptoms it explains, a change merged before its onset, how fresh
 the failure is (a WARN that has been on for days is background, not the incident; a
 flapping one has no fresh onset at all, see `atlas.health.series`), and the tier; ties go
-to the earliest onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA say nothing about the product, so they
-neither cause nor hide anything; healthy components downstream of a cause are "at risk".
+to the earliest onset, then the blast radius, then the tier (1 first). ERROR and NO_DATA
+say nothing about the product, so they neither cause nor hide anything; healthy
+components downstream of a cause are "at risk".
 """
 
 from __future__ import annotations
