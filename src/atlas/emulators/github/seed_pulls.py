@@ -82,7 +82,7 @@ def load_pulls(path: Path, seed: Seed) -> list[SeedPull]:
     entries = data.get("pull", [])
     if not isinstance(entries, list):
         raise SeedError(f"{path}: 'pull' must be an array of tables ([[pull]])")
-    return [_pull(raw, f"{path.name}: [[pull]] #{i}", seed) for i, raw in enumerate(entries, 1)]
+    return [_pull(raw, f"{path}: [[pull]] #{i}", seed) for i, raw in enumerate(entries, 1)]
 
 
 def _pull(raw: Any, where: str, seed: Seed) -> SeedPull:
@@ -250,6 +250,9 @@ def _merge(state: "ForgeState", sp: SeedPull, issue: Any) -> None:
     from . import pulls
 
     repo = state.repos[sp.repo.lower()]
+    clash = pulls.conflicts(repo, pulls.sync(repo, issue))
+    if clash:
+        raise SeedError(f"{sp.where}: conflicts with a PR merged before it, in {', '.join(clash)}")
     pulls.merge(state, repo, issue, sha=issue.pull.head_sha, method=sp.merge_method, title=None, message=None,
                 by=state.user(sp.merged_by).login)
     # the branch is deleted after the merge (the PR keeps its head ref and sha, as on GitHub)
