@@ -30,10 +30,13 @@ if TYPE_CHECKING:
 _OFFSET = re.compile(r"^-((?:\d+[dhms])+)$")
 _OFFSET_PART = re.compile(r"(\d+)([dhms])")
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-# GitHub logins: alphanumerics and single inner hyphens, at most 39 characters
+# GitHub logins: "may only contain alphanumeric characters or single hyphens, and cannot
+# begin or end with a hyphen", at most 39 characters (github.com/join's messages)
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _BRANCH = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._/-]*$")
-MAX_TITLE = 256  # GitHub refuses longer issue and PR titles
+# the REST API answers 422 "title is too long" beyond 256 characters (DavyJonesLocker/party_foul#122,
+# highlight/highlight#6461)
+MAX_TITLE = 256
 PULL_KEYS = {"repo", "number", "title", "author", "body", "base", "head", "created_at", "merged_at",
              "merged_by", "merge_method", "labels", "file"}
 DEFAULT_OPEN_FOR = 3600  # created_at, when not given: an hour before the merge
