@@ -145,8 +145,8 @@ def test_the_demo_seed_has_kwames_backfill_pr_under_its_code_path():
         pr = next(p for p in repo.get_pulls(state="closed") if "sessions_v2" in p.title)
         assert pr.user.login == "kwame" and pr.merged
         assert START - pr.merged_at.timestamp() == 3 * H + 40 * 60 + 30  # 40 min before the -3h failure
-        assert [f.filename for f in pr.get_files()] == ["pipelines/feature_backfill/nw_features/sources.py"]
-        assert b"sessions_v2" in emu.read_file("nw-recs/data-pipelines", "pipelines/feature_backfill/nw_features/sources.py")
+        assert [f.filename for f in pr.get_files()] == ["dataflow/feature_backfill/nw_features/sources.py"]
+        assert b"sessions_v2" in emu.read_file("nw-recs/data-pipelines", "dataflow/feature_backfill/nw_features/sources.py")
     finally:
         emu.stop()
     assert emu.server_errors == []

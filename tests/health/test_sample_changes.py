@@ -37,7 +37,7 @@ def test_triage_json_lists_kwames_pr_under_feature_backfill(triage_runs):
     causes = {c["component"]: c for c in json.loads(result.stdout)["causes"]}
     backfill = causes["feature-backfill"]
     assert backfill["changes_note"] is None  # the lookup ran
-    assert backfill["changes_scope"] == "nw-recs/data-pipelines under pipelines/feature_backfill/, 24 h before onset"
+    assert backfill["changes_scope"] == "nw-recs/data-pipelines under dataflow/feature_backfill/, 24 h before onset"
     (change,) = backfill["changes"]
     assert (change["kind"], change["repo"], change["title"], change["author"]) == (
         "pull_request", "nw-recs/data-pipelines", "feature-backfill: read dwell time from sessions_v2", "kwame")
