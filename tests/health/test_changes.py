@@ -144,7 +144,9 @@ def test_triage_json_carries_since_changes_and_the_path_with_its_checks(tmp_path
 
     gcp = start_emulator(tmp_path, now=time.time)
     clock = Clock(time.time() - 5 * 3600)
-    emu = GitHubEmulator(load_seed(SEED), token=TOKEN, clock=clock)
+    seed = load_seed(SEED)
+    seed.pulls.clear()  # the demo's seeded PRs (pulls.toml) would fall in this window too: only this test's own
+    emu = GitHubEmulator(seed, token=TOKEN, clock=clock)
     emu.start()
     try:
         # merged before j-crit's series begins (and so before any onset health can see);

@@ -123,8 +123,8 @@ def _start_github(running: RunningEmulators, port: int, now: Callable[[], float]
 
     try:
         seed = load_seed(repos_dir)
+        # it requires the token we hand out, as GitHub would; seeded PRs are merged here
+        running.github = GitHubEmulator(seed, port=port, token=DEMO_TOKEN, clock=now)
     except SeedError as exc:  # start_all's promise: a bad scenario is a ScenarioError
         raise ScenarioError(str(exc)) from None
-    # it requires the token we hand out, as GitHub would
-    running.github = GitHubEmulator(seed, port=port, token=DEMO_TOKEN, clock=now)
     running.github_api_url = running.github.start()

@@ -17,15 +17,15 @@ from .server import GitHubEmulator
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.emulators.github", description=__doc__)
-    parser.add_argument("--repos", default="scenarios/repos", help="seed directory (owner/name/** + issues.toml)")
+    parser.add_argument("--repos", default="scenarios/repos", help="seed directory (owner/name/** + issues.toml + pulls.toml)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 picks a free one)")
     args = parser.parse_args(argv)
     try:
         seed = load_seed(args.repos)
-    except SeedError as exc:
+        emulator = GitHubEmulator(seed, port=args.port, token=os.environ.get("GITHUB_TOKEN") or None)
+    except SeedError as exc:  # a seeded PR the history does not allow shows when the forge is built
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    emulator = GitHubEmulator(seed, port=args.port, token=os.environ.get("GITHUB_TOKEN") or None)
     print(f"GITHUB_API_URL={emulator.start()}", flush=True)
     try:
         while True:

@@ -187,7 +187,8 @@ def merge(state: ForgeState, repo: Repo, issue: Issue, *, sha: str | None, metho
     merged_tree, conflicted = repo.git.three_way(base, pr.base_sha, pr.head_sha)
     if conflicted:
         raise ApiError(405, "Pull Request is not mergeable")
-    sig = state.signature()
+    merger = state.user(by)  # the merge commit is the merger's, as GitHub records it
+    sig = state.signature({"name": merger.login, "email": merger.email})
     if method == "rebase":
         new = _replay(repo, pr, sig)
     else:

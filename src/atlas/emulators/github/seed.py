@@ -4,6 +4,8 @@ Layout (``scenarios/repos``)::
 
     <owner>/<name>/**        the files of each repo's first commit on its default branch
     issues.toml              [[label]] given to every repo, [[issue]] per open issue
+    pulls.toml               [[pull]] per merged pull request, times relative to the
+                             emulator's clock when it starts (seed_pulls)
 
 Bad input raises ``SeedError`` with one line naming the file and the entry.
 """
@@ -13,8 +15,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .seed_pulls import SeedPull
 
 ISSUES_FILE = "issues.toml"
+PULLS_FILE = "pulls.toml"
 SEED_DATE = "2026-01-15T09:00:00Z"  # the first commit's date: fixed, so seed SHAs are stable
 
 
@@ -62,6 +69,7 @@ class Seed:
     repos: dict[str, SeedRepo] = field(default_factory=dict)
     labels: list[SeedLabel] = field(default_factory=list)
     issues: list[SeedIssue] = field(default_factory=list)
+    pulls: list["SeedPull"] = field(default_factory=list)  # merged PRs, made when the forge starts
     viewer: str = "atlas-bot"  # the login the emulator's token belongs to
 
 
@@ -83,6 +91,11 @@ def load_seed(repos_dir: str | Path) -> Seed:
     issues_file = root / ISSUES_FILE
     if issues_file.is_file():
         _load_issues(issues_file, seed)
+    pulls_file = root / PULLS_FILE
+    if pulls_file.is_file():
+        from .seed_pulls import load_pulls
+
+        seed.pulls.extend(load_pulls(pulls_file, seed))
     return seed
 
 

@@ -56,6 +56,10 @@ class ForgeState:
                                       si.author, created_at=si.created_at)
             if si.state == "closed":
                 issue.state, issue.closed_at, issue.state_reason = "closed", si.created_at, "completed"
+        if seed.pulls:
+            from .seed_pulls import materialise
+
+            materialise(self, seed.pulls, clock())
 
     # -- basics ----------------------------------------------------------------------------
 
@@ -191,9 +195,9 @@ class ForgeState:
         issue.updated_at = self.now()
 
     def create_issue(self, repo: Repo, title: str, body: str, labels: list[str], assignees: list[str],
-                     author: str, created_at: str | None = None) -> Issue:
+                     author: str, created_at: str | None = None, number: int | None = None) -> Issue:
         when = created_at or self.now()
-        issue = Issue(repo.next_number(), self.new_id(), title, body or "", self.user(author).login, when, when)
+        issue = Issue(number or repo.next_number(), self.new_id(), title, body or "", self.user(author).login, when, when)
         repo.issues[issue.number] = issue
         self.add_labels(repo, issue, labels)
         issue.updated_at = when
