@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 
 from atlas.services import Loaded, Services
+from atlas.tui import terminal
 from atlas.tui.bindings import APP_BINDINGS, keymap_path, load_keymap
 from atlas.tui.console import console_url
 from atlas.tui.health_poll import HealthPoll
@@ -71,11 +72,14 @@ class AtlasApp(HealthPoll, App):
         clock: Callable[[], float] = time.time,
         keymap_file: Path | None = None,
         live: bool = True,
+        attached: Callable[[], bool] | None = None,
     ) -> None:
         """`services` is the one way to the catalog and every reader (see atlas.services);
         the app reads its settings from `services.env`, never from the process environment.
         `refresh_seconds=None` polls once and never again (tests, screenshots);
-        `live=False` never polls (health stays NO_DATA)."""
+        `live=False` never polls (health stays NO_DATA). `attached`: is the terminal still
+        there (default: asked of stdin when it is a terminal, see atlas.tui.terminal); the
+        app leaves once it says no."""
         super().__init__()
         self.services = services
         self.read_only = read_only
@@ -100,6 +104,7 @@ class AtlasApp(HealthPoll, App):
         self._can_open_browser = sys.platform == "darwin" or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
         self.home = Path(env["HOME"]) if env.get("HOME") else Path.home()
         self.keymap_file = keymap_file or keymap_path(env)
+        self._attached = attached if attached is not None else terminal.probe()
 
     @property
     def focus_id(self) -> str | None:
@@ -122,6 +127,8 @@ class AtlasApp(HealthPoll, App):
 
         # workers on daemon threads: `q` quits at once even while a call hangs
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        if self._attached is not None:
+            self.set_interval(terminal.CHECK_SECONDS, self._check_terminal)
         keymap, problem = load_keymap(self.keymap_file)
         if keymap:
             self.set_keymap(keymap)
@@ -138,6 +145,10 @@ class AtlasApp(HealthPoll, App):
             self._go_live()
         else:
             self._load()
+
+    def _check_terminal(self) -> None:
+        if self._attached is not None and not self._attached():
+            self.exit(return_code=1)  # nobody is left to see it: stop polling, remove the copy
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
