@@ -5,11 +5,14 @@ matches, a number of times; each emulator names the kinds it supports)."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -48,6 +51,56 @@ class FaultPlan:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+
+
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """A JSON request handler with the emulator's fault plan in front: each GET is recorded,
+    then a due fault drops the connection, delays the answer, or answers with its status
+    (the body from `fault_body`, in the real API's error shape); otherwise `answer` does."""
+
+    emulator: object  # the emulator this handler serves (LoopbackHttpServer.start sets it)
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # http.server otherwise answers in ~40 ms (Nagle + delayed ACK)
+    content_type = "application/json"
+
+    def log_message(self, *args) -> None:  # quiet: tests and the TUI share the terminal
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        emulator = self.emulator
+        with emulator._lock:
+            emulator.requests.append(f"GET {self.path}")
+        fault = emulator.faults.take(urlsplit(self.path).path)
+        if fault is not None:
+            if fault.kind == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault.kind == "slow":
+                time.sleep(fault.delay)
+            else:
+                status = int(fault.kind)
+                return self.send_json(status, self.fault_body(status))
+        self.answer()
+
+    def answer(self) -> None:
+        raise NotImplementedError
+
+    def fault_body(self, status: int) -> dict:
+        raise NotImplementedError
+
+    def send_json(self, status: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", self.content_type)
+        for name, value in self.extra_headers(status):
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def extra_headers(self, status: int) -> list[tuple[str, str]]:
+        return []
 
 
 class LoopbackHttpServer:

@@ -12,14 +12,13 @@ kinds 500, 503, 401, drop (close the connection), slow (`delay` seconds, then an
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from atlas.emulators.loopback_http import FaultPlan, LoopbackHttpServer
+from atlas.emulators.loopback_http import FaultPlan, LoopbackHandler, LoopbackHttpServer
 
 from . import listing, render
 from .seed import KfpSeed, parse_seed, stable_id
@@ -104,45 +103,23 @@ def _error(code: int, message: str) -> dict:
     return {"code": code, "message": message, "details": []}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     emulator: KfpEmulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # http.server otherwise answers in ~40 ms (Nagle + delayed ACK)
 
-    def log_message(self, *args) -> None:  # quiet: tests and the TUI share the terminal
-        pass
+    def fault_body(self, status: int) -> dict:
+        if status == 401:
+            return _error(16, "Unauthenticated")
+        return _error(14 if status == 503 else 13, "upstream connect error")
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def answer(self) -> None:
         emulator = self.emulator
-        with emulator._lock:
-            emulator.requests.append(f"GET {self.path}")
-        parts = urlsplit(self.path)
-        fault = emulator.faults.take(parts.path)
-        if fault is not None:
-            if fault.kind == "drop":
-                self.close_connection = True
-                self.connection.close()
-                return
-            if fault.kind == "slow":
-                time.sleep(fault.delay)
-            elif fault.kind == "401":
-                return self._send(401, _error(16, "Unauthenticated"))
-            else:
-                return self._send(int(fault.kind), _error(14 if fault.kind == "503" else 13, "upstream connect error"))
         if not emulator.authorized(self.headers.get("Authorization")):
-            return self._send(401, _error(16, "Unauthenticated"))
+            return self.send_json(401, _error(16, "Unauthenticated"))
+        parts = urlsplit(self.path)
         # Go's url.ParseQuery (what grpc-gateway reads) decodes once, '+' included.
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         status, body = emulator.handle(parts.path, query)
-        self._send(status, body)
-
-    def _send(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json(status, body)
 
 
 KfpEmulator.HANDLER = _Handler  # defined below the emulator it serves

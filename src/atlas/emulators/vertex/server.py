@@ -25,15 +25,14 @@ Faults: `emulator.faults.add("503", path_regex="/pipelineJobs$", times=2)`; kind
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from atlas.emulators.loopback_http import FaultPlan, LoopbackHttpServer
+from atlas.emulators.loopback_http import FaultPlan, LoopbackHandler, LoopbackHttpServer
 
 from . import listing, render
 from .listing import TIME_OPS, Field, InvalidArgument
@@ -193,49 +192,26 @@ class VertexEmulator(LoopbackHttpServer):
         return out
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     emulator: VertexEmulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+    content_type = "application/json; charset=UTF-8"
 
-    def log_message(self, *args) -> None:
-        pass
+    def fault_body(self, status: int) -> dict:
+        text = {401: "Request had invalid authentication credentials.",
+                500: "Internal error encountered.", 503: "The service is currently unavailable.",
+                429: "Quota exceeded for quota metric 'Resource management (CRUD) requests' and limit "
+                     "'Resource management (CRUD) requests per minute per region' of service "
+                     "'aiplatform.googleapis.com'"}[status]
+        return error(status, text)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        emulator = self.emulator
-        with emulator._lock:
-            emulator.requests.append(f"GET {self.path}")
+    def extra_headers(self, status: int) -> list[tuple[str, str]]:
+        return [("WWW-Authenticate", 'Bearer realm="https://accounts.google.com/"')] if status == 401 else []
+
+    def answer(self) -> None:
         parts = urlsplit(self.path)
-        fault = emulator.faults.take(parts.path)
-        if fault is not None:
-            if fault.kind == "drop":
-                self.close_connection = True
-                self.connection.close()
-                return
-            if fault.kind == "slow":
-                time.sleep(fault.delay)
-            elif fault.kind == "401":
-                return self._send(401, error(401, "Request had invalid authentication credentials."))
-            else:
-                code = int(fault.kind)
-                text = {500: "Internal error encountered.", 503: "The service is currently unavailable.",
-                        429: "Quota exceeded for quota metric 'Resource management (CRUD) requests' and limit "
-                             "'Resource management (CRUD) requests per minute per region' of service "
-                             "'aiplatform.googleapis.com'"}[code]
-                return self._send(code, error(code, text))
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        status, body = emulator.handle(parts.path, query, self.headers.get("Authorization"))
-        self._send(status, body)
-
-    def _send(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        if status == 401:
-            self.send_header("WWW-Authenticate", 'Bearer realm="https://accounts.google.com/"')
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        status, body = self.emulator.handle(parts.path, query, self.headers.get("Authorization"))
+        self.send_json(status, body)
 
 
 VertexEmulator.HANDLER = _Handler  # defined below the emulator it serves
