@@ -297,31 +297,25 @@ def _explain(onsets: Onsets, failing: list[str], causes: list[str], key) -> dict
             return None
         return paths[found[1]] + found[2]
 
+    def settle(only_clean: bool) -> None:
+        """Chains for everyone still without one, to a fixed point: a parent may be settled
+        after its child when their onsets are within the tolerance."""
+        changed = True
+        while changed:
+            changed = False
+            for cid in order:
+                if cid in (clean if only_clean else paths):
+                    continue
+                hops = best(cid, only_clean)
+                if hops is not None:
+                    paths[cid] = hops
+                    if only_clean:
+                        clean.add(cid)
+                    changed = True
+
     while True:
-        # clean chains first, to a fixed point: a parent may be settled after its child
-        # when their onsets are within the tolerance
-        changed = True
-        while changed:
-            changed = False
-            for cid in order:
-                if cid in clean:
-                    continue
-                hops = best(cid, only_clean=True)
-                if hops is not None:
-                    paths[cid] = hops
-                    clean.add(cid)
-                    changed = True
-        # then the closest failed chain for the rest
-        changed = True
-        while changed:
-            changed = False
-            for cid in order:
-                if cid in paths:
-                    continue
-                hops = best(cid, only_clean=False)
-                if hops is not None:
-                    paths[cid] = hops
-                    changed = True
+        settle(only_clean=True)  # clean chains first
+        settle(only_clean=False)  # then the closest failed chain for the rest
         orphans = [cid for cid in order if cid not in paths]
         if not orphans:
             return paths

@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from atlas.emulators.scenario.fields import ScenarioError, only, parse_offset, string
+from atlas.emulators.scenario.fields import ScenarioError, named_tables, only, parse_offset, string
 
 _NS = uuid.UUID("6f2c1c7e-9d7a-4b8e-8a44-0c6f4a1f0b11")
 RUN_STATES = ("PENDING", "RUNNING", "SUCCEEDED", "SKIPPED", "FAILED", "CANCELING", "CANCELED", "PAUSED")
@@ -86,21 +86,9 @@ def parse_seed(section: dict[str, Any] | None, now: float) -> KfpSeed:
         raise ScenarioError("[kubeflow]: must be a table")
     only(section, {"namespace", "recurring_run"}, "[kubeflow]")
     seed.namespace = string(section, "namespace", "[kubeflow]", default="kubeflow")
-    entries = section.get("recurring_run", [])
-    if not isinstance(entries, list):
-        raise ScenarioError("[[kubeflow.recurring_run]]: must be an array of tables")
-    seen: set[str] = set()
-    for i, e in enumerate(entries, 1):
-        where = f"[[kubeflow.recurring_run]] #{i}"
-        if not isinstance(e, dict):
-            raise ScenarioError(f"{where}: must be a table")
-        only(e, {"display_name", "cron", "tasks", "duration", "last", "every", "count", "status",
-                 "disabled_at", "failed", "running", "pipeline"}, where)
-        name = string(e, "display_name", where)
-        where = f"{where} ({name})"
-        if name in seen:
-            raise ScenarioError(f"{where}: display_name is used twice")
-        seen.add(name)
+    allowed = {"display_name", "cron", "tasks", "duration", "last", "every", "count", "status",
+               "disabled_at", "failed", "running", "pipeline"}
+    for e, name, where in named_tables(section, "recurring_run", "kubeflow.recurring_run", allowed):
         _add(seed, e, name, where, now)
     return seed
 

@@ -60,6 +60,27 @@ def array(data: dict, key: str) -> list:
     return value
 
 
+def named_tables(data: dict, key: str, table_name: str, allowed: set[str]):
+    """(entry, its display_name, where) for each table of the array `key` of `data`, each a
+    table of `allowed` fields with a display_name used once; `table_name` names the array in
+    errors ("kubeflow.recurring_run")."""
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        raise ScenarioError(f"[[{table_name}]]: must be an array of tables")
+    seen: set[str] = set()
+    for i, e in enumerate(entries, 1):
+        where = f"[[{table_name}]] #{i}"
+        if not isinstance(e, dict):
+            raise ScenarioError(f"{where}: must be a table")
+        only(e, allowed, where)
+        name = string(e, "display_name", where)
+        where = f"{where} ({name})"
+        if name in seen:
+            raise ScenarioError(f"{where}: display_name is used twice")
+        seen.add(name)
+        yield e, name, where
+
+
 _MISSING = object()
 
 

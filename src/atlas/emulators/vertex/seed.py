@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atlas.emulators.kfp.seed import parse_failures as _failures  # the same [[...]] failed = [...] grammar
-from atlas.emulators.scenario.fields import ScenarioError, only, parse_offset, string
+from atlas.emulators.scenario.fields import ScenarioError, named_tables, only, parse_offset, string
 
 SCHEDULE_STATES = ("ACTIVE", "PAUSED", "COMPLETED")  # Schedule.State, schedule.proto
 MAX_RUNS = 400  # per schedule: a typo must not build millions of jobs
@@ -95,21 +95,9 @@ def parse_seed(section: dict[str, Any] | None, now: float, *, project: str = "de
         if seed.project_number and not seed.project_number.isdigit():
             raise ScenarioError("[vertex] project_number: must be digits")
     seed.project_number = seed.project_number or stable_number("project", seed.project)
-    entries = (section or {}).get("schedule", [])
-    if not isinstance(entries, list):
-        raise ScenarioError("[[vertex.schedule]]: must be an array of tables")
-    seen: set[str] = set()
-    for i, e in enumerate(entries, 1):
-        where = f"[[vertex.schedule]] #{i}"
-        if not isinstance(e, dict):
-            raise ScenarioError(f"{where}: must be a table")
-        only(e, {"display_name", "cron", "pipeline", "tasks", "duration", "last", "every", "count", "state",
-                 "paused_at", "failed", "running"}, where)
-        name = string(e, "display_name", where)
-        where = f"{where} ({name})"
-        if name in seen:
-            raise ScenarioError(f"{where}: display_name is used twice")
-        seen.add(name)
+    allowed = {"display_name", "cron", "pipeline", "tasks", "duration", "last", "every", "count", "state",
+               "paused_at", "failed", "running"}
+    for e, name, where in named_tables(section or {}, "schedule", "vertex.schedule", allowed):
         _add(seed, e, name, where, now)
     return seed
 
