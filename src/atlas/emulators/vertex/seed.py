@@ -26,6 +26,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from atlas.emulators.kfp.seed import SeedTask  # a step of a run; state: PipelineTaskDetail.State here
 from atlas.emulators.kfp.seed import parse_failures as _failures  # the same [[...]] failed = [...] grammar
 from atlas.emulators.scenario.fields import ScenarioError, named_tables, only, parse_offset, string
 
@@ -37,15 +38,6 @@ def stable_number(*parts: str, digits: int = 12) -> str:
     """A stable decimal id (Vertex job, schedule and task ids and project numbers are numbers)."""
     n = int(hashlib.sha256("/".join(parts).encode()).hexdigest(), 16)
     return str(10 ** (digits - 1) + n % (9 * 10 ** (digits - 1)))
-
-
-@dataclass(slots=True)
-class SeedTask:
-    name: str
-    start: float
-    end: float | None
-    state: str  # PipelineTaskDetail.State
-    error: str = ""
 
 
 @dataclass(slots=True)
