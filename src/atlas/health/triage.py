@@ -63,6 +63,7 @@ class TriageItem:
     changes: list[Any] = field(default_factory=list)  # causes: atlas.health.changes.Change
     changes_note: str = "not looked up"  # why `changes` may be incomplete; "" when the lookup ran
     changes_scope: str = ""  # what was searched: "nw-recs/serving, 24 h before onset"
+    onset_errors: Any = None  # causes: atlas.health.errorburst.OnsetErrors (None: not looked up)
     points: dict[str, float] = field(default_factory=dict)  # causes: why they rank where they do
     shape: Shape = field(default_factory=Shape)  # its series: a clean step, flapping, or unknown
 
@@ -97,6 +98,8 @@ class TriageItem:
             out["changes"] = [c.to_json() for c in self.changes]
             out["changes_note"] = self.changes_note or None
             out["changes_scope"] = self.changes_scope or None
+            out["errors_at_onset"] = (self.onset_errors.to_json() if self.onset_errors is not None
+                                      else {"verdict": "unknown", "note": "not looked up"})
             out["symptoms"] = [s.to_json() for s in self.symptoms]
             out["at_risk"] = list(self.at_risk)
             out["rank_points"] = {k: round(v, 3) for k, v in self.points.items()}
@@ -214,7 +217,9 @@ def adopt(ranked: list[TriageItem], unexplained: list[TriageItem], cause: Triage
 def points(item: TriageItem, now: float | None) -> dict[str, float]:
     """Evidence that a cause is what broke, and how much it matters, in points a person can
     check: severity (CRIT 2, WARN or STALE 1), the symptoms it explains (log2(1 + n) / 2:
-    0.5 for one, 1 for three, 2 for fifteen), a change merged before its onset (1),
+    0.5 for one, 1 for three, 2 for fifteen), a change merged before its onset (1), a burst
+    of errors in its own logs at its onset (1, `atlas.health.errorburst`: like a change,
+    the component itself did something when it began failing),
     freshness (2 when it just began, falling to 0 after a day, 0 when the onset is unknown;
     a flapping cause counts from when its on-and-off episode began, as its `since` is only
     its latest flip, and 0 when it flapped all day), and the catalog's tier (1: 0.5, 2:
@@ -236,6 +241,7 @@ def points(item: TriageItem, now: float | None) -> dict[str, float]:
         "severity": 2.0 if item.status is Status.CRIT else 1.0,
         "symptoms": 0.5 * math.log2(1 + len(item.symptoms)),
         "change": 1.0 if item.changes else 0.0,
+        "errors": 1.0 if item.onset_errors is not None and item.onset_errors.burst else 0.0,
         "fresh": fresh,
         "tier": 0.25 * max(0, 3 - item.tier),
     }
