@@ -4,7 +4,14 @@ needs one of these variables sets it itself (monkeypatch or an explicit env mapp
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Google's credential lookup (ADC) ends by probing the GCE metadata server at 169.254.169.254:
+# traffic off loopback. A test without credentials must learn "none" without it; google-auth
+# reads this once, when it is first imported, so it is set before any test imports it.
+os.environ["NO_GCE_CHECK"] = "true"
 
 # Read by atlas or by the client libraries it uses; a developer's values must not leak in.
 AMBIENT = (

@@ -97,7 +97,9 @@ def test_triage_puts_the_first_failure_on_top_with_symptoms_under_it(emulator, c
     assert "owner data-eng, on-call pagerduty:data-eng" in lines[3]
     assert "runbook runbooks/j-crit.md, blast radius 1" in lines[3]
     assert lines[4].strip() == "changes: unknown (no repo in the catalog for this component)"
-    assert lines[5].strip().startswith("symptom STALE  j-stale (1 hop down)")
+    # its two errors came long after its onset (the lag has been over its line all window)
+    assert lines[5].strip().startswith("errors at onset: none (no error entries in the ")
+    assert lines[6].strip().startswith("symptom STALE  j-stale (1 hop down)")
     data = json.loads(run(["triage", "--catalog", str(catalog_dir), "--json"], emulator).stdout)
     assert [c["component"] for c in data["causes"]] == ["j-crit"]
     assert [s["component"] for s in data["causes"][0]["symptoms"]] == ["j-stale"]

@@ -1,7 +1,9 @@
 """The demo's "what changed": kwame's PR switching feature-backfill to sessions_v2 (seeded in
 scenarios/repos/pulls.toml) merged 40 min before the backfill failed, read by `atlas triage`
 through PyGithub from the embedded GitHub emulator. The repo's other PRs of the day are not
-under the backfill's code path, or are older than the 24 h window, and are left out."""
+under the backfill's code path, or are older than the 24 h window, and are left out. And
+the backfill's workers logged errors as it broke (a burst at its onset, read from the GCP
+emulator's Cloud Logging); the Pub/Sub noise logged none."""
 
 from __future__ import annotations
 
@@ -63,3 +65,27 @@ def test_triage_text_says_what_changed_before_the_backfill_failed(triage_runs):
     first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
     second = next(i for i, line in enumerate(lines) if line.startswith("2. "))
     assert "feature-backfill" in lines[first] and first < lines.index(changed[0]) < second
+
+
+def test_triage_json_says_the_backfill_burst_into_errors_at_its_onset_and_the_noise_did_not(triage_runs):
+    result, _ = triage_runs
+    causes = {c["component"]: c for c in json.loads(result.stdout)["causes"]}
+    backfill = causes["feature-backfill"]["errors_at_onset"]
+    # scenarios/nw-recs.toml: four worker tracebacks from -3h20m, then the load error and
+    # the job's own "Workflow failed" as the job gave up
+    assert (backfill["verdict"], backfill["errors"], backfill["baseline_errors"]) == ("burst", 6, 0)
+    assert seconds(backfill["window_start"]) < seconds(causes["feature-backfill"]["since"])
+    assert causes["feature-backfill"]["rank_points"]["errors"] == 1.0
+    for noise in ("catalog-updates-df", "clickstream-raw-dlq"):
+        assert causes[noise]["errors_at_onset"]["verdict"] == "none", causes[noise]["errors_at_onset"]
+        assert causes[noise]["rank_points"]["errors"] == 0.0
+
+
+def test_triage_text_shows_the_burst_under_the_backfill(triage_runs):
+    _, result = triage_runs
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
+    second = next(i for i, line in enumerate(lines) if line.startswith("2. "))
+    (burst,) = [line for line in lines[first:second] if line.startswith("errors at onset:")]
+    assert re.fullmatch(r"errors at onset: 6 error entries in the \d+ min from \d\d:\d\d \(none in the 6 h before\)",
+                        burst), burst

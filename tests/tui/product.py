@@ -133,9 +133,11 @@ class ScriptedServices(Services):
     """Services with fixed health: each refresh takes the next scripted result (a snapshot,
     or an exception to raise); the last one repeats."""
 
-    def __init__(self, catalog: Catalog, results=None, errors=None, demo: bool = False, env=None):
+    def __init__(self, catalog: Catalog, results=None, errors=None, demo: bool = False, env=None,
+                 logging: str = ""):
         super().__init__(catalog.root, catalog=catalog, demo=demo, now=lambda: NOW,
                          env=tui_env(catalog.workspace) if env is None else env)
+        self.logging = logging  # a GCP emulator's address: errors at onset are read from it
         self.results = list(results if results is not None else [incident(catalog)])
         self.errors = errors if errors is not None else [
             LogLine(NOW - 120, "ERROR", "deadline exceeded calling ranker-model: 2.0 s"),
@@ -160,6 +162,18 @@ class ScriptedServices(Services):
 
     def recent_errors(self, component_id: str, limit: int = 50):
         return list(self.errors)
+
+    def onset_errors(self):
+        """The real reader, on the real Logging client to `logging` (or none: then every
+        cause says why), never Google's credential lookup."""
+        if self._onset_errors is None:
+            from atlas.health.clients import Clients, make_clients
+            from atlas.health.onset_errors import OnsetErrorReader
+
+            clients = (make_clients({"LOGGING_EMULATOR_HOST": self.logging}, monitoring=False) if self.logging
+                       else Clients(logging_problem="no Cloud Logging in this test"))
+            self._onset_errors = OnsetErrorReader(self.catalog, lambda: clients)
+        return self._onset_errors
 
     def close(self) -> None:
         self.stopped = True

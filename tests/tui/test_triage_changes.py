@@ -1,6 +1,7 @@
 """What changed, on the triage screen: the pull request merged before the cause's onset,
 read through the real forge (PyGithub) from the GitHub emulator over loopback, after the
-ranking is already on screen."""
+ranking is already on screen; and the errors its own logs burst into at its onset, read
+through the real Logging client from the GCP emulator."""
 
 from __future__ import annotations
 
@@ -57,3 +58,43 @@ async def test_without_a_token_the_cause_says_why_changes_are_unknown(catalog, m
         await settle(app, pilot)
         text = screen_text(app)
         assert "changes: unknown (" in text and "not looked up" not in text
+
+
+SCENARIO = """
+[scenario]
+name = "sessionizer errors"
+project = "shop-data"
+
+[[log]]
+at = "-3h5m"
+every = "1m"
+repeat = 5
+severity = "ERROR"
+resource_type = "dataflow_step"
+resource_labels = { job_name = "sessionizer" }
+text = "java.lang.OutOfMemoryError: Java heap space"
+"""
+
+
+async def test_the_errors_its_logs_burst_into_at_onset_are_under_the_cause(catalog, make_app, tmp_path):
+    from atlas.catalog.model import LogFilterTemplate
+    from atlas.emulators.gcp import GcpEmulator
+    from atlas.emulators.scenario import load_scenario
+
+    (tmp_path / "scenario.toml").write_text(SCENARIO)
+    emu = GcpEmulator(load_scenario(tmp_path / "scenario.toml"), now=lambda: NOW)
+    emu.start()
+    try:
+        catalog.components["sessionizer"].labels = {"job_name": "sessionizer"}
+        catalog.log_filters = [LogFilterTemplate(kinds=("dataflow_job",), filter=(
+            'resource.type="dataflow_step" AND resource.labels.job_name="{job_name}"'))]
+        app = make_app(ScriptedServices(catalog, logging=emu.address))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("t")
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert "errors at onset: 5 error entries in the 6" in text and "(none in the 6 h before)" in text
+            assert emu.calls["ListLogEntries"] == 1
+    finally:
+        emu.stop()

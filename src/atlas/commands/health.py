@@ -188,14 +188,14 @@ def _parse_at(text: str, now: float) -> float:
     return at
 
 
-def _with_changes(items, now: float) -> list:
-    """Each cause's `changes` read through the forge and the causes ranked again
-    (Services.with_changes), saying once on stderr when the demo reads them from its
-    GitHub emulator."""
+def _with_evidence(items, now: float) -> list:
+    """Each cause's `changes` (through the forge) and errors at onset (Cloud Logging) read,
+    the causes ranked again (Services.with_evidence), saying once on stderr when the demo
+    reads the changes from its GitHub emulator."""
     svc = services()
     if svc.demo and any(i.role == "cause" for i in items):
         announce_demo(svc, "github", what="reading the sample repos from the embedded GitHub emulator")
-    return svc.with_changes(items, now)
+    return svc.with_evidence(items, now)
 
 
 def _experiment_causes(at: str | None) -> list:
@@ -236,7 +236,7 @@ def triage(catalog_dir: str | None, as_json: bool, at: str | None) -> None:
         snapshot = service.refresh(at=when)
     graph = services().graph
     items = rank(catalog, graph, snapshot, extra_causes=_experiment_causes(at))
-    items = _with_changes(items, snapshot.taken_at)  # a change before onset counts
+    items = _with_evidence(items, snapshot.taken_at)  # a change, errors at onset: evidence
     if as_json:
         emit_json({"at": iso(snapshot.taken_at),
                    "causes": [i.to_json() for i in items if i.role == "cause"],

@@ -7,9 +7,12 @@ mostly does not. So a burst of severity>=ERROR entries in the component's own lo
 beginning at its onset, is evidence that this is what broke. A component that always
 logs errors has no burst unless the rate jumps.
 
-The window: errors from `onset - lag - tolerance` (the failure began before its signals
-could show it: `atlas.health.detection`, and onsets are only known to `tolerance`) for
-AFTER seconds, against the rate of the BEFORE seconds before that. A burst is a count
+The window: errors from `onset - lag - tolerance - LEAD` to `onset + AFTER`, against the
+rate of the BEFORE seconds before it. The failure began before its signals could show it
+(`lag`: `atlas.health.detection`), onsets are known only to `tolerance`, and a job records
+its failure only when it gives up (`LEAD`): Dataflow retries a failing work item four
+times in batch mode before it fails the job (cloud.google.com/dataflow/docs/guides/
+troubleshoot-your-pipeline), and its workers log each failure as it happens. A burst is a count
 that a Poisson process at the usual rate would reach less than once in a thousand
 windows, and at least MIN_ERRORS entries. The usual rate of an empty baseline counts one
 entry (the rate is not known to be 0, only to be small).
@@ -25,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 BEFORE = 6 * 3600.0  # the usual error rate: the 6 h before the window
-AFTER = 30 * 60.0  # the errors of the first 30 min of the failure
+LEAD = 30 * 60.0  # errors may begin this long before the status turned (retries, then the job fails)
+AFTER = 30 * 60.0  # and the first 30 min after the onset
 MIN_ERRORS = 3  # fewer entries than this are never a burst
 SURPRISE = 1e-3  # a count the usual rate reaches less often than this is a burst
 
@@ -37,6 +41,7 @@ class Window:
     before: float  # epoch s: the baseline starts
     start: float  # the failure's window starts (the baseline ends)
     end: float  # the failure's window ends (never after `now`)
+    closes: float  # when the window ends once `now` has passed it
 
     @property
     def after_span(self) -> float:
@@ -48,8 +53,8 @@ class Window:
 
 
 def window(onset: float, lag: float, now: float, tolerance: float) -> Window:
-    start = onset - lag - tolerance
-    return Window(start - BEFORE, start, min(now, start + AFTER))
+    start = onset - lag - tolerance - LEAD
+    return Window(start - BEFORE, start, min(now, onset + AFTER), onset + AFTER)
 
 
 @dataclass(slots=True)
@@ -92,7 +97,7 @@ def judge(after: int, before: int, win: Window, *, lower_bound: bool = False, no
           settle: float = 0.0) -> OnsetErrors:
     """The verdict for `after` entries in the failure's window and `before` in its baseline.
     `settle`: how long after the window's end entries may still arrive (final after that)."""
-    final = now is not None and now >= win.start + AFTER + settle
+    final = now is not None and now >= win.closes + settle
     if not win.after_span:
         return OnsetErrors(UNKNOWN, "the failure's window has not begun", window=win)
     rate = max(before, 1) / max(win.before_span, 1.0)  # an empty baseline counts one entry
@@ -114,7 +119,7 @@ def poisson_sf(k: int, lam: float) -> float:
     return max(0.0, 1.0 - below)
 
 
-def line(errors: OnsetErrors | None) -> str:
+def line(errors: OnsetErrors | None, now: float | None = None) -> str:
     """One line for a person: "errors at onset: 12 ERROR entries in the 30 min from 03:10
     (usually 0.3 an hour)", or why that is unknown."""
     from atlas.health import readable
@@ -125,10 +130,13 @@ def line(errors: OnsetErrors | None) -> str:
         return f"errors at onset: unknown ({errors.note or 'not looked up'})"
     w = errors.window
     count = f"{'at least ' if errors.lower_bound else ''}{errors.after} error entr{'y' if errors.after == 1 else 'ies'}"
-    span = f"in the {readable.duration(w.after_span)} from {readable.clock(w.start)}"
-    usual = f"usually {errors.usual:.2g} an hour over the {readable.duration(w.before_span)} before"
+    span = f"in the {readable.duration(w.after_span)} from {readable.clock(w.start, now)}"
+    usual = (f"none in the {readable.duration(w.before_span)} before" if not errors.before else
+             f"usually {readable.number(round(errors.usual, 2))} an hour over the {readable.duration(w.before_span)} before")
     if errors.burst:
         return f"errors at onset: {count} {span} ({usual})"
+    if not errors.after:
+        return f"errors at onset: none (no error entries {span})"
     return f"errors at onset: none above its usual rate ({count} {span}; {usual})"
 
 

@@ -104,7 +104,7 @@ def read(client, where: str, filter: str, want: int, *, retry, timeout: float,
     return LogRead(entries, calls, False, False)
 
 
-def _ts(entry) -> float:
+def entry_time(entry) -> float:
     return entry.timestamp.seconds + entry.timestamp.nanos / 1e9
 
 
@@ -118,7 +118,7 @@ def count_entries(client, project: str, filter: str, since: float, *, retry, tim
 def newest_entry(client, project: str, filter: str, since: float, *, retry, timeout: float,
                  until: float | None = None) -> tuple[float | None, LogRead]:
     result = read(client, project, bounded(filter, since, until=until), 1, retry=retry, timeout=timeout)
-    return (_ts(result.entries[0]) if result.entries else None), result
+    return (entry_time(result.entries[0]) if result.entries else None), result
 
 
 def message_of(entry) -> str:
@@ -151,7 +151,7 @@ def recent_errors(client, project: str, filter: str, since: float, limit: int, *
     if result.incomplete and not result.entries:
         raise IncompleteSearch(f"the log search was still running after {result.calls} pages; nothing found yet")
     return [
-        LogLine(time=_ts(e), severity=severity_name(e.severity), message=message_of(e), trace=e.trace)
+        LogLine(time=entry_time(e), severity=severity_name(e.severity), message=message_of(e), trace=e.trace)
         for e in result.entries[:limit]
     ]
 
@@ -200,7 +200,7 @@ def scan_batch(client, batch, since: float, *, retry, timeout: float, until: flo
                 continue
             counts[key] = counts.get(key, 0) + 1
             if key not in newest:  # newest first: the first one seen is the newest
-                newest[key] = _ts(entry)
+                newest[key] = entry_time(entry)
         if freshness_only and len(newest) == len(wanted):
             break
         if calls >= BATCH_MAX_PAGES and page.next_page_token:  # empty "searching" pages count too

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from atlas.health import readable
+from atlas.health import errorburst, readable
 from atlas.health.logs import LogLine, rfc3339
 from atlas.health.model import ComponentHealth, Status
 from atlas.health.onset import PART_OF
@@ -77,14 +77,17 @@ def _change_line(change, onset: float | None, now: float | None) -> str:
     return f"PR #{change.number} {change.title!r} {when}{by} ({change.repo}){exp}"
 
 
-def change_lines(item: TriageItem, now: float | None) -> list[str]:
-    """What changed before a cause's onset, a line each; or why that is unknown, or that
-    the lookup found nothing (and where it looked): never silent."""
-    lines = [f"changed before: {_change_line(c, item.since, now)}" for c in item.changes]
+def evidence_lines(item: TriageItem, now: float | None) -> list[tuple[str, bool]]:
+    """What changed before a cause's onset, a line each, or why that is unknown, or that
+    the lookup found nothing (and where it looked): never silent; then its errors at onset.
+    Each line with whether it is evidence for the cause (a screen shows those brighter)."""
+    lines = [(f"changed before: {_change_line(c, item.since, now)}", True) for c in item.changes]
     if item.changes_note:
-        lines.append(f"changes: unknown ({item.changes_note})")
+        lines.append((f"changes: unknown ({item.changes_note})", False))
     elif not item.changes:
-        lines.append(f"changes: no pull request merged ({item.changes_scope or 'its repo'})")
+        lines.append((f"changes: no pull request merged ({item.changes_scope or 'its repo'})", False))
+    if item.onset_errors is not None:  # not on a ranking whose evidence was never read
+        lines.append((errorburst.line(item.onset_errors, now), item.onset_errors.burst))
     return lines
 
 
@@ -132,7 +135,7 @@ def triage_text(items: list[TriageItem], unchecked: int = 0, now: float | None =
     for rank, item in enumerate(causes, 1):
         lines.append(f"{rank}. {item.status.value:<6} {item.component}  {failing_for(item, now)}  {item.reason}")
         lines.append(f"   {_owner_line(item)}")
-        lines.extend(f"   {line}" for line in change_lines(item, now))
+        lines.extend(f"   {line}" for line, _ in evidence_lines(item, now))
         for s in item.symptoms:
             hop = "part of the run" if s.step_of else f"{s.hops} hop{'s' if s.hops != 1 else ''} down"
             lines.append(f"     symptom {s.status.value:<6} {s.component} ({hop})  {failing_for(s, now)}  {s.reason}")

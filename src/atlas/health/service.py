@@ -270,7 +270,7 @@ class HealthService:
                                           retry=clients.retry, timeout=clients.timeout, until=self._until)
                 if read.incomplete and not read.entries:
                     return self._incomplete([spec], read.calls, now, label)
-                newest = logs._ts(read.entries[0]) if read.entries else None
+                newest = logs.entry_time(read.entries[0]) if read.entries else None
                 status = evaluate.evaluate_log_count(spec, len(read.entries), now, read.more or read.incomplete, newest)
             else:
                 newest, read = logs.newest_entry(clients.logging, where, spec.log_filter, now - spec.lookback,

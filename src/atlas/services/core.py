@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the heavy parts are imported where they are first used
     from atlas.experiments.workspace import ExperimentWorkspace
     from atlas.graph import CatalogGraph
     from atlas.handover.issues import IssueReport
+    from atlas.health.onset_errors import OnsetErrorReader
     from atlas.health.service import HealthService
 
 
@@ -68,6 +69,7 @@ class Services:
         self.demo_problem = ""  # why the demo cannot serve (no demo_scenario), shown once
         self._health: HealthService | None = None
         self._forge: Any = None
+        self._onset_errors: Any = None  # OnsetErrorReader, built on first use
         self._experiments: ExperimentWorkspace | None = None
         self._lock = threading.RLock()
         self._preload: threading.Thread | None = None
@@ -251,18 +253,32 @@ class Services:
             extra = experiment_causes(watch)
         return list(triage(self.catalog, self.graph, snapshot, extra_causes=extra))
 
-    def with_changes(self, items: list[Any], now: float | None = None) -> list[Any]:
-        """The triage ranked again once each cause's changes are attached (a change merged
-        before a cause's onset is evidence for it). Without a forge every cause says why in
-        `changes_note`; nothing raises for GitHub (`services.changes`)."""
+    def with_evidence(self, items: list[Any], now: float | None = None) -> list[Any]:
+        """The triage ranked again once each cause's evidence is read: what changed before
+        its onset (GitHub; without a forge every cause says why in `changes_note`,
+        `services.changes`), then whether its own logs burst into errors at its onset, for
+        the first causes of that ranking (Cloud Logging, `health.onset_errors`). Nothing
+        raises for either: a read that failed is "unknown" on its cause."""
         from atlas.health.changes import attach_changes
         from atlas.health.triage import rank_causes, ranking_key
         from atlas.services.changes import change_reader
 
         now = self.now() if now is None else now
-        if any(getattr(i, "role", "") == "cause" for i in items):
-            attach_changes(items, change_reader(self), now)
-        return rank_causes(items, now, ranking_key(self.graph))
+        if not any(getattr(i, "role", "") == "cause" for i in items):
+            return rank_causes(items, now, ranking_key(self.graph))
+        attach_changes(items, change_reader(self), now)
+        ranked = rank_causes(items, now, ranking_key(self.graph))
+        self.onset_errors().attach(ranked, now)
+        return rank_causes(ranked, now, ranking_key(self.graph))
+
+    def onset_errors(self) -> "OnsetErrorReader":
+        """The session's reader of errors at onset (it keeps the verdicts whose window closed)."""
+        with self._lock:
+            if self._onset_errors is None:
+                from atlas.health.onset_errors import OnsetErrorReader
+
+                self._onset_errors = OnsetErrorReader(self.catalog, lambda: self.health().clients)
+            return self._onset_errors
 
     def watch(self, experiment_id: str | None = None) -> Any:
         """`atlas experiment watch`: every running experiment's checks (a WatchReport),

@@ -48,7 +48,7 @@ class HealthPoll:
         # then what changed before each cause (GitHub, a network read): the ranking is on
         # screen meanwhile, and a slow forge never holds health back
         try:
-            ranking = self.services.with_changes(ranking, getattr(snapshot, "taken_at", None) or None)
+            ranking = self.services.with_evidence(ranking, getattr(snapshot, "taken_at", None) or None)
         except Exception as exc:  # noqa: BLE001 - said on each cause, never fatal
             for item in ranking:
                 if item.role == "cause":

@@ -10,7 +10,7 @@ from textual.widgets import Static, Tree
 
 from atlas.health import readable
 from atlas.health.model import Status
-from atlas.health.report import change_lines, failing_for, path_text
+from atlas.health.report import evidence_lines, failing_for, path_text
 from atlas.tui.screens.base import AtlasScreen
 from atlas.tui.widgets.keybar import KeyBar
 from atlas.tui.status import badge
@@ -138,8 +138,8 @@ class TriageScreen(AtlasScreen):
         if getattr(item, "path", None):
             text.append(f"path: {path_text(item)}\n", style="yellow" if item.role == "unexplained" else "dim")
         if item.role == "cause":
-            for line in change_lines(item, app.health.taken_at):
-                text.append(line + "\n", style="bold" if line.startswith("changed before") else "dim")
+            for line, evidence in evidence_lines(item, app.health.taken_at):
+                text.append(line + "\n", style="bold" if evidence else "dim")
         text.append(f"owner {item.owner or '-'}")
         if team is not None:
             text.append(f" · on-call {team.oncall or 'none recorded'} · chat {team.chat or '-'}")
