@@ -158,6 +158,8 @@ class LogFilterTemplate:
     kinds: tuple[str, ...] = entry(STRINGS, required=True, enum=KINDS)
     filter: str = entry(STRING, required=True)
     modes: tuple[str, ...] = entry(STRINGS, default=(), enum=MODES)
+    deploys: str = entry(STRING, "Cloud Logging filter of this kind's deploys (a GKE rollout, a new Cloud Run "
+                         "revision): what triage lists as changed before an onset", default="")
     source: Path | None = None
 
 
@@ -256,6 +258,14 @@ class Catalog:
         for tpl in self.log_filters:
             if component.kind in tpl.kinds and (not tpl.modes or component.mode in tpl.modes):
                 return fill_placeholders(tpl.filter, component)
+        return ""
+
+    def deploy_filter_for(self, component: Component) -> str:
+        """The Cloud Logging filter of the component's deploys, placeholders filled; '' when
+        its kind's [[log_filter]] declares none (the first template that applies decides)."""
+        for tpl in self.log_filters:
+            if component.kind in tpl.kinds and (not tpl.modes or component.mode in tpl.modes):
+                return fill_placeholders(tpl.deploys, component) if tpl.deploys else ""
         return ""
 
 

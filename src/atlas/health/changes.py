@@ -32,12 +32,13 @@ class Change:
     merged_at: float  # epoch s
     url: str
     experiment: str = ""  # the atlas experiment set this PR is part of, if any
+    kind: str = "pull_request"  # or "deploy" (`atlas.health.deploys`: no repo, no number)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": "experiment" if self.experiment else "pull_request",
-            "repo": self.repo,
-            "number": self.number,
+            "kind": "experiment" if self.experiment else self.kind,
+            "repo": self.repo or None,  # a deploy has neither
+            "number": self.number or None,
             "title": self.title,
             "author": self.author,
             "merged_at": iso(self.merged_at),

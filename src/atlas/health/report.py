@@ -73,6 +73,8 @@ def _change_line(change, onset: float | None, now: float | None) -> str:
          f"merged {readable.duration(max(0.0, ref - change.merged_at))} before "
          f"{'onset' if onset is not None else 'now (onset unknown)'}"))
     by = f", by {change.author}" if change.author else ""
+    if change.kind == "deploy":
+        return f"deploy {change.title!r} {when.replace('merged', 'made', 1)}{by} (Cloud Logging)"
     exp = f" [experiment {change.experiment}, opened by atlas]" if change.experiment else ""
     return f"PR #{change.number} {change.title!r} {when}{by} ({change.repo}){exp}"
 
@@ -82,10 +84,15 @@ def evidence_lines(item: TriageItem, now: float | None) -> list[tuple[str, bool]
     the lookup found nothing (and where it looked): never silent; then its errors at onset.
     Each line with whether it is evidence for the cause (a screen shows those brighter)."""
     lines = [(f"changed before: {_change_line(c, item.since, now)}", True) for c in item.changes]
+    pulls = [c for c in item.changes if c.kind != "deploy"]
     if item.changes_note:
         lines.append((f"changes: unknown ({item.changes_note})", False))
-    elif not item.changes:
+    elif not pulls:
         lines.append((f"changes: no pull request merged ({item.changes_scope or 'its repo'})", False))
+    if item.deploys_scope and item.deploys_note:
+        lines.append((f"deploys: unknown ({item.deploys_note})", False))
+    elif item.deploys_scope and not any(c.kind == "deploy" for c in item.changes):
+        lines.append((f"deploys: none ({item.deploys_scope})", False))
     if item.onset_errors is not None:  # not on a ranking whose evidence was never read
         lines.append((errorburst.line(item.onset_errors, now), item.onset_errors.burst))
     return lines

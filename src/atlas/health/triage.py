@@ -63,6 +63,8 @@ class TriageItem:
     changes: list[Any] = field(default_factory=list)  # causes: atlas.health.changes.Change
     changes_note: str = "not looked up"  # why `changes` may be incomplete; "" when the lookup ran
     changes_scope: str = ""  # what was searched: "nw-recs/serving, 24 h before onset"
+    deploys_scope: str = ""  # where its deploys were searched ("": its kind declares none)
+    deploys_note: str = ""  # why its deploys may be incomplete; "" when the lookup ran
     onset_errors: Any = None  # causes: atlas.health.errorburst.OnsetErrors (None: not looked up)
     points: dict[str, float] = field(default_factory=dict)  # causes: why they rank where they do
     shape: Shape = field(default_factory=Shape)  # its series: a clean step, flapping, or unknown
@@ -98,6 +100,9 @@ class TriageItem:
             out["changes"] = [c.to_json() for c in self.changes]
             out["changes_note"] = self.changes_note or None
             out["changes_scope"] = self.changes_scope or None
+            if self.deploys_scope:
+                out["deploys_scope"] = self.deploys_scope
+                out["deploys_note"] = self.deploys_note or None
             out["errors_at_onset"] = (self.onset_errors.to_json() if self.onset_errors is not None
                                       else {"verdict": "unknown", "note": "not looked up"})
             out["symptoms"] = [s.to_json() for s in self.symptoms]

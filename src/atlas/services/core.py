@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the heavy parts are imported where they are first used
     from atlas.experiments.workspace import ExperimentWorkspace
     from atlas.graph import CatalogGraph
     from atlas.handover.issues import IssueReport
+    from atlas.health.deploys import DeployReader
     from atlas.health.onset_errors import OnsetErrorReader
     from atlas.health.service import HealthService
 
@@ -70,6 +71,7 @@ class Services:
         self._health: HealthService | None = None
         self._forge: Any = None
         self._onset_errors: Any = None  # OnsetErrorReader, built on first use
+        self._deploys: Any = None  # DeployReader, built on first use
         self._experiments: ExperimentWorkspace | None = None
         self._lock = threading.RLock()
         self._preload: threading.Thread | None = None
@@ -256,7 +258,8 @@ class Services:
     def with_evidence(self, items: list[Any], now: float | None = None) -> list[Any]:
         """The triage ranked again once each cause's evidence is read: what changed before
         its onset (GitHub; without a forge every cause says why in `changes_note`,
-        `services.changes`), then whether its own logs burst into errors at its onset, for
+        `services.changes`) and its deploys (Cloud Logging, `health.deploys`), then whether
+        its own logs burst into errors at its onset, for
         the first causes of that ranking (Cloud Logging, `health.onset_errors`). Nothing
         raises for either: a read that failed is "unknown" on its cause."""
         from atlas.health.changes import attach_changes
@@ -268,8 +271,18 @@ class Services:
             return rank_causes(items, now, ranking_key(self.graph))
         attach_changes(items, change_reader(self), now)
         ranked = rank_causes(items, now, ranking_key(self.graph))
+        self.deploys().attach(ranked, now)
         self.onset_errors().attach(ranked, now)
         return rank_causes(ranked, now, ranking_key(self.graph))
+
+    def deploys(self) -> "DeployReader":
+        """The session's reader of deploys before each cause's onset (Cloud Logging)."""
+        with self._lock:
+            if self._deploys is None:
+                from atlas.health.deploys import DeployReader
+
+                self._deploys = DeployReader(self.catalog, lambda: self.health().clients)
+            return self._deploys
 
     def onset_errors(self) -> "OnsetErrorReader":
         """The session's reader of errors at onset (it keeps the verdicts whose window closed)."""
