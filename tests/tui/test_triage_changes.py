@@ -45,6 +45,8 @@ async def test_the_pr_merged_before_the_onset_is_under_the_cause(catalog, make_a
         await settle(app, pilot)
         text = screen_text(app)
         assert f"changed before: PR #{number} 'bump sessionizer window' merged 40 min before onset" in text
+        row = next(line for line in text.splitlines() if "sessionizer" in line and "CAUSE" in line)
+        assert "changed system lag" in row  # the row says why it ranks first, before its reason
         assert TOKEN not in text
 
 
@@ -96,5 +98,7 @@ async def test_the_errors_its_logs_burst_into_at_onset_are_under_the_cause(catal
             text = screen_text(app)
             assert "errors at onset: 5 error entries in the 6" in text and "(none in the 6 h before)" in text
             assert emu.calls["ListLogEntries"] == 1
+            row = next(line for line in text.splitlines() if "sessionizer" in line and "CAUSE" in line)
+            assert "errors system lag" in row
     finally:
         emu.stop()

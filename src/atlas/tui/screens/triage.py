@@ -82,7 +82,8 @@ class TriageScreen(AtlasScreen):
         self.call_after_refresh(tree.move_cursor, target or (tree.root.children[0] if tree.root.children else None))
 
     def _label(self, item, symptom: bool = False) -> Text:
-        """One line: status, id, role, owner, on-call, runbook, reason."""
+        """One line: status, id, role, owner, on-call, runbook, the cause's evidence (a change
+        before its onset, errors at its onset), reason."""
         catalog = self.app.workspace.catalog
         team = catalog.teams.get(item.owner)
         text = Text("" if symptom or getattr(item, "symptoms", None) else "  ")  # where ▼ would be
@@ -108,6 +109,12 @@ class TriageScreen(AtlasScreen):
         has = self._has_runbook(item.component)
         text.append(("runbook ✓ " if has else "runbook ✗ ") if width >= 100 else ("rb ✓ " if has else "rb ✗ "),
                     style="green" if has else "yellow")
+        # why a cause ranks where it does, before its reason: the detail pane says what and when
+        if getattr(item, "changes", None):
+            text.append("changed ", style="bold magenta")
+        errors = getattr(item, "onset_errors", None)
+        if errors is not None and errors.burst:
+            text.append("errors ", style="bold red")
         text.append(item.reason, style="italic")
         return text
 
