@@ -53,6 +53,26 @@ def test_cache_serves_the_next_start_and_misses_after_an_edit(tmp_path, private_
     assert "recs-api" in edited.load().catalog.components
 
 
+def test_a_runbook_written_since_the_cache_was_kept_is_not_missing(tmp_path, private_cache):
+    """The runbook files live outside the catalog, so a cached load makes their findings again;
+    and a relative path to the catalog is the same cache entry as its absolute path."""
+    root = write_catalog(tmp_path, components=[
+        component("ranker-svc", owner="ranking", system="serving", runbook="runbooks/ranker-svc.md")],
+        create_runbooks=False)
+    first = Services(root, demo=False, use_cache=True)
+    assert [p.code for p in first.load().problems if p.code.startswith("runbook")] == ["runbook-missing"]
+    first.persist()
+    (tmp_path / "runbooks").mkdir(exist_ok=True)
+    (tmp_path / "runbooks" / "ranker-svc.md").write_text("# ranker-svc\n", encoding="utf-8")
+    os.chdir(tmp_path)  # pytest restores nothing here: go back below
+    try:
+        again = Services(Path(root.name), demo=False, use_cache=True)
+        assert again.load().files == []  # from the cache, by its relative path
+        assert not [p for p in again.load().problems if p.code.startswith("runbook")]
+    finally:
+        os.chdir(ROOT)
+
+
 def test_a_warm_start_orders_the_catalog_without_the_graph_engine(tmp_path, private_cache):
     """The first frame lists components in data-flow order; from the start-up cache that
     order comes without importing networkx (most of the start-up time otherwise)."""

@@ -176,6 +176,20 @@ def _load_document(path: Path, data: dict, builder: "build.CatalogBuilder", chec
             builder.add(spec, raw, path, entity)
 
 
+RUNBOOK_CODES = ("runbook-missing", "runbook-path")
+
+
+def recheck_runbooks(catalog: Catalog, problems: list[Problem]) -> list[Problem]:
+    """`problems` with the runbook findings made again: the runbook files live outside the
+    catalog (a loaded catalog kept in the start-up cache must not say a runbook written
+    since is missing, or miss one deleted since)."""
+    checker = Checker()
+    _check_runbooks(catalog, checker)
+    fresh = with_lines(checker.problems)
+    kept = [p for p in problems if p.code not in RUNBOOK_CODES]
+    return sorted(kept + fresh, key=lambda p: (str(p.file or ""), p.line or 0))
+
+
 def _check_runbooks(catalog: Catalog, checker: Checker) -> None:
     runbooks = RunbookChecker(catalog.workspace)
     for comp in catalog.components.values():

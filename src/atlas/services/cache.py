@@ -5,7 +5,9 @@ a fifth of that. Beside the catalog it keeps the components' data-flow order, th
 thing the first frame needs from the graph (networkx is imported after it). The cache is
 keyed by every catalog file's path, size and mtime (plus the atlas version, this module's
 format number and the code whose output it keeps), so any edit, added or removed file
-misses it and the catalog is loaded from TOML as usual. It lives in the user's own cache directory
+misses it and the catalog is loaded from TOML as usual. The runbook files live outside
+the catalog: an entry keeps the mtimes of the folders they are in (a file written or
+removed changes its folder's), and when one moved, the runbook findings are made again. It lives in the user's own cache directory
 (`$ATLAS_CACHE_DIR`, else `$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700.
 
 Unpickling runs code, so a cache entry is only unpickled when all of these hold: the
@@ -31,8 +33,9 @@ from typing import Any
 from atlas.fsutil import atomic_write_bytes
 
 # 2: SignalTemplate fields reordered (modes before type): old pickles would swap them;
-# 3: entries are HMAC-signed; 4: the data-flow order is kept beside the catalog
-FORMAT = 4
+# 3: entries are HMAC-signed; 4: the data-flow order is kept beside the catalog;
+# 5: and the runbook folders' mtimes when the runbooks were checked
+FORMAT = 5
 _KEY = "key"
 _MAC = 32  # bytes of HMAC-SHA256 in front of the pickle
 
@@ -51,7 +54,8 @@ def fingerprint(catalog_dir: Path) -> str:
     """Changes whenever any file that the loader may read changes."""
     from atlas import __version__  # importlib.metadata would cost 50 ms of start-up
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}|{catalog_dir.resolve()}".encode())
+    catalog_dir = catalog_dir.resolve()  # `catalog` and /abs/catalog are one entry
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}|{catalog_dir}".encode())
     package = Path(__file__).resolve().parent.parent
     # the code whose output is kept: the model's classes, the data-flow order's rules
     code = [package / "catalog" / "model.py", package / "graph" / "flow.py", package / "graph" / "ordering.py"]
@@ -117,9 +121,10 @@ def _private_dir(root: Path) -> bool:
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 
 
-def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any], list[str] | None] | None:
-    """(catalog, problems, data-flow order or None if not kept) from the cache, or None
-    (missing, stale, unreadable, or not provably written by this user: never unpickled then)."""
+def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any], list[str] | None, bool] | None:
+    """(catalog, problems, data-flow order or None if not kept, whether the runbook
+    findings still hold) from the cache, or None (missing, stale, unreadable, or not
+    provably written by this user: never unpickled then)."""
     try:
         entry = _entry(catalog_dir, env)
         if entry is None or not _private_dir(entry.parent):
@@ -133,16 +138,31 @@ def load(catalog_dir: Path, env: Mapping[str, str]) -> tuple[Any, list[Any], lis
         mac, body = data[:_MAC], data[_MAC:]
         if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
             return None  # not written by us with our key: never unpickle it
-        catalog, problems, order = pickle.loads(body)
-        return catalog, list(problems), None if order is None else list(order)
+        catalog, problems, order, folders = pickle.loads(body)
+        current = runbook_folders(catalog)
+        return catalog, list(problems), None if order is None else list(order), current == folders
     except Exception:  # any doubt: load the TOML instead
         return None
 
 
+def runbook_folders(catalog: Any) -> dict[str, int]:
+    """The folders the catalog's runbooks are in -> their mtime (-1: missing)."""
+    workspace = Path(catalog.workspace)
+    out: dict[str, int] = {}
+    for parent in {os.path.dirname(c.runbook) for c in catalog.components.values() if c.runbook}:
+        folder = str(workspace / parent)
+        try:
+            out[folder] = os.stat(folder).st_mtime_ns
+        except OSError:
+            out[folder] = -1
+    return out
+
+
 def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str, str],
-          order: list[str] | None = None) -> None:
+          order: list[str] | None = None, folders: dict[str, int] | None = None) -> None:
     """Best effort: a cache that cannot be written only costs the next start some time.
-    `order` is the catalog's data-flow order (the first frame lists the components in it)."""
+    `order` is the catalog's data-flow order (the first frame lists the components in it);
+    `folders` the runbook folders' mtimes when `problems` were found (`runbook_folders`)."""
     try:
         entry = _entry(catalog_dir, env)
         if entry is None:
@@ -157,7 +177,8 @@ def store(catalog_dir: Path, catalog: Any, problems: list[Any], env: Mapping[str
             if old != entry and _same_catalog(old, catalog_dir):
                 old.unlink(missing_ok=True)
         kept = None if order is None else list(order)
-        body = pickle.dumps((catalog, problems, kept), protocol=pickle.HIGHEST_PROTOCOL)
+        folders = runbook_folders(catalog) if folders is None else folders
+        body = pickle.dumps((catalog, problems, kept, folders), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write_bytes(entry, hmac.new(key, body, hashlib.sha256).digest() + body)
         _remember(entry, catalog_dir)
     except Exception:

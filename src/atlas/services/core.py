@@ -142,12 +142,22 @@ class Services:
 
             cached = startup_cache.load(catalog_dir, self.env)
             if cached is not None:
-                return cached[0], cached[1], [], cached[2]
+                catalog, problems, order, runbooks_hold = cached
+                if not runbooks_hold:  # a runbook written or removed since: check them again
+                    from atlas.catalog.loader import recheck_runbooks
+
+                    problems = recheck_runbooks(catalog, problems)
+                return catalog, problems, [], order
         from atlas.catalog.loader import load_catalog
 
+        started = time.time_ns()
         result = load_catalog(catalog_dir)
         if cache:
-            self._to_cache = (result.catalog, list(result.problems))
+            from atlas.services import cache as startup_cache
+
+            # a folder changed while the runbooks were being checked: check again next start
+            folders = {f: (m if m < started else -2) for f, m in startup_cache.runbook_folders(result.catalog).items()}
+            self._to_cache = (result.catalog, list(result.problems), folders)
         return result.catalog, list(result.problems), list(result.files), None
 
     def _to_scratch(self, catalog: "Catalog") -> tuple["Catalog", list, list[Path], list[str] | None]:
@@ -177,8 +187,9 @@ class Services:
         if self._to_cache is not None:
             from atlas.services import cache as startup_cache
 
-            catalog, problems = self._to_cache
-            startup_cache.store(self.source_dir, catalog, problems, self.env, order=self.load().order)
+            catalog, problems, folders = self._to_cache
+            startup_cache.store(self.source_dir, catalog, problems, self.env, order=self.load().order,
+                                folders=folders)
             self._to_cache = None
 
     # ---- where the clients go ----------------------------------------------------------------
