@@ -92,6 +92,13 @@ def test_the_rollout_before_the_onset_is_a_change_of_the_cause(tmp_path):
         assert lines[0] == ("changed before: deploy 'patch apps/v1/namespaces/recs/deployments/ranker-svc' made 20 min "
                             "before onset, by deployer@proj-b.iam.gserviceaccount.com (Cloud Logging)")
         assert lines[1] == "changes: no pull request merged (nw-recs/serving, 24 h before onset)"
+        reader = DeployReader(catalog(), lambda: clients)
+        calls = emu.calls["ListLogEntries"]
+        for _ in range(2):  # its window closed long ago: read once a session
+            again = cause("ranker-svc")
+            reader.attach([again], NOW)
+            assert [c.title for c in again.changes] == ["patch apps/v1/namespaces/recs/deployments/ranker-svc"]
+        assert emu.calls["ListLogEntries"] == calls + 1
         other = cause("recs-api")  # its rollout came 10 min after its onset's slack: not before it
         other.since = NOW - 2 * 3600
         DeployReader(catalog(), lambda: clients).attach([other], NOW)

@@ -10,8 +10,9 @@ days: cloud.google.com/logging/docs/audit) or anything else the filter names; an
 entry is told by its method and resource, any other by its message.
 
 Reads share Cloud Logging's 60 entries.list a minute with the errors at onset
-(`atlas.health.onset_errors`): only the first `errorburst.MAX_CHECKED` causes are read,
-and a refused read (the quota, a dead endpoint) ends the round for the rest.
+(`atlas.health.onset_errors`): only the first `errorburst.MAX_CHECKED` causes are read, a
+window that has closed is read once a session, and a refused read (the quota, a dead
+endpoint) ends the round for the rest.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from atlas.catalog.model import Catalog
-from atlas.health import errorburst, logs, readable
+from atlas.health import detection, errorburst, logs, readable
 from atlas.health.changes import CHANGE_WINDOW, Change, change_window
 from atlas.health.links import logs_explorer_url
 from atlas.health.onset import DEFAULT_TOLERANCE
@@ -52,6 +53,7 @@ class DeployReader:
         self.slack = slack
         self._lock = threading.Lock()
         self.calls = 0
+        self._kept: dict[tuple[str, float], list[Change]] = {}  # closed windows: what they held
 
     def attach(self, items: list[Any], now: float) -> None:
         """Add each of the first MAX_CHECKED causes' deploys to its `changes`; `deploys_scope`
@@ -85,6 +87,9 @@ class DeployReader:
         if client is None:
             return [], getattr(clients, "logging_problem", "") or "no Cloud Logging client", False
         start, end = change_window(onset, now, self.window, self.slack)
+        key = (comp.id, start)
+        if key in self._kept:  # its window closed: the next refresh need not read it again
+            return list(self._kept[key]), "", False
         where = getattr(comp, "log_resource", "") or comp.project
         try:
             result = logs.read(client, where, logs.bounded(flt, start, until=end), MAX_DEPLOYS,
@@ -107,5 +112,7 @@ class DeployReader:
         why = f"the search stopped after {result.calls} pages" if result.incomplete else ""
         if result.more:
             why = f"only the newest {MAX_DEPLOYS} are listed"
+        if not why and onset is not None and now >= end + detection.LOG_VISIBLE:
+            self._kept[key] = list(found)
         return found, why, False
 
