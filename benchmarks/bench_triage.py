@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-PAGE = 1000  # entries a read takes at most, as the product's (judged as "at least" beyond it)
+PAGE = 1000  # entries one read returns at most (atlas.health.logs.COUNT_CAP)
 
 
 def _earliest(inc) -> list[str]:
@@ -60,23 +60,46 @@ def synthetic_changes(times, onset: float, now: float) -> list:
 
 
 def onset_errors_reader(catalog, inc, lag):
-    """The read `atlas triage` makes for a cause's errors at onset, on the incident's
-    modelled logs: the product's window and judge; unknown when the kind has no log filter
-    (the product's rule) or the logs are not modelled."""
+    """The read `atlas triage` makes for a cause's errors at onset
+    (`atlas.health.onset_errors`), on the incident's modelled logs: the product's window,
+    page arithmetic and judge; unknown when the kind has no log filter (the product's
+    rule) or the logs are not modelled."""
     from atlas.health import errorburst
     from atlas.health.onset import DEFAULT_TOLERANCE
 
     def read(item):
-        if not catalog.log_filter_for(catalog.components[item.component]):
-            return errorburst.unknown("no log filter for its kind")
+        comp = catalog.components[item.component]
+        if not catalog.log_filter_for(comp):
+            return errorburst.unknown(f"no log filter for kind {comp.kind} in the catalog ([[log_filter]])")
         if inc.errors is None:
             return errorburst.unknown("not read")
         win = errorburst.window(errorburst.onset_of(item), lag(item.component), inc.now, DEFAULT_TOLERANCE)
-        after = inc.errors.count(item.component, win.start, win.end)
-        before = inc.errors.count(item.component, win.before, win.start)
-        return errorburst.judge(min(after, PAGE), min(before, PAGE), win, lower_bound=after > PAGE, now=inc.now)
+        return paged_verdict(inc.errors, item.component, win, inc.now)
 
     return read
+
+
+def paged_verdict(logs, cid: str, win, now: float):
+    """As `OnsetErrorReader._count`: one page of PAGE entries, newest first, over the
+    baseline and the failure's window. A full page that filled inside the window makes its
+    count a lower bound, and the baseline is read on its own; a full page that reached into
+    the baseline gives the usual rate over the span it covered (so does a full page of the
+    baseline read on its own)."""
+    from atlas.health.detection import LOG_VISIBLE
+    from atlas.health.errorburst import Window, judge
+
+    after, before = logs.count(cid, win.start, win.end), logs.count(cid, win.before, win.start)
+    covered, lower_bound = win, False
+    if after + before > PAGE:
+        if after >= PAGE:
+            after, lower_bound = PAGE, True
+            if before > PAGE:
+                covered = Window(logs.newest(cid, win.before, win.start, PAGE), win.start, win.end, win.closes)
+                before = PAGE
+        else:
+            before = PAGE - after
+            covered = Window(logs.newest(cid, win.before, win.start, before), win.start, win.end, win.closes)
+    return judge(after, before, covered, lower_bound=lower_bound, now=now, settle=LOG_VISIBLE)
 
 
 def run(ctx) -> None:

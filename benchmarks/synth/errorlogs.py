@@ -7,8 +7,9 @@ changing it leaves the incidents themselves (roots, statuses, onsets, changes) u
 
 `ErrorLogs.count(cid, a, b)` is what a read of Cloud Logging returns for [a, b): the
 background drawn for that window (deterministic per incident, component and window), plus
-the spike and failure entries that fall in it. Entries show at once (Cloud Logging shows
-an entry within seconds); the page cap is the reader's (`bench_triage`).
+the spike and failure entries that fall in it; `newest` says how far back a page of the
+newest k of them reaches. Entries show at once (Cloud Logging shows an entry within
+seconds); the page of 1,000 is the reader's (`bench_triage`).
 """
 
 from __future__ import annotations
@@ -49,20 +50,40 @@ class ErrorLogs:
 
     def count(self, cid: str, a: float, b: float) -> int:
         """Entries of `cid`'s own log filter with a <= timestamp < b (b <= now)."""
+        background, rated, points = self._parts(cid, a, b)
+        return background + sum(n for _, _, n in rated) + len(points)
+
+    def newest(self, cid: str, a: float, b: float, k: int) -> float:
+        """The timestamp of the k-th newest of those entries (1 <= k <= count): where a page
+        of k entries, newest first, reaches back to. The same entries `count` counted: the
+        background and the rated ones placed uniformly in their spans (a Poisson process's
+        entries, given their number)."""
+        background, rated, points = self._parts(cid, a, b)
+        r = random.Random(f"{self.seed}:{cid}:{a!r}:{b!r}:times")
+        times = [a + r.random() * (b - a) for _ in range(background)] + points
+        for lo, hi, n in rated:
+            times.extend(lo + r.random() * (hi - lo) for _ in range(n))
+        times.sort(reverse=True)
+        return times[k - 1]
+
+    def _parts(self, cid: str, a: float, b: float) -> tuple[int, list[tuple[float, float, int]], list[float]]:
+        """The window's background count, its failures' (start, end, count) at a rate, and
+        the times of its spike and failure entries."""
         if cid not in self.usual or b <= a:
-            return 0
+            return 0, [], []
         r = random.Random(f"{self.seed}:{cid}:{a!r}:{b!r}")
-        n = poisson(r, self.usual[cid] * (b - a) / H)
-        for start, size, no in self.spikes.get(cid, ()):
-            if start < b and start + SPIKE_LEN >= a:
-                times = random.Random(f"{self.seed}:spike:{no}")
-                n += sum(a <= start + times.random() * SPIKE_LEN < b for _ in range(size))
+        background = poisson(r, self.usual[cid] * (b - a) / H)
+        rated = []
         for broke, per_hour in self.rates.get(cid, ()):
             lo, hi = max(a, broke), min(b, self.now)
             if hi > lo:
-                n += poisson(r, per_hour * (hi - lo) / H)
-        n += sum(a <= t < b for t in self.entries.get(cid, ()))
-        return n
+                rated.append((lo, hi, poisson(r, per_hour * (hi - lo) / H)))
+        points = [t for t in self.entries.get(cid, ()) if a <= t < b]
+        for start, size, no in self.spikes.get(cid, ()):
+            if start < b and start + SPIKE_LEN >= a:
+                times = random.Random(f"{self.seed}:spike:{no}")
+                points.extend(t for t in (start + times.random() * SPIKE_LEN for _ in range(size)) if a <= t < b)
+        return background, rated, points
 
 
 def draw(r: random.Random, now: float, ids: Sequence[str], usual: Mapping[str, float],
