@@ -1,7 +1,10 @@
 """Replayed incidents: does atlas's triage name the component the fault was put in?
 
 1,000 incidents (`--quick`: 200) from `synth/incidents.py` on the N-component synthetic
-catalog. For each, atlas's triage ranks its causes; three baselines rank the failing
+catalog. For each, atlas's triage ranks its causes as `atlas triage` does (triage, the
+changes before each cause's onset, rank; the errors at onset of the first causes, read
+from the incident's modelled logs through the product's window and judge, rank again);
+three baselines rank the failing
 components on the same snapshot: the earliest onset alone, the most recent merged change,
 and the most failing signals. Top-1: the fault's component is ranked first; top-3: it is
 in the first three. Then the time per triage (median over the incidents), next to a floor:
@@ -15,6 +18,9 @@ incidents" is a seed they were not set on, and `--seed` runs any other.
 from __future__ import annotations
 
 import time
+from collections import Counter
+
+PAGE = 1000  # entries one read returns at most (atlas.health.logs.COUNT_CAP)
 
 
 def _earliest(inc) -> list[str]:
@@ -34,6 +40,15 @@ def _most_signals(inc) -> list[str]:
     return sorted(inc.failing_signals, key=lambda c: (-inc.failing_signals[c], c))
 
 
+def _verdict(item) -> str:
+    """burst, none, or why unknown (no log filter; not checked: past the first causes)."""
+    got = item.onset_errors
+    if got is None or got.verdict != "unknown":
+        return got.verdict if got is not None else "unknown"
+    return "unknown (no log filter)" if got.note.startswith("no log filter") else \
+        "unknown (not checked)" if got.note.startswith("not checked") else f"unknown ({got.note})"
+
+
 def synthetic_changes(times, onset: float, now: float) -> list:
     """The changes `atlas triage` would attach to a cause that began at `onset`: the product's
     own window and tolerance (atlas.health.changes.change_window), so the benchmark measures
@@ -44,6 +59,49 @@ def synthetic_changes(times, onset: float, now: float) -> list:
     return [Change("synthetic", 0, "", "", t, "") for t in times if start <= t <= end]
 
 
+def onset_errors_reader(catalog, inc, lag):
+    """The read `atlas triage` makes for a cause's errors at onset
+    (`atlas.health.onset_errors`), on the incident's modelled logs: the product's window,
+    page arithmetic and judge; unknown when the kind has no log filter (the product's
+    rule) or the logs are not modelled."""
+    from atlas.health import errorburst
+    from atlas.health.onset import DEFAULT_TOLERANCE
+
+    def read(item):
+        comp = catalog.components[item.component]
+        if not catalog.log_filter_for(comp):
+            return errorburst.unknown(f"no log filter for kind {comp.kind} in the catalog ([[log_filter]])")
+        if inc.errors is None:
+            return errorburst.unknown("not read")
+        win = errorburst.window(errorburst.onset_of(item), lag(item.component), inc.now, DEFAULT_TOLERANCE)
+        return paged_verdict(inc.errors, item.component, win, inc.now)
+
+    return read
+
+
+def paged_verdict(logs, cid: str, win, now: float):
+    """As `OnsetErrorReader._count`: one page of PAGE entries, newest first, over the
+    baseline and the failure's window. A full page that filled inside the window makes its
+    count a lower bound, and the baseline is read on its own; a full page that reached into
+    the baseline gives the usual rate over the span it covered (so does a full page of the
+    baseline read on its own)."""
+    from atlas.health.detection import LOG_VISIBLE
+    from atlas.health.errorburst import Window, judge
+
+    after, before = logs.count(cid, win.start, win.end), logs.count(cid, win.before, win.start)
+    covered, lower_bound = win, False
+    if after + before > PAGE:
+        if after >= PAGE:
+            after, lower_bound = PAGE, True
+            if before > PAGE:
+                covered = Window(logs.newest(cid, win.before, win.start, PAGE), win.start, win.end, win.closes)
+                before = PAGE
+        else:
+            before = PAGE - after
+            covered = Window(logs.newest(cid, win.before, win.start, before), win.start, win.end, win.closes)
+    return judge(after, before, covered, lower_bound=lower_bound, now=now, settle=LOG_VISIBLE)
+
+
 def run(ctx) -> None:
     import statistics
 
@@ -51,20 +109,29 @@ def run(ctx) -> None:
 
     from atlas.catalog.loader import load_catalog
     from atlas.graph import CatalogGraph
+    from atlas.health import errorburst
+    from atlas.health.detection import lags
     from atlas.health.triage import rank_causes, triage
 
-    def replay(inc):
-        """What `atlas triage` does: rank, read the changes before each cause's onset, rank again."""
+    def replay(inc, first=None):
+        """What `atlas triage` does: rank, read the changes before each cause's onset, rank
+        again, read the errors at onset of the first causes, rank again. `first`, a list,
+        gets the causes as ranked before the errors were read."""
         items = triage(catalog, graph, inc.components, now=inc.now)
         for item in items:
             if item.role == "cause" and item.since is not None:
                 item.changes = synthetic_changes(inc.changes.get(item.component, ()), item.since, inc.now)
-        return rank_causes(items, inc.now, graph.sort_key)
+        ranked = rank_causes(items, inc.now, graph.sort_key)
+        if first is not None:
+            first[:] = [i.component for i in ranked if i.role == "cause"]
+        errorburst.attach(ranked, onset_errors_reader(catalog, inc, lag))
+        return rank_causes(ranked, inc.now, graph.sort_key)
 
     import gc
 
     catalog = load_catalog(ctx.workspace() / "catalog").catalog
     graph = CatalogGraph(catalog)
+    lag = lags(catalog)  # one per process, as the product's
     gc.collect()
     gc.freeze()  # the catalog lives all run: collections need not walk it (as in a long TUI session)
     n = 200 if ctx.quick else 1000
@@ -74,13 +141,17 @@ def run(ctx) -> None:
     hits = {name: [0, 0] for name in methods}
     spread = [0, 0]  # incidents whose fault reached another component, and atlas's top-1 on them
     times, floors, cascades, failing = [], [], [], []
+    before = [0, 0]  # top-1, top-3 of the same incidents ranked before the errors at onset were read
+    verdicts = {"the fault's": Counter(), "top-1's": Counter()}  # errors-at-onset verdicts
+    moved = Counter()  # incidents whose top-1 the errors at onset changed: to the fault, away from it
     started = time.perf_counter()
     for _ in range(n):
         inc = gen.incident()
         cascades.append(inc.cascade)
         failing.append(sum(h.status.failing for h in inc.components.values()))
         t = time.perf_counter()
-        items = replay(inc)
+        first: list[str] = []
+        items = replay(inc, first)
         times.append(time.perf_counter() - t)
         t = time.perf_counter()
         baseline = _earliest(inc)
@@ -90,12 +161,28 @@ def run(ctx) -> None:
             order = ranked.get(name) or fn(inc)
             hits[name][0] += order[:1] == [inc.root]
             hits[name][1] += inc.root in order[:3]
+        before[0] += first[:1] == [inc.root]
+        before[1] += inc.root in first[:3]
+        causes = {i.component: i for i in items if i.role == "cause"}
+        root = causes.get(inc.root)
+        verdicts["the fault's"][_verdict(root) if root is not None else "not a cause"] += 1
+        if causes:
+            verdicts["top-1's"][_verdict(causes[ranked["atlas triage"][0]])] += 1
+        if first[:1] != ranked["atlas triage"][:1]:
+            moved["to the fault" if ranked["atlas triage"][0] == inc.root
+                  else "away from it" if first[:1] == [inc.root] else "between others"] += 1
         if inc.cascade > 1:
             spread[0] += 1
             spread[1] += ranked["atlas triage"][:1] == [inc.root]
     ctx.log(f"{n} incidents in {time.perf_counter() - started:.1f} s; failing components per incident: median "
             f"{statistics.median(failing):.0f}, max {max(failing)}; caused by the fault: median "
             f"{statistics.median(cascades):.0f}, max {max(cascades)}")
+
+    for whose, counts in verdicts.items():
+        ctx.log(f"errors at onset, {whose} check: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    ctx.log(f"without errors at onset, the same incidents: top-1 {before[0] / n:.3f}, top-3 {before[1] / n:.3f}; "
+            f"the errors moved top-1 in {sum(moved.values())}: "
+            + (", ".join(f"{k} {v}" for k, v in moved.most_common()) or "none"))
 
     score = {name: (h[0] / n, h[1] / n) for name, h in hits.items()}
     best = max(score[name][0] for name in methods if name != "atlas triage")
@@ -115,7 +202,9 @@ def run(ctx) -> None:
     for label, kw in (("on other incidents (a seed the weights were not set on)", {}),
                       ("if no fault followed a change", {"root_change": 0.0}),
                       ("if the unrelated failures were all WARN", {"noise_mix": (0, 1, 0)}),
-                      ("if no fault flapped", {"root_flap": 0.0})):
+                      ("if no fault flapped", {"root_flap": 0.0}),
+                      ("if faults logged errors no more often than the noise", {"fault_logs": 0.3}),
+                      ("without errors at onset", {"error_logs": False})):
         other = IncidentGenerator(catalog, graph, seed=ctx.seed + 1, **kw)
         top = [0, 0]
         for _ in range(m):

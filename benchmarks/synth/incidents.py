@@ -46,6 +46,28 @@ The model, per kind family (numbers are assumptions, stated here so they can be 
   put in one with signals (before, 17 % of the synthetic catalog, buckets and pipeline
   steps without signals, could fail and even be the root: atlas can never see that).
 
+- error logs (for errors at onset, `atlas.health.errorburst`; `errorlogs.py`), drawn from
+  a stream of their own (seed x 7919 + 1, one sub-stream per incident), so the incidents
+  above are draw for draw what they are without it. Only a component whose kind has a
+  [[log_filter]] in the catalog has logs of its own (the code runners; topics,
+  subscriptions, datasets, buckets, Redis, feature stores, models and GKE clusters have
+  none: their check is unknown, as in the product). Usual errors: a Poisson process per
+  component, its rate drawn once per catalog, log-uniform per hour: fast family
+  [0.5, 60], batch [0.05, 5], the others [0.01, 1]. Unrelated spikes (restarts, a bad
+  client, a retry storm that heals): Poisson(0.05 x the number of components) per
+  incident, each at a random component, at a time uniform over the last 72 h, 10-100
+  entries over 5 min. A failure logs, from when its component broke (the root: the fault;
+  a component the fault reached: when it broke; an unrelated failure: its onset less a
+  detection delay drawn as above), with probability 0.6 for the root and for an unrelated
+  CRIT or STALE (a real fault elsewhere), 0.3 for an unrelated WARN (0 for those that
+  hover at their threshold and for the flapping components), and 0.4 (fast family) or
+  0.2 (the others) for a symptom of the fault or a component the noise spilled onto. How
+  much: a fast component logs at a rate log-uniform in [60, 3000] an hour from then to
+  `now`; any other 3-20 entries spread over the 10 min after it broke. A read of [a, b)
+  sees the background drawn for that window (the same for the same incident, component
+  and window) plus the spike and failure entries in it, at once (Cloud Logging shows an
+  entry within seconds).
+
 The fault is always put where its signals report: an incident whose root cannot be seen
 is not one triage could find, whoever ranks.
 
@@ -63,6 +85,8 @@ import random
 from dataclasses import dataclass, field
 
 from atlas.health.model import ComponentHealth, SignalStatus, Status
+
+from . import errorlogs
 
 MIN, H = 60.0, 3600.0
 PERIOD, POINTS = 60.0, 60  # a signal's series: 1 h of 60 s points (2 x the default stale horizon)
@@ -95,13 +119,17 @@ class Incident:
     changes: dict[str, list[float]] = field(default_factory=dict)  # component -> merge times
     failing_signals: dict[str, int] = field(default_factory=dict)
     cascade: int = 0  # failing components the fault caused (root included)
+    errors: errorlogs.ErrorLogs | None = None  # the error entries of each log filter; None: not modelled
 
 
 class IncidentGenerator:
     def __init__(self, catalog, graph, seed: int = 1, root_change: float = 0.7,
                  noise_mix: tuple[float, float, float] = (15, 75, 10), root_flap: float = 0.1,
-                 hover: float = 0.25):
+                 hover: float = 0.25, fault_logs: float = 0.6, error_logs: bool = True):
         self.rng = random.Random(seed)
+        self.logs_rng = random.Random(seed * 7919 + 1)  # error logs: their own stream (the docstring)
+        self.fault_logs = fault_logs  # share of real faults (the root, unrelated CRIT/STALE) that log errors
+        self.error_logs = error_logs  # False: no log is modelled, every errors-at-onset read is unknown
         self.root_change = root_change  # share of faults that follow a change to the faulty component
         self.noise_mix = noise_mix  # CRIT, WARN, STALE weights of the unrelated failures
         self.root_flap = root_flap  # share of faults that flap (intermittent) rather than step
@@ -115,6 +143,8 @@ class IncidentGenerator:
         self.n_signals = {cid: len(self.sig_types[cid]) for cid in self.ids}
         self.seen = [cid for cid in self.ids if self.n_signals[cid]]  # components atlas can see
         self.dependents = {cid: graph.dependents(cid) for cid in self.ids}
+        self.logged = [cid for cid in self.ids if catalog.log_filter_for(comps[cid])]  # logs of its own
+        self.usual = errorlogs.usual_rates(self.logs_rng, self.logged, self.family)
         self._ok = {cid: ComponentHealth(cid, Status.OK, "all signals OK") if self.n_signals[cid]
                     else ComponentHealth(cid, Status.NO_DATA, "no health signals declared") for cid in self.ids}
 
@@ -130,8 +160,8 @@ class IncidentGenerator:
             return r.uniform(0, H) if r.random() < 0.5 else r.uniform(0, 24 * H)
         return r.uniform(0, 24 * H)  # a model: the next training run
 
-    def _detection(self, cid: str) -> float:
-        r, fam = self.rng, self.family[cid]
+    def _detection(self, cid: str, r: random.Random | None = None) -> float:
+        r, fam = r or self.rng, self.family[cid]
         if fam == "data":
             lag = r.uniform(0, 30 * MIN)
             if self.kind[cid] == "bigquery_dataset":
@@ -185,6 +215,7 @@ class IncidentGenerator:
         cascade = set(failing)
 
         # noise: unrelated failures (a third spill one hop down), then flapping
+        unrelated: list[tuple[str, float, float]] = []  # (component, onset, probability it logs errors)
         for _ in range(_poisson(r, 8)):
             cid = r.choice(self.seen)
             if cid in failing:
@@ -193,10 +224,13 @@ class IncidentGenerator:
             failing[cid] = (self._status(self.noise_mix), since)
             if failing[cid][0] is Status.WARN and r.random() < self.hover:
                 flaps[cid] = since  # a value at its threshold: on and off since it got there
+            real = failing[cid][0] is not Status.WARN  # a CRIT or STALE: a real fault elsewhere
+            unrelated.append((cid, since, self.fault_logs if real else 0.0 if cid in flaps else errorlogs.WARN_LOGS))
             if r.random() < 1 / 3:
                 for v in self.dependents[cid][:3]:
                     if v not in failing and self.n_signals[v] and r.random() < 0.5:
                         failing[v] = (Status.WARN, min(now - 30, since + self._delay(v)))
+                        unrelated.append((v, failing[v][1], self._symptom_logs(v)))
         for _ in range(_poisson(r, 3)):
             cid = r.choice(self.seen)
             if cid not in failing and r.random() < 0.5:  # flapping, failing right now
@@ -233,7 +267,24 @@ class IncidentGenerator:
             changes.setdefault(r.choice(self.ids), []).append(now - r.uniform(0, 24 * H))
 
         signals = {cid: sum(s.status.failing for s in h.signals) for cid, h in comps.items() if h.status.failing}
-        return Incident(root, now, comps, changes, signals, len(cascade))
+        errors = self._error_logs(now, root, broke, unrelated) if self.error_logs else None
+        return Incident(root, now, comps, changes, signals, len(cascade), errors)
+
+    # -- the error entries each component's own logs hold (synth/errorlogs.py) ---------------
+
+    def _symptom_logs(self, cid: str) -> float:
+        return errorlogs.SYMPTOM_FAST if self.family[cid] == "fast" else errorlogs.SYMPTOM_OTHER
+
+    def _error_logs(self, now: float, root: str, broke: dict[str, float],
+                    unrelated: list[tuple[str, float, float]]) -> errorlogs.ErrorLogs:
+        """Drawn from the log stream only, after the incident (which it leaves as it was):
+        the root from its fault, each component the fault broke from when it broke, each
+        unrelated failure from its onset less a detection delay."""
+        r = random.Random(self.logs_rng.getrandbits(64))
+        failures = [(root, broke[root], self.fault_logs)]
+        failures += [(cid, broke[cid], self._symptom_logs(cid)) for cid in sorted(broke) if cid != root]
+        failures += [(cid, since - self._detection(cid, r), p) for cid, since, p in unrelated if p > 0]
+        return errorlogs.draw(r, now, self.ids, self.usual, self.family, failures)
 
     # -- what the health refresh returns for a failing component -----------------------------
 

@@ -87,6 +87,13 @@ _LOG_FILTERS: tuple[tuple[list[str], list[str], str], ...] = (
     (["composer_environment", "composer_dag"], [],
      'resource.type="cloud_composer_environment" AND resource.labels.environment_name="{environment_name}"'),
     (["bigquery_scheduled_query"], [], 'resource.type="bigquery_dts_config" AND resource.labels.config_id="{config_id}"'),
+    # the other kinds that run code, as the sample catalog (catalog/signals.toml) reads them
+    (["dataproc_job"], [], 'resource.type="cloud_dataproc_job" AND resource.labels.job_id="{job_id}"'),
+    (["kubeflow_pipeline", "kubeflow_recurring_run"], [],
+     'resource.type="k8s_container" AND resource.labels.namespace_name="kubeflow" AND labels.pipeline="{pipeline}"'),
+    (["pipeline_component"], [],  # a step's pod: its container is "main" (KFP v2 launcher)
+     'resource.type="k8s_container" AND resource.labels.namespace_name="kubeflow" AND '
+     'resource.labels.container_name="main" AND labels.task="{task}"'),
     (["grpc_service"], ["gke"],
      'resource.type="k8s_container" AND resource.labels.cluster_name="{cluster}" AND '
      'resource.labels.namespace_name="{namespace}" AND resource.labels.container_name="{job}"'),

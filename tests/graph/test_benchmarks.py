@@ -111,3 +111,25 @@ def test_runner_names_an_unknown_benchmark():
                          capture_output=True, text=True)
     assert out.returncode == 1
     assert "no benchmark named nope" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_modelled_error_logs_leave_the_replayed_incidents_as_they_were(workspace):
+    # the logs draw from a stream of their own: triage without them scores what it did before
+    from synth.incidents import IncidentGenerator
+
+    catalog = load_catalog(workspace / "catalog").catalog
+    graph = CatalogGraph(catalog)
+    with_logs = IncidentGenerator(catalog, graph, seed=3)
+    without = IncidentGenerator(catalog, graph, seed=3, error_logs=False)
+    logged = 0
+    for _ in range(30):
+        a, b = with_logs.incident(), without.incident()
+        assert (a.root, a.now, a.changes, a.failing_signals) == (b.root, b.now, b.changes, b.failing_signals)
+        assert {c: (h.status, h.since) for c, h in a.components.items()} == \
+               {c: (h.status, h.since) for c, h in b.components.items()}
+        assert b.errors is None and a.errors is not None
+        cid = next(iter(a.errors.usual))
+        window = (a.now - 7200, a.now - 1800)
+        assert a.errors.count(cid, *window) == a.errors.count(cid, *window)  # the same read, the same count
+        logged += bool(a.errors.rates or a.errors.entries)
+    assert logged  # some failures did log
