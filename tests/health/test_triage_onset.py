@@ -134,7 +134,7 @@ def test_causes_rank_by_evidence_symptoms_severity_freshness_and_a_change_before
     items = triage(cat, graph, snap(states), now=NOW)
     # a explains a2; fresh began 10 min ago; crit is CRIT but two days old; old is background
     assert [i.component for i in items] == ["a", "fresh", "crit", "old"]
-    assert items[0].points == {"severity": 1.0, "symptoms": 0.5, "change": 0.0, "errors": 0.0, "fresh": pytest.approx(2 * 19 / 24), "tier": 0.25}
+    assert items[0].points == {"severity": 1.0, "symptoms": 0.5, "change": 0.0, "fresh": pytest.approx(2 * 19 / 24), "tier": 0.25}
     assert items[0].to_json()["rank_points"]["symptoms"] == 0.5
     # a change merged before its onset is evidence too
     from atlas.health.changes import Change

@@ -19,6 +19,10 @@ entry (the rate is not known to be 0, only to be small).
 
 Each verdict is "burst", "none" or "unknown" (no onset, no log filter, the read failed or
 was not made): a check that did not run never says none.
+
+Triage shows it under each cause and does not weigh it (`triage.ERRORS_POINT`): on
+replayed incidents a point for it lost more incidents than it won, since a second,
+unrelated fault logs as often as the first.
 """
 
 from __future__ import annotations
