@@ -46,7 +46,7 @@ async def test_the_pr_merged_before_the_onset_is_under_the_cause(catalog, make_a
         text = screen_text(app)
         assert f"changed before: PR #{number} 'bump sessionizer window' merged 40 min before onset" in text
         row = next(line for line in text.splitlines() if "sessionizer" in line and "CAUSE" in line)
-        assert "changed system lag" in row  # the row says why it ranks first, before its reason
+        assert "changed system lag" in row  # the row shows the change, before its reason
         assert TOKEN not in text
 
 

@@ -109,7 +109,7 @@ class TriageScreen(AtlasScreen):
         has = self._has_runbook(item.component)
         text.append(("runbook ✓ " if has else "runbook ✗ ") if width >= 100 else ("rb ✓ " if has else "rb ✗ "),
                     style="green" if has else "yellow")
-        # why a cause ranks where it does, before its reason: the detail pane says what and when
+        # what the on-call looks at first, before its reason (the detail pane says what and when)
         if getattr(item, "changes", None):
             text.append("changed ", style="bold magenta")
         errors = getattr(item, "onset_errors", None)
