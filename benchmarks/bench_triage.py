@@ -206,28 +206,26 @@ def run(ctx) -> None:
                note=f"the same {n} incidents, top-3 {weighed[1] / n:.3f}")
     # the issue's own noise: its unrelated failures are WARNs; the default mix above adds
     # concurrent incidents (a quarter CRIT or STALE), which no evidence tells from the fault
-    issue = IncidentGenerator(catalog, graph, seed=ctx.seed, noise_mix=(0, 1, 0))
-    top = [0, 0]
-    for _ in range(n):
-        inc = issue.incident()
-        order = [i.component for i in replay(inc) if i.role == "cause"]
-        top[0] += order[:1] == [inc.root]
-        top[1] += inc.root in order[:3]
-    ctx.figure(f"replay top-1, unrelated failures all WARN as in the issue ({n} incidents)", top[0] / n, "",
-               min_value=0.9, note=f"top-3 {top[1] / n:.3f}; the first line adds concurrent incidents")
+    def scores(gen, count: int) -> tuple[float, float]:
+        """top-1, top-3 of atlas triage on `count` incidents of `gen`."""
+        top = [0, 0]
+        for _ in range(count):
+            inc = gen.incident()
+            order = [i.component for i in replay(inc) if i.role == "cause"]
+            top[0] += order[:1] == [inc.root]
+            top[1] += inc.root in order[:3]
+        return top[0] / count, top[1] / count
+
+    top1, top3 = scores(IncidentGenerator(catalog, graph, seed=ctx.seed, noise_mix=(0, 1, 0)), n)
+    ctx.figure(f"replay top-1, unrelated failures all WARN as in the issue ({n} incidents)", top1, "",
+               min_value=0.9, note=f"top-3 {top3:.3f}; the first line adds concurrent incidents")
     # sensitivity: the same physics, one assumption changed
     m = n // 4
     for label, kw in (("on other incidents (a seed the weights were not set on)", {}),
                       ("if no fault followed a change", {"root_change": 0.0}),
                       ("if no fault flapped", {"root_flap": 0.0})):
-        other = IncidentGenerator(catalog, graph, seed=ctx.seed + 1, **kw)
-        top = [0, 0]
-        for _ in range(m):
-            inc = other.incident()
-            order = [i.component for i in replay(inc) if i.role == "cause"]
-            top[0] += order[:1] == [inc.root]
-            top[1] += inc.root in order[:3]
-        ctx.figure(f"  top-1 {label}", top[0] / m, "", note=f"{m} incidents, top-3 {top[1] / m:.3f}")
+        top1, top3 = scores(IncidentGenerator(catalog, graph, seed=ctx.seed + 1, **kw), m)
+        ctx.figure(f"  top-1 {label}", top1, "", note=f"{m} incidents, top-3 {top3:.3f}")
     gc.unfreeze()  # the benchmarks after this one run as they would alone
     ms = sorted(t * 1000 for t in times)
     ctx.figure(f"time per triage, {len(catalog.components):,} components (median)", statistics.median(ms), "ms",

@@ -108,6 +108,17 @@ def draw(r: random.Random, now: float, ids: Sequence[str], usual: Mapping[str, f
     return logs
 
 
+def by_multiplication(r: random.Random, lam: float) -> int:
+    """A Poisson(lam) draw by multiplying uniforms until they fall below exp(-lam): exact,
+    but as many draws as the result (the incidents' small counts use it, draw for draw)."""
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= r.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
 def poisson(r: random.Random, lam: float) -> int:
     """A Poisson(lam) draw, exact at any lam (a read can cover thousands of entries):
     multiplication below 10, else Hörmann's transformed rejection with squeeze (PTRS, as
@@ -115,12 +126,7 @@ def poisson(r: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
     if lam < 10:
-        limit, k, p = math.exp(-lam), 0, 1.0
-        while True:
-            p *= r.random()
-            if p <= limit:
-                return k
-            k += 1
+        return by_multiplication(r, lam)
     slam, loglam = math.sqrt(lam), math.log(lam)
     b = 0.931 + 2.53 * slam
     a = -0.059 + 0.02483 * b

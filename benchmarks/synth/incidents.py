@@ -216,7 +216,7 @@ class IncidentGenerator:
 
         # noise: unrelated failures (a third spill one hop down), then flapping
         unrelated: list[tuple[str, float, float]] = []  # (component, onset, probability it logs errors)
-        for _ in range(_poisson(r, 8)):
+        for _ in range(errorlogs.by_multiplication(r, 8)):
             cid = r.choice(self.seen)
             if cid in failing:
                 continue
@@ -231,7 +231,7 @@ class IncidentGenerator:
                     if v not in failing and self.n_signals[v] and r.random() < 0.5:
                         failing[v] = (Status.WARN, min(now - 30, since + self._delay(v)))
                         unrelated.append((v, failing[v][1], self._symptom_logs(v)))
-        for _ in range(_poisson(r, 3)):
+        for _ in range(errorlogs.by_multiplication(r, 3)):
             cid = r.choice(self.seen)
             if cid not in failing and r.random() < 0.5:  # flapping, failing right now
                 failing[cid] = (Status.WARN, now - r.uniform(1 * H, 72 * H))
@@ -263,7 +263,7 @@ class IncidentGenerator:
         decoy = r.choice(near) if near and r.random() < 0.8 else r.choice(self.ids)
         if decoy != root:
             changes.setdefault(decoy, []).append(min(now - 60, t0 + r.uniform(-30 * MIN, 30 * MIN)))
-        for _ in range(_poisson(r, 20)):
+        for _ in range(errorlogs.by_multiplication(r, 20)):
             changes.setdefault(r.choice(self.ids), []).append(now - r.uniform(0, 24 * H))
 
         signals = {cid: sum(s.status.failing for s in h.signals) for cid, h in comps.items() if h.status.failing}
@@ -358,11 +358,3 @@ class IncidentGenerator:
                 history = day
         return pts, since, history
 
-
-def _poisson(r: random.Random, lam: float) -> int:
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= r.random()
-        if p <= limit:
-            return k
-        k += 1
