@@ -229,6 +229,17 @@ def is_unreachable(exc: BaseException) -> bool:
     return isinstance(exc, (exceptions.ServiceUnavailable, exceptions.RetryError))
 
 
+def refused_read(exc: BaseException, clients: Any, project: str) -> tuple[str, bool]:
+    """One line for a failed read of `clients`, and whether every later read of the same
+    round would fail the same way (a used-up quota, an endpoint that does not answer), so
+    the caller says so on the rest instead of asking each in turn."""
+    from google.api_core import exceptions
+
+    line = describe_error(exc, project=project, target=getattr(clients, "logging_target", ""),
+                          timeout=getattr(clients, "timeout", None))
+    return line, isinstance(exc, exceptions.ResourceExhausted) or is_unreachable(exc)
+
+
 def describe_error(exc: BaseException, *, project: str = "", target: str = "", timeout: float | None = None) -> str:
     """One readable line for a failed call: what went wrong and where. Never a token: only
     the status class and the server's own first line of text are used."""

@@ -95,14 +95,10 @@ class DeployReader:
             result = logs.read(client, where, logs.bounded(flt, start, until=end), MAX_DEPLOYS,
                                retry=clients.retry, timeout=clients.timeout)
         except Exception as exc:  # noqa: BLE001 - one line on the cause, never fatal
-            from google.api_core import exceptions
+            from atlas.health.clients import refused_read
 
-            from atlas.health.clients import describe_error, is_unreachable
-
-            why = "Cloud Logging: " + describe_error(exc, project=comp.project,
-                                                     target=getattr(clients, "logging_target", ""),
-                                                     timeout=clients.timeout)
-            return [], why, isinstance(exc, exceptions.ResourceExhausted) or is_unreachable(exc)
+            note, stop = refused_read(exc, clients, comp.project)
+            return [], f"Cloud Logging: {note}", stop
         self.calls += result.calls
         link = logs_explorer_url(comp.project, flt)
         found = []

@@ -75,14 +75,10 @@ class OnsetErrorReader:
         try:
             got = self._count(clients, client, where, flt, win, now)
         except Exception as exc:  # noqa: BLE001 - one line on the cause, never fatal
-            from google.api_core import exceptions
+            from atlas.health.clients import refused_read
 
-            from atlas.health.clients import describe_error, is_unreachable
-
-            note = describe_error(exc, project=comp.project, target=getattr(clients, "logging_target", ""),
-                                  timeout=clients.timeout)
-            # a used-up quota or a dead endpoint refuses every later read of this round too
-            return unknown(f"Cloud Logging: {note}"), isinstance(exc, exceptions.ResourceExhausted) or is_unreachable(exc)
+            note, stop = refused_read(exc, clients, comp.project)
+            return unknown(f"Cloud Logging: {note}"), stop
         if got.final:
             self._kept[key] = got
         return got, False
