@@ -18,6 +18,8 @@ from .clients import NO_RETRY, metric_client
 NOW = 5_966_667 * 300 + 220.0
 HEALTHY = "composer.googleapis.com/environment/healthy"
 CUSTOM = "custom.googleapis.com/batch/rows"
+TOTAL = "custom.googleapis.com/batch/rows_total"
+RUNS = "custom.googleapis.com/batch/runs"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,12 @@ def client():
         # a user-defined counter its writer flushes every 5 min: 50 rows a flush
         {"metric_type": CUSTOM, "resource_type": "global", "resource_labels": {"job": "load"},
          "metric_kind": "delta", "value_type": "int64", "sample_period": "5m", "constant": 50},
+        {"metric_type": TOTAL, "resource_type": "global", "resource_labels": {"job": "load"},
+         "metric_kind": "cumulative", "value_type": "int64", "sample_period": "5m", "constant": 50, "history": "-20m"},
+        # an hourly batch counted by a 5 min counter: the run at -12m lands in the point ending at or after it
+        {"metric_type": RUNS, "resource_type": "global", "resource_labels": {"job": "load"},
+         "metric_kind": "delta", "value_type": "int64", "sample_period": "5m",
+         "pulse": {"every": "1h", "last": "-12m"}, "history": "-3h"},
     ]})
     with GcpEmulator(scenario, now=lambda: NOW) as emu:
         yield metric_client(emu.address)
@@ -73,6 +81,22 @@ def test_a_60_s_alignment_over_it_leaves_four_periods_in_five_empty(client):
 def test_a_delta_point_covers_its_sample_period(client):
     points = _list(client, CUSTOM)
     assert all(end - start == 300 and v.int64_value == 50 for start, end, v in points)
+
+
+def test_a_cumulative_counts_from_its_first_sample_period(client):
+    # 20 min of history: five samples, the oldest at NOW - 220 - 1200; the 20 min asked for hold four
+    points = _list(client, TOTAL, minutes=20)
+    assert [v.int64_value for *_, v in points] == [250, 200, 150, 100]  # running totals, newest first
+    first_sample = NOW - 220 - 1200
+    assert {start for start, *_ in points} == {first_sample - 300}  # the first point counted one period
+
+
+def test_a_pulse_is_counted_by_the_sample_period_that_holds_it(client):
+    points = _list(client, RUNS, minutes=180)
+    ends = [end for _, end, _ in points]
+    assert len(ends) == 3 and all(v.int64_value == 1 for *_, v in points)  # no point between runs
+    for end, run in zip(ends, (NOW - 12 * 60, NOW - 72 * 60, NOW - 132 * 60)):
+        assert end - 300 < run <= end
 
 
 def test_align_delta_and_rate_interpolate_the_periods_between_samples(client):
