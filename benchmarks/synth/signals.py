@@ -29,7 +29,8 @@ _SIGNALS: tuple[tuple, ...] = (
      {"window": 3600, "unit": "s", "warn": 5400, "crit": 7200}),
     ("composer-healthy", "environment healthy", ["composer_environment"], [],
      "composer.googleapis.com/environment/healthy", "cloud_composer_environment", ["environment_name"],
-     "ALIGN_FRACTION_TRUE", "REDUCE_MEAN", {"direction": "below", "warn": 1, "crit": 0.5}),
+     "ALIGN_FRACTION_TRUE", "REDUCE_MEAN",  # sampled every 300 s: a share of 3 samples, as the sample
+     {"alignment_period": 900, "direction": "below", "warn": 1, "crit": 0.5}),
     ("composer-dag-failed", "failed DAG runs", ["composer_dag"], [], "composer.googleapis.com/workflow/run_count",
      "cloud_composer_workflow", ["environment_name", "workflow_name"], "ALIGN_SUM", "REDUCE_SUM",
      {"metric_labels": {"state": "failed"}, "alignment_period": 3600, "window": 3600, "crit": 0,

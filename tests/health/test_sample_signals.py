@@ -59,9 +59,9 @@ def series_for(signal, labels: dict, v: float) -> list[dict]:
         return out
     if m.value_type == "BOOL":
         if signal.aligner == "ALIGN_FRACTION_TRUE" and 0 < v < 1 and v >= (signal.crit or 0):
-            # the newest period is partial: Google has ingested only the minutes older than
-            # its delay (composer healthy: 120 s, the three oldest of five); one false reads 2/3
-            return [{**base, "values": [1] * 100 + [1, 0, 1, 1, 1]}]
+            # one point per sample period (composer healthy: 300 s, three in its 900 s period,
+            # the newest past its 120 s delay at NOW); one false of the three reads 2/3
+            return [{**base, "values": [1] * 40 + [0, 1, 1]}]
         return [{**base, "constant": 1 if v >= 1 or (v > 0 and signal.aligner != "ALIGN_FRACTION_TRUE") else 0}]
     if signal.aligner == "ALIGN_RATE":
         return [{**base, "constant": v * 60}]

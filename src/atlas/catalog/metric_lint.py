@@ -4,7 +4,9 @@ template that would read the wrong thing is a warning. Called from `atlas.catalo
 Errors: an aligner or reducer name Cloud Monitoring does not have; an aligner or reducer
 that does not fit the metric's kind and value type (the API answers INVALID_ARGUMENT).
 Warnings: ALIGN_MEAN over a DELTA (an average of per-sample amounts, not a rate); a window
-shorter than the metric's ingestion delay (the newest points are never there yet); a fixed
+shorter than the metric's ingestion delay (the newest points are never there yet); an
+alignment period shorter than the metric's sample period (periods without a sample are empty,
+or interpolated); a stale horizon a healthy series outlives between two samples; a fixed
 metric label the metric does not have (the filter matches nothing).
 """
 
@@ -16,7 +18,8 @@ from atlas.catalog.model import Catalog
 from atlas.catalog.problems import Problem
 from atlas import metrictable as metrics
 
-_AGG_FIELDS = ("aligner", "reducer", "alignment_period", "window", "metric_type", "metric_labels")
+_AGG_FIELDS = ("aligner", "reducer", "alignment_period", "window", "stale_after", "metric_type", "metric_labels")
+_INTERPOLATING = ("ALIGN_DELTA", "ALIGN_RATE")  # over DELTA/CUMULATIVE: empty periods are interpolated
 
 
 def check(catalog: Catalog) -> list[Problem]:
@@ -69,12 +72,38 @@ def _check(v: dict, source, entity: str, prefix: str) -> Iterable[Problem]:
                       f"points of {metric.type}: the newest points are not there yet", source, entity,
                       prefix + "window", f"read a window longer than {metric.ingest_delay} s, or a signal "
                                          "that sees the event sooner")
+    yield from _sampling(v, metric, aligner, source, entity, prefix)
     labels = v["metric_labels"] or {}
     for key in sorted(labels):
         if metric.labels and key not in metric.labels:
             yield Problem("warning", "unknown-metric-label",
                           f"{metric.type} has no metric label {key!r} (it has {', '.join(metric.labels)})",
                           source, entity, f"{prefix}metric_labels.{key}", "the filter would match no series")
+
+
+def _sampling(v: dict, metric: metrics.Metric, aligner: str, source, entity: str, prefix: str) -> Iterable[Problem]:
+    """Google writes a point every sample period ("Sampled every 300 seconds"), visible after
+    the ingestion delay: the newest point can be up to period + delay old on a healthy series."""
+    sample, newest = metric.sample_period, metric.sample_period + metric.ingest_delay
+    period = int(v["alignment_period"] or 0)
+    if 0 < period < sample:
+        if aligner in _INTERPOLATING and metric.kind != "GAUGE":
+            effect = "Google interpolates the periods between samples, so most aligned values are estimates"
+        else:
+            effect = "most aligned periods have no point"
+        yield Problem("warning", "alignment-below-sample-period",
+                      f"alignment_period {period} s is shorter than the {sample} s between points of "
+                      f"{metric.type}: {effect}", source, entity, prefix + "alignment_period",
+                      f"align at {sample} s (or a multiple of it)")
+    stale_after = v["stale_after"]
+    horizon = int(stale_after) if stale_after is not None else 2 * int(v["window"] or 0)
+    if horizon and horizon <= newest:
+        what = f"stale_after {horizon} s" if stale_after is not None else f"2 x window = {horizon} s (the stale horizon)"
+        yield Problem("warning", "stale-inside-sample-period",
+                      f"{what} is not longer than the {sample} s between points of {metric.type} plus the "
+                      f"{metric.ingest_delay} s Google may take to show one: a healthy series reads STALE "
+                      "between samples", source, entity, prefix + ("stale_after" if stale_after is not None else "window"),
+                      f"set stale_after (or window) so the horizon exceeds {newest} s")
 
 
 def _close(name: str, names: tuple[str, ...]) -> str:

@@ -8,7 +8,8 @@ cannot see into, like one without data (see `atlas.health.onset`).
 A signal's lag, from the catalog's own declarations and Google's published delays:
 - metric and ratio: the metric's visibility delay (the metric table's `ingest_delay`:
   "After sampling, data is not visible for up to N seconds"; a BigQuery storage metric up to
-  21,720 s) plus one alignment period (a point covers the period before it);
+  21,720 s) plus one alignment period (a point covers the period before it), or one sample
+  period when that is longer (the next sample may be that far off: 300 s for Composer health);
 - freshness (an age against thresholds): the age must first pass its warn line (or crit);
 - log: a count of entries shows within a minute of the entries; a count that must fall
   below its line (an expected entry missing) shows only after its window;
@@ -32,7 +33,9 @@ def signal_lag(template: SignalTemplate) -> float:
     """Seconds this signal may take to show a failure that has already happened."""
     if template.type in ("metric", "ratio"):
         known = metrictable.lookup(template.metric_type)
-        return float((known.ingest_delay if known else 0) + template.alignment_period)
+        if known is None:
+            return float(template.alignment_period)
+        return float(known.ingest_delay + max(template.alignment_period, known.sample_period))
     if template.type == "freshness":
         line = template.warn if template.warn is not None else template.crit
         return float(line or 0)

@@ -51,6 +51,7 @@ class SignalSpec:
     log_filter: str = ""
     on_absent: str = "no_data"  # no_data | warn | crit | zero (see evaluate)
     ingest_delay: int = 0  # seconds Google may take to show a point (the metric table)
+    sample_period: int = 60  # seconds between the metric's points (the metric table; 60 if unknown)
     log_resource: str = ""  # Logging resource name: "projects/P" or a log bucket view
     problem: str = ""  # why this signal cannot be queried ("" = fine)
     # Derived once in __post_init__ (read per point while evaluating, so not properties):
@@ -61,10 +62,12 @@ class SignalSpec:
     def __post_init__(self) -> None:
         self.stale_horizon = self.stale_after if self.stale_after is not None else 2 * self.window
         # The newest aligned point covers the last alignment period: a healthy series has one
-        # there unless the period is no longer than Google's ingestion delay (plus a sample),
-        # so silence shows as a newest point one period old, or period + delay for short periods.
-        short = self.alignment_period <= self.ingest_delay + 60
-        self.absent_after = self.alignment_period + (self.ingest_delay if short else 0)
+        # there unless the period is no longer than Google's ingestion delay plus a sample
+        # period (the newest visible sample can be that old), so silence shows as a newest
+        # point one period old, or max(period, sample period) + delay for short periods.
+        short = self.alignment_period <= self.ingest_delay + self.sample_period
+        self.absent_after = (max(self.alignment_period, self.sample_period) + self.ingest_delay if short
+                             else self.alignment_period)
         # Twice the stale horizon, so a series that went quiet reads as STALE (with its last
         # value) and only a long silence as NO_DATA.
         span = 2 * max(self.window, self.stale_horizon)
@@ -151,6 +154,7 @@ def resolve(template: SignalTemplate, component: Component) -> SignalSpec:
         log_filter=log_filter,
         on_absent=getattr(t, "on_absent", "no_data") or "no_data",
         ingest_delay=known.ingest_delay if known is not None else 0,
+        sample_period=known.sample_period if known is not None else 60,
         log_resource=_log_resource(getattr(component, "log_resource", ""), project),
         problem=problem,
     )

@@ -2,8 +2,9 @@
 
 Follows Cloud Monitoring's rules closely enough that a query which works here works there:
 ALIGN_RATE and ALIGN_DELTA only on DELTA/CUMULATIVE metrics, ALIGN_FRACTION_TRUE only on
-BOOL, a reducer only after an aligner, aligned points every alignment period on minute
-boundaries, newest first. Distributions are kept as sorted samples so percentiles are exact.
+BOOL, a reducer only after an aligner, raw points every sample period of the metric (an
+alignment period shorter than it leaves periods empty, or interpolated for ALIGN_DELTA and
+ALIGN_RATE), aligned points every alignment period on minute boundaries, newest first. Distributions are kept as sorted samples so percentiles are exact.
 Pure: no gRPC, no protobuf.
 """
 
@@ -75,17 +76,20 @@ class SeriesData:
     value_type: str  # double | int64 | bool | distribution
     points: list[Point] = field(default_factory=list)  # newest first
     unit: str = ""
+    sample_period: int = MINUTE  # seconds between raw points (the metric table's sample_period)
 
 
 def raw_series(spec_points: list[tuple[int, float]], base: SeriesData) -> SeriesData:
-    """The series as Google stores it, from per-minute scenario values (oldest first):
-    gauges as given, deltas per minute, cumulatives as running totals since the first point."""
+    """The series as Google stores it, from per-sample scenario values (oldest first, one
+    every `base.sample_period` s): gauges as given, deltas per sample period (a point's
+    interval is the period it ends), cumulatives as running totals since the first point."""
     if base.metric_kind == "gauge" and base.value_type != "distribution":  # the common case, kept cheap
         base.points = [Point(t, t, v) for t, v in reversed(spec_points)]
         return base
     points: list[Point] = []
     total: Value = Dist(()) if base.value_type == "distribution" else 0.0
-    first = spec_points[0][0] - MINUTE if spec_points else 0
+    step = base.sample_period
+    first = spec_points[0][0] - step if spec_points else 0
     for t, v in spec_points:
         value: Value = Dist.with_p99(v) if base.value_type == "distribution" else v
         if base.metric_kind == "cumulative":
@@ -95,7 +99,7 @@ def raw_series(spec_points: list[tuple[int, float]], base: SeriesData) -> Series
             # an idle interval has no point at all: Google writes DELTA points only for
             # intervals in which something was counted (silence is absence, not zero)
             if (value.count if isinstance(value, Dist) else value) != 0:
-                points.append(Point(t, t - MINUTE, value))
+                points.append(Point(t, t - step, value))
         else:
             points.append(Point(t, t, value))
     points.reverse()
@@ -104,11 +108,30 @@ def raw_series(spec_points: list[tuple[int, float]], base: SeriesData) -> Series
 
 
 def increments(series: SeriesData) -> list[Point]:
-    """Per-minute amounts (newest first): a cumulative's points remember their increment."""
+    """Per-sample amounts (newest first): a cumulative's points remember their increment."""
     if series.metric_kind != "cumulative":
         return series.points
-    return [Point(p.end, p.end - MINUTE, p.increment if p.increment is not None else p.value)
+    step = series.sample_period
+    return [Point(p.end, p.end - step, p.increment if p.increment is not None else p.value)
             for p in series.points]
+
+
+def interpolated(amounts: list[Point], step: int) -> list[Point]:
+    """Each amount spread evenly over the minutes of the sample period it covers (newest
+    first). ALIGN_DELTA and ALIGN_RATE: "If the selected alignment period results in periods
+    with no data, then the aligned value for such a period is created by interpolation"
+    (google.monitoring.v3.Aggregation.Aligner); a linear interpolation of the running total
+    between samples is this even spread, and a sum over minute-bounded periods keeps it."""
+    n = step // MINUTE
+    if n <= 1:
+        return amounts
+    out: list[Point] = []
+    for p in amounts:
+        share: Value
+        for k in range(n):
+            share = Dist(p.value.samples[k::n]) if isinstance(p.value, Dist) else p.value / n
+            out.append(Point(p.end - k * MINUTE, p.end - (k + 1) * MINUTE, share))
+    return out
 
 
 def clip(series: SeriesData, start: float, end: float) -> SeriesData:
@@ -135,14 +158,17 @@ def align(series: SeriesData, aligner: str, period: int, start: float, end: floa
     if series.value_type == "distribution" and aligner not in ("ALIGN_DELTA", "ALIGN_SUM", "ALIGN_MEAN"):
         raise AggregationError(f"{aligner} is not valid for the DISTRIBUTION metric {series.metric_type} "
                                "(use ALIGN_DELTA, ALIGN_SUM or ALIGN_MEAN)")
-    amounts = increments(series) if aligner in ("ALIGN_RATE", "ALIGN_DELTA") else series.points
+    if aligner in ("ALIGN_RATE", "ALIGN_DELTA"):
+        amounts = interpolated(increments(series), series.sample_period)
+    else:  # every other aligner reads the points it has: a period between samples stays empty
+        amounts = series.points
     anchor = int(end // MINUTE) * MINUTE
     gauge_out = _gauge_out(aligner, series)
     kind = "gauge" if gauge_out else "delta"
     value_type = _aligned_type(aligner, series.value_type)
     if period == MINUTE:
         # fast path (the common case, and 10,000 series deep in benchmarks): raw points sit on
-        # minute boundaries, so every one-minute window holds exactly one of them
+        # minute boundaries, so every one-minute window holds at most one of them
         out = [Point(p.end, p.end if gauge_out else p.end - MINUTE, _align_values(aligner, [p.value], period))
                for p in amounts if start <= p.end <= anchor]
         return SeriesData(series.metric_type, series.resource_type, series.resource_labels, series.metric_labels,

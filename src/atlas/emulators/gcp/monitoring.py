@@ -80,7 +80,8 @@ def list_time_series(emu: "GcpEmulator", request, context):
         if not flt.matches(spec.resource_type, spec.resource_labels, spec.metric_labels):
             continue
         base = SeriesData(spec.metric_type, spec.resource_type, dict(spec.resource_labels),
-                          dict(spec.metric_labels), spec.metric_kind, spec.value_type, unit=spec.unit)
+                          dict(spec.metric_labels), spec.metric_kind, spec.value_type, unit=spec.unit,
+                          sample_period=spec.sample_period)
         pts = spec.points(now, since=start - max(period, 60))
         if known is not None and known.ingest_delay:
             pts = [p for p in pts if p[0] <= visible]

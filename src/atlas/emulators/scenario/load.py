@@ -11,8 +11,8 @@ from atlas.metrictable import table as metric_table
 
 from .fields import ScenarioError, array, choice, labels, number, only, parse_offset, string, table
 from .pubsub import parse_pubsub
-from .specs import (FAULT_KINDS, METRIC_KINDS, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec, Scenario,
-                    SeriesSpec, Shape)
+from .specs import (FAULT_KINDS, METRIC_KINDS, MINUTE, SEVERITIES, VALUE_TYPES, AlertPolicySpec, FaultSpec, LogSpec,
+                    Scenario, SeriesSpec, Shape)
 
 # Bounds that keep one request cheap: every call regenerates points and entries from now,
 # so a typo such as history = "-9999d" would otherwise stall the emulator on each query.
@@ -24,6 +24,9 @@ MAX_REPEAT = 100_000
 # given explicitly) is a GAUGE DOUBLE.
 KNOWN_KINDS: dict[str, tuple[str, str]] = {
     m.type: (m.kind.lower(), m.value_type.lower()) for m in metric_table().values()}
+# ... and their sample periods ("Sampled every N seconds"): a series has a point every N s.
+KNOWN_PERIODS: dict[str, int] = {m.type: m.sample_period for m in metric_table().values()}
+MAX_SAMPLE_PERIOD = 86400  # a day: a bound, like MAX_HISTORY, not a Google limit
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -102,7 +105,8 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
     if not isinstance(e, dict):
         raise ScenarioError(f"{where}: must be a table")
     only(e, {"metric_type", "resource_type", "project", "resource_labels", "metric_labels", "value_type",
-              "metric_kind", "constant", "values", "step", "pulse", "history", "gap", "noise", "unit"}, where)
+              "metric_kind", "constant", "values", "step", "pulse", "history", "gap", "noise", "unit",
+              "sample_period"}, where)
     metric_type = string(e, "metric_type", where)
     where = f"{where} ({metric_type})"
     kind_default, type_default = KNOWN_KINDS.get(metric_type, ("gauge", "double"))
@@ -122,7 +126,8 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
     elif shapes[0] == "values":
         vals = e["values"]
         if not isinstance(vals, list) or not vals:
-            raise ScenarioError(f"{where} values: must be a non-empty list of numbers, one per minute, ending now")
+            raise ScenarioError(f"{where} values: must be a non-empty list of numbers, one per point "
+                                "(one per sample period), ending now")
         shape = Shape("values", values=tuple(number(v, f"{where} values[{j}]") for j, v in enumerate(vals)))
     elif shapes[0] == "pulse":
         shape = _pulse(e["pulse"], f"{where} pulse")
@@ -147,10 +152,29 @@ def _series(i: int, e: Any, project: str, history: float) -> SeriesSpec:
             raise ScenarioError(f"{where} noise: must be {{ amplitude = 0.1, seed = 7 }}")
         noise = (abs(number(n["amplitude"], f"{where} noise.amplitude")), int(number(n.get("seed", 0), f"{where} noise.seed")))
     hist = -_history(e["history"], f"{where} history") if "history" in e else -history
+    period = _sample_period(e, metric_type, where)
     return SeriesSpec(index=i, metric_type=metric_type, resource_type=string(e, "resource_type", where), project=proj,
                       resource_labels=resource_labels, metric_labels=labels(e, "metric_labels", where),
                       value_type=value_type, metric_kind=metric_kind, shape=shape, history=hist, gap=gap,
-                      noise=noise, unit=string(e, "unit", where, default=""))
+                      noise=noise, unit=string(e, "unit", where, default=""), sample_period=period)
+
+
+def _sample_period(e: dict, metric_type: str, where: str) -> int:
+    """Seconds between the series' points: Google's for a metric in the table (which a scenario
+    may repeat, never contradict), else `sample_period` (a user-defined metric is written as
+    often as its writer writes, a Managed Prometheus one at its scrape interval), else 60 s."""
+    known = KNOWN_PERIODS.get(metric_type)
+    if "sample_period" not in e:
+        return known or MINUTE
+    text = e["sample_period"]
+    period = parse_offset(text, f"{where} sample_period", relative=False)
+    # whole minutes: the emulator's grid (and Cloud Monitoring's alignment periods) are minutes
+    if period % MINUTE or period > MAX_SAMPLE_PERIOD:
+        raise ScenarioError(f"{where} sample_period: {text!r} must be a whole number of minutes, at most 24h")
+    if known is not None and int(period) != known:
+        raise ScenarioError(f"{where} sample_period: Google samples {metric_type} every {known} s, not {int(period)} s "
+                            "(drop sample_period)")
+    return int(period)
 
 
 def _pulse(p: Any, where: str) -> Shape:

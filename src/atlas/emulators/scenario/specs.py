@@ -43,24 +43,25 @@ class Shape:
     last: float = 0.0
     first: float = -math.inf
 
-    def value(self, offset: float, minutes_ago: int) -> float | None:
-        """The value `offset` seconds from now, at the point `minutes_ago` minutes before
-        the newest one (lists count in points, so they do not depend on rounding)."""
+    def value(self, offset: float, points_ago: int, span: int = MINUTE) -> float | None:
+        """The value `offset` seconds from now, at the point `points_ago` points before the
+        newest one (lists count in points, one per sample period, so they do not depend on
+        rounding); `span` is the sample period a point covers."""
         if self.kind == "constant":
             return self.constant
         if self.kind == "step":
             return self.after if offset >= self.at else self.before
         if self.kind == "pulse":
-            return self.constant * self.runs_in_minute(offset)
-        idx = len(self.values) - 1 - minutes_ago  # the last value is the newest point
+            return self.constant * self.runs_in(offset, span)
+        idx = len(self.values) - 1 - points_ago  # the last value is the newest point
         return self.values[idx] if 0 <= idx < len(self.values) else None
 
-    def runs_in_minute(self, offset: float) -> int:
+    def runs_in(self, offset: float, span: int = MINUTE) -> int:
         """How many pulse runs (at last - k * every, k >= 0, not before first) fall in the
-        minute a point at `offset` ends: (offset - 60, offset], the interval a DELTA point
-        counts, so a run is counted by the first point at or after it, as at Google."""
+        sample period a point at `offset` ends: (offset - span, offset], the interval a DELTA
+        point counts, so a run is counted by the first point at or after it, as at Google."""
         lo = max(0, math.ceil((self.last - offset) / self.every))
-        hi = math.ceil((self.last - offset + MINUTE) / self.every) - 1
+        hi = math.ceil((self.last - offset + span) / self.every) - 1
         if self.first > -math.inf:
             hi = min(hi, math.floor((self.last - self.first) / self.every))
         return max(0, hi - lo + 1)
@@ -81,21 +82,26 @@ class SeriesSpec:
     gap: tuple[float, float] | None = None  # (from, to) offsets with no points
     noise: tuple[float, int] | None = None  # (amplitude, seed)
     unit: str = ""
+    # seconds between points: Google samples each metric at its documented period (the metric
+    # table's sample_period, e.g. 300 s for composer.googleapis.com/environment/healthy)
+    sample_period: int = MINUTE
 
     def points(self, now: float, since: float | None = None) -> list[tuple[int, float]]:
-        """(epoch seconds, value) on minute boundaries, oldest first. For delta and
-        cumulative metrics the value is the amount counted in that minute. `since` skips
-        older points (not for cumulatives, whose totals count from the first point)."""
-        newest = int(now // MINUTE) * MINUTE
-        oldest = newest - int(self.history // MINUTE) * MINUTE
+        """(epoch seconds, value) on the sample grid (end times on multiples of the sample
+        period), oldest first. For delta and cumulative metrics the value is the amount counted
+        in the sample period the point ends. `since` skips older points (not for cumulatives,
+        whose totals count from the first point)."""
+        step = self.sample_period
+        newest = int(now // step) * step
+        oldest = newest - int(self.history // step) * step
         if since is not None and self.metric_kind != "cumulative":
-            oldest = max(oldest, int(since // MINUTE) * MINUTE)
+            oldest = max(oldest, int(since // step) * step)
         out: list[tuple[int, float]] = []
-        for t in range(oldest, newest + 1, MINUTE):
+        for t in range(oldest, newest + 1, step):
             offset = t - now
             if self.gap and self.gap[0] <= offset <= self.gap[1]:
                 continue
-            v = self.shape.value(offset, (newest - t) // MINUTE)
+            v = self.shape.value(offset, (newest - t) // step, step)
             if v is None:
                 continue
             if self.noise:
