@@ -1,8 +1,8 @@
 """Live health in the app: one poll at a time, the timer re-armed only after it finished.
 
-A poll reads health, the experiments' watch and the triage in a thread worker; what changed
-before each cause (GitHub, a network read) comes after the ranking is on screen, so a slow
-forge never holds health back. Mixed into `AtlasApp`, whose state it uses: `services`,
+A poll reads health, the experiments' watch and the triage in a thread worker; each cause's
+evidence (what changed, from GitHub and Cloud Logging; its errors at onset) comes after the
+ranking is on screen, so a slow forge never holds health back. Mixed into `AtlasApp`, whose state it uses: `services`,
 `health` (a HealthView), `health_version`, `refresh_seconds`, `clock`, `_timer`, and the
 split-set check.
 """
@@ -42,20 +42,30 @@ class HealthPoll:
             self.experiment_watch = watch = self._read_watch()
             ranking = self.services.triage(snapshot, watch=None if isinstance(watch, BaseException) else watch)
         except Exception as exc:
-            self.call_from_thread(self._refresh_failed, exc)
+            self._deliver(self._refresh_failed, exc)
             return
-        self.call_from_thread(self._refreshed, snapshot, ranking)
-        # then what changed before each cause (GitHub, a network read): the ranking is on
-        # screen meanwhile, and a slow forge never holds health back
+        self._deliver(self._refreshed, snapshot, ranking)
+        # then each cause's evidence (GitHub, Cloud Logging: network reads): the ranking is
+        # on screen meanwhile, and a slow forge never holds health back
         try:
             ranking = self.services.with_evidence(ranking, getattr(snapshot, "taken_at", None) or None)
         except Exception as exc:  # noqa: BLE001 - said on each cause, never fatal
             for item in ranking:
                 if item.role == "cause":
                     item.changes, item.changes_note = [], f"could not be read ({one_line(exc)})"
-        self.call_from_thread(self._changes_read, snapshot, ranking)
+        self._deliver(self._evidence_read, snapshot, ranking)
 
-    def _changes_read(self, snapshot: Any, ranking: list[Any]) -> None:
+    def _deliver(self, callback, *args) -> None:
+        """Hand a poll's result to the app, unless the app stopped meanwhile: the evidence
+        reads can outlast a quit, and a closed loop must not be posted to."""
+        if not self.is_running:
+            return
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the loop closed between the check and the call
+            pass
+
+    def _evidence_read(self, snapshot: Any, ranking: list[Any]) -> None:
         if self.health.snapshot is snapshot:  # not a refresh that has been overtaken
             self.health.triage = ranking
             self.health_version += 1
