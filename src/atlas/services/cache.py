@@ -7,8 +7,9 @@ keyed by every catalog file's path, size and mtime (plus the atlas version, this
 format number and the code whose output it keeps), so any edit, added or removed file
 misses it and the catalog is loaded from TOML as usual. The runbook files live outside
 the catalog: an entry keeps the mtimes of the folders they are in (a file written or
-removed changes its folder's), and when one moved, the runbook findings are made again. It lives in the user's own cache directory
-(`$ATLAS_CACHE_DIR`, else `$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700.
+removed changes its folder's), and when one moved, the runbook findings are made again.
+It lives in the user's own cache directory (`$ATLAS_CACHE_DIR`, else
+`$XDG_CACHE_HOME/atlas`, else `~/.cache/atlas`), created 0700.
 
 Unpickling runs code, so a cache entry is only unpickled when all of these hold: the
 directory is ours and nobody else can write it, the entry is ours and nobody else can

@@ -270,9 +270,9 @@ class Services:
         """The triage ranked again once each cause's evidence is read: what changed before
         its onset (GitHub; without a forge every cause says why in `changes_note`,
         `services.changes`) and its deploys (Cloud Logging, `health.deploys`), then whether
-        its own logs burst into errors at its onset, for
-        the first causes of that ranking (Cloud Logging, `health.onset_errors`). Nothing
-        raises for either: a read that failed is "unknown" on its cause."""
+        its own logs burst into errors at its onset, for the first causes of that ranking
+        (Cloud Logging, `health.onset_errors`). Nothing raises for any of them: a read that
+        failed is "unknown" on its cause."""
         from atlas.health.changes import attach_changes
         from atlas.health.triage import rank_causes, ranking_key
         from atlas.services.changes import change_reader
@@ -280,11 +280,13 @@ class Services:
         now = self.now() if now is None else now
         if not any(getattr(i, "role", "") == "cause" for i in items):
             return rank_causes(items, now, ranking_key(self.graph))
+        key = ranking_key(self.graph)
         attach_changes(items, change_reader(self), now)
-        ranked = rank_causes(items, now, ranking_key(self.graph))
-        self.deploys().attach(ranked, now)
-        self.onset_errors().attach(ranked, now)
-        return rank_causes(ranked, now, ranking_key(self.graph))
+        ranked = rank_causes(items, now, key)
+        self.deploys().attach(ranked, now)  # a deploy is a change: it ranks too
+        ranked = rank_causes(ranked, now, key)
+        self.onset_errors().attach(ranked, now)  # shown, not weighed (triage.ERRORS_POINT)
+        return rank_causes(ranked, now, key)
 
     def deploys(self) -> "DeployReader":
         """The session's reader of deploys before each cause's onset (Cloud Logging)."""
