@@ -220,7 +220,7 @@ def adopt(ranked: list[TriageItem], unexplained: list[TriageItem], cause: Triage
 
 
 # Errors at onset (`atlas.health.errorburst`) are shown under each cause, not weighed: as one
-# point they cost 2 to 4 points of top-1 on replayed incidents at every seed
+# point they cost 1.8 to 3.6 points of top-1 on replayed incidents at every seed
 # (benchmarks/bench_triage.py prints the figure). A second, unrelated fault logs as often
 # as the first, and 4 faults in 10 are in topics, subscriptions or datasets, which have no
 # logs of their own: the point separates a fault from drift (severity does that already),
