@@ -189,9 +189,9 @@ def _parse_at(text: str, now: float) -> float:
 
 
 def _with_evidence(items, now: float) -> list:
-    """Each cause's `changes` (through the forge) and errors at onset (Cloud Logging) read,
-    the causes ranked again (Services.with_evidence), saying once on stderr when the demo
-    reads the changes from its GitHub emulator."""
+    """Each cause's evidence read (its changes: PRs through the forge, deploys from Cloud
+    Logging; its errors at onset) and the causes ranked again (Services.with_evidence),
+    saying once on stderr when the demo reads the PRs from its GitHub emulator."""
     svc = services()
     if svc.demo and any(i.role == "cause" for i in items):
         announce_demo(svc, "github", what="reading the sample repos from the embedded GitHub emulator")

@@ -2,9 +2,9 @@
 
 A poll reads health, the experiments' watch and the triage in a thread worker; each cause's
 evidence (what changed, from GitHub and Cloud Logging; its errors at onset) comes after the
-ranking is on screen, so a slow forge never holds health back. Mixed into `AtlasApp`, whose state it uses: `services`,
-`health` (a HealthView), `health_version`, `refresh_seconds`, `clock`, `_timer`, and the
-split-set check.
+ranking is on screen, so a slow forge never holds health back. Mixed into `AtlasApp`, whose
+state it uses: `services`, `health` (a HealthView), `health_version`, `refresh_seconds`,
+`clock`, `_timer`, and the split-set check.
 """
 
 from __future__ import annotations
@@ -62,8 +62,9 @@ class HealthPoll:
             return
         try:
             self.call_from_thread(callback, *args)
-        except RuntimeError:  # the loop closed between the check and the call
-            pass
+        except RuntimeError:
+            if self.is_running:  # the callback's own error, not a loop that closed meanwhile
+                raise
 
     def _evidence_read(self, snapshot: Any, ranking: list[Any]) -> None:
         if self.health.snapshot is snapshot:  # not a refresh that has been overtaken
