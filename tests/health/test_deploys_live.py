@@ -123,3 +123,36 @@ def test_a_kind_without_a_deploy_filter_is_not_searched_and_says_only_prs_were()
     DeployReader(cat, lambda: Clients(logging_problem="unused")).attach([item], NOW)
     assert item.deploys_scope == "" and "deploys_scope" not in item.to_json()
     assert not any(line.startswith("deploys") for line, _ in evidence_lines(item, NOW))
+
+
+def test_a_filter_the_api_rejects_or_a_label_missing_is_unknown_not_none(tmp_path):
+    emu = start_emulator(tmp_path, SCENARIO)
+    try:
+        clients = make_clients({"LOGGING_EMULATOR_HOST": emu.address}, monitoring=False)
+        cat = catalog()
+        cat.log_filters = [LogFilterTemplate(kinds=("grpc_service",), filter='resource.type="k8s_container"',
+                                             deploys='protoPayload.methodName="a" OR protoPayload.methodName="b"')]
+        item = cause("ranker-svc")
+        DeployReader(cat, lambda: clients).attach([item], NOW)
+        assert item.changes == [] and item.deploys_note.startswith("Cloud Logging: query rejected on proj-b")
+        unlabelled = catalog()
+        unlabelled.components["ranker-svc"].labels.pop("container_name")
+        calls = emu.calls["ListLogEntries"]
+        item = cause("ranker-svc")
+        DeployReader(unlabelled, lambda: clients).attach([item], NOW)
+        assert item.deploys_note == ("its deploy filter's {container_name} has no value "
+                                     "(add it under [component.labels])")
+        assert emu.calls["ListLogEntries"] == calls  # a query that matches nothing is not made
+    finally:
+        emu.stop()
+
+
+def test_lint_names_a_deploy_filter_placeholder_without_a_value():
+    from atlas.catalog.lint import lint
+    from atlas.graph import CatalogGraph
+
+    cat = catalog()
+    cat.components["ranker-svc"].labels.pop("container_name")
+    warned = [p for p in lint(cat, CatalogGraph(cat)) if p.code == "unfilled-placeholder"]
+    assert [(p.entity, p.message) for p in warned] == [
+        ("component ranker-svc", "deploy filter placeholder {container_name} has no value: the query would match nothing")]

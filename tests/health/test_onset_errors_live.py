@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from atlas.catalog.model import LogFilterTemplate
 from atlas.health.clients import make_clients
 from atlas.health.model import Status
 from atlas.health.onset_errors import OnsetErrorReader
@@ -143,3 +144,12 @@ def test_over_the_read_quota_the_rest_of_the_round_says_so_instead_of_asking(tmp
         assert emu.calls["ListLogEntries"] == 3  # the refused one, and no more
     finally:
         emu.stop()
+
+
+def test_a_log_filter_whose_label_is_missing_is_unknown_and_costs_no_call(emulator):
+    cat = catalog()
+    cat.log_filters = [LogFilterTemplate(kinds=("dataflow_job",), filter='resource.labels.job_name="{job_nam}"')]
+    reader = reader_for(emulator, cat)
+    got = reader.read("j-quiet", ONSET, NOW)
+    assert (got.verdict, got.note) == ("unknown", "its log filter's {job_nam} has no value (add it under [component.labels])")
+    assert reader.calls == 0

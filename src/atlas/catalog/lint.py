@@ -7,17 +7,15 @@ Knowledge held by one person only is the handover view's business, not lint's.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from atlas.catalog.locate import with_lines
-from atlas.catalog.model import KINDS, Catalog, Component, SignalTemplate
+from atlas.catalog.model import KINDS, PLACEHOLDER, Catalog, Component, SignalTemplate, unfilled_placeholders
 from atlas.catalog.problems import Problem
 
 if TYPE_CHECKING:  # the graph module imports networkx; lint only needs its answers
     from atlas.graph import CatalogGraph
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")
 _BUILTIN = {"id", "project"}
 
 
@@ -33,7 +31,7 @@ def _needed_labels(signal: SignalTemplate) -> set[str]:
     # every field that is filled per component: a placeholder left unfilled is a query
     # that matches nothing, shown as "no data" instead of a gap in the catalog
     for text in (signal.log_filter, signal.metric_type, *map(str, signal.metric_labels.values())):
-        needed.update(_PLACEHOLDER.findall(text))
+        needed.update(PLACEHOLDER.findall(text))
     return needed - _BUILTIN
 
 
@@ -63,12 +61,12 @@ def lint(catalog: Catalog, graph: "CatalogGraph") -> list[Problem]:
             if missing:
                 out.append(_warn("missing-label", f"signal {signal.id} needs label {', '.join(missing)}",
                                  comp, "labels"))
-        log_filter = catalog.log_filter_for(comp)
-        unfilled = sorted(set(_PLACEHOLDER.findall(log_filter))) if "{" in log_filter else []
-        if unfilled:
-            out.append(_warn("unfilled-placeholder", f"log filter placeholder {', '.join('{' + u + '}' for u in unfilled)} "
-                             "has no value: the query would match nothing", comp, "labels",
-                             f"add {', '.join(unfilled)} under [component.labels]"))
+        for what, text in (("log filter", catalog.log_filter_for(comp)), ("deploy filter", catalog.deploy_filter_for(comp))):
+            unfilled = unfilled_placeholders(text)
+            if unfilled:
+                out.append(_warn("unfilled-placeholder", f"{what} placeholder {', '.join('{' + u + '}' for u in unfilled)} "
+                                 "has no value: the query would match nothing", comp, "labels",
+                                 f"add {', '.join(unfilled)} under [component.labels]"))
         if comp.id in orphans:
             out.append(_warn("orphan", "no dependencies and nothing depends on it", comp, "depends_on"))
     owners = {c.owner for c in catalog.components.values()} | {s.owner for s in catalog.systems.values()}

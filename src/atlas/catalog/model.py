@@ -12,6 +12,7 @@ Fields declared without `entry()` are not part of the file format.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,6 +275,15 @@ def placeholder_values(component: Component) -> dict[str, str]:
     values.setdefault("id", component.id)
     values.setdefault("project", component.project)
     return values
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The {name}s a filled text still has: labels the component lacks (a query with one
+    matches nothing, so it is not an answer)."""
+    return sorted(set(PLACEHOLDER.findall(text))) if "{" in text else []
 
 
 def fill_placeholders(text: str, component: Component) -> str:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from atlas.catalog.model import Catalog
+from atlas.catalog.model import Catalog, unfilled_placeholders
 from atlas.health import detection, errorburst, logs, readable
 from atlas.health.changes import CHANGE_WINDOW, Change, change_window
 from atlas.health.links import logs_explorer_url
@@ -69,7 +69,10 @@ class DeployReader:
                     continue
                 item.deploys_scope = (f"Cloud Logging, {readable.duration(self.window)} before "
                                       f"{'onset' if item.since is not None else 'now: onset unknown'}")
-                if n >= errorburst.MAX_CHECKED:
+                if left := unfilled_placeholders(flt):  # a query that matches nothing would read "none"
+                    item.deploys_note = (f"its deploy filter's {', '.join('{' + name + '}' for name in left)} has no value "
+                                         "(add it under [component.labels])")
+                elif n >= errorburst.MAX_CHECKED:
                     item.deploys_note = f"not checked: only the first {errorburst.MAX_CHECKED} causes are"
                 elif refused:
                     item.deploys_note = f"not checked: {refused}"

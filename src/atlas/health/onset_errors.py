@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from atlas.catalog.model import Catalog
+from atlas.catalog.model import Catalog, unfilled_placeholders
 from atlas.health import detection, errorburst, logs
 from atlas.health.errorburst import OnsetErrors, Window, judge, unknown
 from atlas.health.onset import DEFAULT_TOLERANCE
@@ -63,6 +63,9 @@ class OnsetErrorReader:
         flt = self.catalog.log_filter_for(comp)
         if not flt:
             return unknown(f"no log filter for kind {comp.kind} in the catalog ([[log_filter]])"), False
+        if left := unfilled_placeholders(flt):  # a query that matches nothing would read "none"
+            return unknown(f"its log filter's {', '.join('{' + name + '}' for name in left)} has no value "
+                           "(add it under [component.labels])"), False
         win = errorburst.window(onset, self._lag(component_id), now, self.tolerance)
         key = (component_id, win.start)
         if key in self._kept:
